@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// xai: a notebook-style REPL for building, training and explaining neural models.
+import PackageDescription
+
+// Release builds drop bounds checks in the engine's inner loops; every index there is
+// validated once per op before the loop runs (see Sources/Tensors/Shape.swift).
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "xai",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "xai", targets: ["xai"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: OpenBLAS through CBLAS (pkg-config name `openblas`), and libedit.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        // libedit's el_set/history are C variadics, which Swift cannot call: a small C shim wraps them.
+        .target(name: "CEditLine", path: "Sources/CEditLine",
+                linkerSettings: [.linkedLibrary("edit")]),
+
+        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: fast),
+        // The language's front end (lexer, parser, AST) knows nothing of tensors.
+        .target(name: "Syntax"),
+        .target(name: "Lang", dependencies: ["Syntax", "Tensors"], swiftSettings: fast),
+        .target(name: "Repl", dependencies: ["Lang", "CEditLine"]),
+        .executableTarget(name: "xai", dependencies: [
+            "Repl", "Lang", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "xai-bench", dependencies: ["Tensors"], swiftSettings: fast),
+
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "SyntaxTests", dependencies: ["Syntax"]),
+        .testTarget(name: "LangTests", dependencies: ["Lang"]),
+        .testTarget(name: "ReplTests", dependencies: ["Repl"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

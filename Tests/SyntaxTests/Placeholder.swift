@@ -1,0 +1,2 @@
+import XCTest
+final class SyntaxTestsPlaceholder: XCTestCase { func testNothing() {} }
