@@ -1,0 +1,199 @@
+/// Define-by-run reverse-mode autodiff.
+///
+/// An op whose inputs require gradients records a `GradFn` holding the inputs' metadata and
+/// a pullback closure (output gradients → input gradients). `backward()` orders the recorded
+/// functions topologically and runs the pullbacks from the output back, summing gradients
+/// that reach a tensor along several edges; leaves accumulate into `grad` (PyTorch's rule).
+
+/// Autodiff state of one tensor, shared by all copies of that tensor value.
+public final class AutogradMeta {
+    public var requiresGrad: Bool
+    /// Accumulated gradient of a leaf.
+    public var grad: Tensor?
+    /// The op that produced this tensor, nil for leaves.
+    let gradFn: GradFn?
+    /// Which output of `gradFn` this is.
+    let outputIndex: Int
+
+    init(requiresGrad: Bool, gradFn: GradFn? = nil, outputIndex: Int = 0) {
+        self.requiresGrad = requiresGrad
+        self.gradFn = gradFn
+        self.outputIndex = outputIndex
+    }
+}
+
+/// One recorded op. Pullbacks receive one gradient per output (nil for outputs that got
+/// none) and return one gradient per input (nil where the input needs none).
+final class GradFn {
+    let name: String
+    let inputs: [AutogradMeta?]
+    let outputCount: Int
+    let pullback: ([Tensor?]) throws -> [Tensor?]
+
+    init(name: String, inputs: [AutogradMeta?], outputCount: Int, pullback: @escaping ([Tensor?]) throws -> [Tensor?]) {
+        self.name = name
+        self.inputs = inputs
+        self.outputCount = outputCount
+        self.pullback = pullback
+    }
+}
+
+/// Whether ops record gradients (off inside `Tensor.withoutGrad`, and while pullbacks run).
+public enum GradMode {
+    nonisolated(unsafe) public static var enabled = true
+}
+
+extension Tensor {
+    public var requiresGrad: Bool { meta?.requiresGrad ?? false }
+    /// True for tensors that no op produced (parameters, inputs).
+    public var isLeaf: Bool { meta?.gradFn == nil }
+    /// Name of the op that produced this tensor, if it is part of a graph.
+    public var gradFnName: String? { meta?.gradFn?.name }
+
+    /// The accumulated gradient of a leaf that requires grad.
+    public var grad: Tensor? {
+        get { meta?.grad }
+        nonmutating set { meta?.grad = newValue }
+    }
+
+    /// Marks a leaf as requiring gradients (a fresh identity: copies made before do not share it).
+    public mutating func setRequiresGrad(_ flag: Bool = true) throws {
+        if let m = meta, m.gradFn != nil {
+            guard flag else { throw TensorError(.autograd, "requires_grad can only be changed on leaf tensors; use detach()") }
+            return
+        }
+        if flag { try requireFloat("requires_grad") }
+        if let m = meta { m.requiresGrad = flag } else if flag { meta = AutogradMeta(requiresGrad: true) }
+    }
+    public func requiringGrad(_ flag: Bool = true) throws -> Tensor {
+        var t = self
+        if flag { t.meta = nil }
+        try t.setRequiresGrad(flag)
+        return t
+    }
+
+    /// The same values cut from the graph.
+    public func detach() -> Tensor {
+        var t = self
+        t.meta = nil
+        return t
+    }
+
+    public func zeroGrad() { meta?.grad = nil }
+
+    /// Runs `body` without recording any graph.
+    public static func withoutGrad<R>(_ body: () throws -> R) rethrows -> R {
+        let saved = GradMode.enabled
+        GradMode.enabled = false
+        defer { GradMode.enabled = saved }
+        return try body()
+    }
+
+    /// Attaches a single-output op to the graph when any input requires gradients.
+    /// `pullback` maps the output gradient to one gradient per input.
+    func recorded(_ name: String, _ inputs: [Tensor], _ pullback: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
+        let fn = GradFn(name: name, inputs: inputs.map { $0.requiresGrad ? $0.meta : nil }, outputCount: 1) { gs in
+            guard let g = gs[0] else { return [] }
+            return try pullback(g)
+        }
+        var out = self
+        out.meta = AutogradMeta(requiresGrad: true, gradFn: fn, outputIndex: 0)
+        return out
+    }
+
+    /// Multi-output version: outputs that receive no gradient get zeros of their shape.
+    static func recorded(_ name: String, _ inputs: [Tensor], outputs: [Tensor],
+                         _ pullback: @escaping ([Tensor]) throws -> [Tensor?]) -> [Tensor] {
+        guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return outputs }
+        let shapes = outputs.map(\.shape)
+        let fn = GradFn(name: name, inputs: inputs.map { $0.requiresGrad ? $0.meta : nil }, outputCount: outputs.count) { gs in
+            let filled = try gs.enumerated().map { k, g in try g ?? Tensor.zeros(shapes[k]) }
+            return try pullback(filled)
+        }
+        return outputs.enumerated().map { k, o in
+            var t = o
+            t.meta = AutogradMeta(requiresGrad: true, gradFn: fn, outputIndex: k)
+            return t
+        }
+    }
+
+    /// Backpropagates from this tensor. A one-element tensor may omit `gradient` (it is 1);
+    /// otherwise `gradient` must have this tensor's shape.
+    public func backward(_ gradient: Tensor? = nil) throws {
+        guard let root = meta, root.requiresGrad else {
+            throw TensorError(.autograd, "backward() needs a tensor that requires grad; this one is not part of a graph (no input had requires_grad)")
+        }
+        let seed: Tensor
+        if let g = gradient {
+            guard g.shape == shape else {
+                throw TensorError.shape("backward(gradient) needs a gradient of shape \(fmt(shape)), found \(fmt(g.shape))")
+            }
+            seed = g.toFloat().detach()
+        } else {
+            guard count == 1 else {
+                throw TensorError.shape("backward() without a gradient needs a one-element output, found shape \(fmt(shape)); pass backward(gradient)")
+            }
+            seed = try Tensor.ones(shape)
+        }
+        try Tensor.withoutGrad {
+            guard let rootFn = root.gradFn else {
+                try Tensor.accumulate(seed, into: root)
+                return
+            }
+            // Post-order DFS (iterative: graphs of long loops are deep).
+            var order: [GradFn] = []
+            var seen = Set<ObjectIdentifier>()
+            var stack: [(GradFn, Int)] = [(rootFn, 0)]
+            seen.insert(ObjectIdentifier(rootFn))
+            while let (fn, next) = stack.popLast() {
+                if next < fn.inputs.count {
+                    stack.append((fn, next + 1))
+                    if let child = fn.inputs[next]?.gradFn, seen.insert(ObjectIdentifier(child)).inserted {
+                        stack.append((child, 0))
+                    }
+                } else {
+                    order.append(fn)
+                }
+            }
+            var pending: [ObjectIdentifier: [Tensor?]] = [:]
+            var rootGrads = [Tensor?](repeating: nil, count: rootFn.outputCount)
+            rootGrads[root.outputIndex] = seed
+            pending[ObjectIdentifier(rootFn)] = rootGrads
+            for fn in order.reversed() {
+                guard let outs = pending.removeValue(forKey: ObjectIdentifier(fn)) else { continue }
+                let ins = try fn.pullback(outs)
+                for (k, m) in fn.inputs.enumerated() {
+                    guard let m, k < ins.count, let g = ins[k] else { continue }
+                    if let f = m.gradFn {
+                        let key = ObjectIdentifier(f)
+                        var slot = pending[key] ?? [Tensor?](repeating: nil, count: f.outputCount)
+                        slot[m.outputIndex] = try slot[m.outputIndex].map { try $0.addingInPlace(g) } ?? g
+                        pending[key] = slot
+                    } else if m.requiresGrad {
+                        try Tensor.accumulate(g, into: m)
+                    }
+                }
+            }
+        }
+    }
+
+    static func accumulate(_ g: Tensor, into m: AutogradMeta) throws {
+        let g = g.detach()
+        m.grad = try m.grad.map { try $0.addingInPlace(g) } ?? g
+    }
+
+    /// self + other for same-shape float tensors, reusing self's storage when unshared.
+    func addingInPlace(_ other: Tensor) throws -> Tensor {
+        guard shape == other.shape else {
+            throw TensorError.shape("gradient of shape \(fmt(other.shape)) cannot accumulate into \(fmt(shape))")
+        }
+        var r = self.detach()
+        r.floats.withUnsafeMutableBufferPointer { d in
+            other.floats.withUnsafeBufferPointer { s in
+                for i in 0..<d.count { d[i] += s[i] }
+            }
+        }
+        return r
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+
+// Elementwise ops with PyTorch broadcasting. Each op's derivative sits beside it:
+//   add  d/da = 1, d/db = 1          sub  d/da = 1, d/db = -1
+//   mul  d/da = b, d/db = a          div  d/da = 1/b, d/db = -a/b²
+//   pow  d/da = p·a^(p-1)            maximum/minimum: the gradient goes to the chosen side
+// Gradients of broadcast inputs are summed back to the input's shape (`sumTo`).
+
+extension Tensor {
+    // MARK: kernels
+
+    /// out = f(a, b) over the broadcast shape; fast paths for equal shapes and scalars.
+    @inline(__always)
+    static func zipFloats(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) throws -> Tensor {
+        let a = a.toFloat(), b = b.toFloat()
+        if a.shape == b.shape {
+            var out = [Float](repeating: 0, count: a.floats.count)
+            a.floats.withUnsafeBufferPointer { pa in
+                b.floats.withUnsafeBufferPointer { pb in
+                    out.withUnsafeMutableBufferPointer { po in
+                        for i in 0..<po.count { po[i] = f(pa[i], pb[i]) }
+                    }
+                }
+            }
+            return Tensor(unchecked: a.shape, floats: out)
+        }
+        let shape = try Shape.broadcast(a.shape, b.shape)
+        let n = try Shape.count(shape)
+        var out = [Float](repeating: 0, count: n)
+        if b.floats.count == 1 {
+            let s = b.floats[0]
+            a.floats.withUnsafeBufferPointer { pa in
+                out.withUnsafeMutableBufferPointer { po in
+                    if pa.count == n { for i in 0..<n { po[i] = f(pa[i], s) } } else {
+                        for i in 0..<n { po[i] = f(pa[0], s) }
+                    }
+                }
+            }
+            return Tensor(unchecked: shape, floats: out)
+        }
+        if a.floats.count == 1 && b.floats.count == n {
+            let s = a.floats[0]
+            b.floats.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in for i in 0..<n { po[i] = f(s, pb[i]) } }
+            }
+            return Tensor(unchecked: shape, floats: out)
+        }
+        let sa = Shape.broadcastStrides(a.shape, to: shape), sb = Shape.broadcastStrides(b.shape, to: shape)
+        a.floats.withUnsafeBufferPointer { pa in
+            b.floats.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    forEachOffset2(shape, sa, sb) { o, oa, ob, len, da, db in
+                        for j in 0..<len { po[o + j] = f(pa[oa + j * da], pb[ob + j * db]) }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: shape, floats: out)
+    }
+
+    @inline(__always)
+    static func zipInts(_ a: Tensor, _ b: Tensor, dtype: DType = .int64, _ f: (Int64, Int64) -> Int64) throws -> Tensor {
+        let shape = try Shape.broadcast(a.shape, b.shape)
+        let n = try Shape.count(shape)
+        var out = [Int64](repeating: 0, count: n)
+        let sa = Shape.broadcastStrides(a.shape, to: shape), sb = Shape.broadcastStrides(b.shape, to: shape)
+        let ai = a.intValues, bi = b.intValues
+        forEachOffset2(shape, sa, sb) { o, oa, ob, len, da, db in
+            for j in 0..<len { out[o + j] = f(ai[oa + j * da], bi[ob + j * db]) }
+        }
+        return Tensor(unchecked: shape, ints: out, dtype: dtype)
+    }
+
+    @inline(__always)
+    func mapFloats(_ f: (Float) -> Float) -> Tensor {
+        var out = [Float](repeating: 0, count: floats.count)
+        floats.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in for i in 0..<o.count { o[i] = f(p[i]) } }
+        }
+        return Tensor(unchecked: shape, floats: out)
+    }
+
+    /// Sums a broadcast gradient back to `target` (the shape of the input it belongs to).
+    public func sumTo(_ target: [Int]) throws -> Tensor {
+        if shape == target { return self }
+        let n = try Shape.count(target)
+        guard target.count <= shape.count, (try? Shape.broadcast(target, shape)) == shape else {
+            throw TensorError.shape("cannot sum a gradient of shape \(fmt(shape)) to \(fmt(target))")
+        }
+        var out = [Float](repeating: 0, count: n)
+        let st = Shape.broadcastStrides(target, to: shape), sg = Shape.strides(shape)
+        let g = toFloat()
+        g.floats.withUnsafeBufferPointer { pg in
+            out.withUnsafeMutableBufferPointer { po in
+                forEachOffset2(shape, st, sg) { _, ot, og, len, dt, dg in
+                    for j in 0..<len { po[ot + j * dt] += pg[og + j * dg] }
+                }
+            }
+        }
+        return Tensor(unchecked: target, floats: out)
+    }
+
+    // MARK: binary arithmetic
+
+    public func add(_ b: Tensor) throws -> Tensor {
+        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipInts(self, b, &+) }
+        let a = self
+        return try Tensor.zipFloats(a, b, +).recorded("add", [a, b]) { g in
+            [try g.sumTo(a.shape), try g.sumTo(b.shape)]
+        }
+    }
+    public func sub(_ b: Tensor) throws -> Tensor {
+        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipInts(self, b, &-) }
+        let a = self
+        return try Tensor.zipFloats(a, b, -).recorded("sub", [a, b]) { g in
+            [try g.sumTo(a.shape), try g.neg().sumTo(b.shape)]
+        }
+    }
+    public func mul(_ b: Tensor) throws -> Tensor {
+        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipInts(self, b, &*) }
+        let a = self
+        return try Tensor.zipFloats(a, b, *).recorded("mul", [a, b]) { g in
+            [a.requiresGrad ? try g.mul(b.detach()).sumTo(a.shape) : nil,
+             b.requiresGrad ? try g.mul(a.detach()).sumTo(b.shape) : nil]
+        }
+    }
+    public func div(_ b: Tensor) throws -> Tensor {
+        let a = self
+        return try Tensor.zipFloats(a, b, /).recorded("div", [a, b]) { g in
+            let bd = b.detach()
+            return [a.requiresGrad ? try g.div(bd).sumTo(a.shape) : nil,
+                    b.requiresGrad ? try g.mul(a.detach()).div(bd.mul(bd)).neg().sumTo(b.shape) : nil]
+        }
+    }
+    /// Elementwise a^b for tensors (d/da = b·a^(b-1), d/db = a^b·ln a).
+    public func pow(_ b: Tensor) throws -> Tensor {
+        let a = self
+        let out = try Tensor.zipFloats(a, b) { Foundation.pow($0, $1) }
+        return out.recorded("pow", [a, b]) { g in
+            let ad = a.detach(), bd = b.detach()
+            let da = a.requiresGrad ? try g.mul(bd.mul(ad.pow(bd.sub(Tensor(scalar: 1))))).sumTo(a.shape) : nil
+            let db = b.requiresGrad ? try g.mul(out.detach().mul(ad.mapFloats { $0 > 0 ? Foundation.log($0) : 0 })).sumTo(b.shape) : nil
+            return [da, db]
+        }
+    }
+    public func maximum(_ b: Tensor) throws -> Tensor {
+        let a = self
+        return try Tensor.zipFloats(a, b) { Swift.max($0, $1) }.recorded("maximum", [a, b]) { g in
+            let pick = try Tensor.zipFloats(a, b) { $0 >= $1 ? 1 : 0 }
+            return [try g.mul(pick).sumTo(a.shape), try g.mul(pick.mapFloats { 1 - $0 }).sumTo(b.shape)]
+        }
+    }
+    public func minimum(_ b: Tensor) throws -> Tensor {
+        let a = self
+        return try Tensor.zipFloats(a, b) { Swift.min($0, $1) }.recorded("minimum", [a, b]) { g in
+            let pick = try Tensor.zipFloats(a, b) { $0 <= $1 ? 1 : 0 }
+            return [try g.mul(pick).sumTo(a.shape), try g.mul(pick.mapFloats { 1 - $0 }).sumTo(b.shape)]
+        }
+    }
+    /// Remainder with the sign of the divisor (Python's and PyTorch's `%`); no gradient.
+    public func remainder(_ b: Tensor) throws -> Tensor {
+        if dtype != .float32 && b.dtype != .float32 {
+            guard !b.ints.contains(0) else { throw TensorError.value("integer remainder by zero") }
+            return try Tensor.zipInts(self, b) { x, y in let r = x % y; return (r != 0 && (r < 0) != (y < 0)) ? r + y : r }
+        }
+        return try Tensor.zipFloats(self, b) { x, y in x - y * (x / y).rounded(.down) }
+    }
+
+    // MARK: scalar forms (no broadcast bookkeeping)
+
+    public func adding(_ s: Float) -> Tensor {
+        if dtype != .float32 { return Tensor(unchecked: shape, ints: ints.map { $0 &+ Int64(s) }) }
+        return mapFloats { $0 + s }.recorded("add_scalar", [self]) { g in [g] }
+    }
+    public func scaled(by s: Float) -> Tensor {
+        return toFloat().mapFloats { $0 * s }.recorded("mul_scalar", [self]) { g in [g.scaled(by: s)] }
+    }
+    public func neg() -> Tensor {
+        if dtype == .int64 { return Tensor(unchecked: shape, ints: ints.map { 0 &- $0 }) }
+        return toFloat().mapFloats { -$0 }.recorded("neg", [self]) { g in [g.neg()] }
+    }
+    /// x^p for a constant exponent (d/dx = p·x^(p-1)).
+    public func pow(_ p: Float) -> Tensor {
+        let x = self.toFloat()
+        let out: Tensor
+        if p == 2 { out = x.mapFloats { $0 * $0 } } else if p == 3 { out = x.mapFloats { $0 * $0 * $0 } } else {
+            out = x.mapFloats { Foundation.pow($0, p) }
+        }
+        return out.recorded("pow", [self]) { g in
+            let d: Tensor
+            if p == 2 { d = x.detach().scaled(by: 2) } else { d = x.detach().mapFloats { p * Foundation.pow($0, p - 1) } }
+            return [try g.mul(d)]
+        }
+    }
+
+    // MARK: unary maps, each with its derivative
+
+    /// A unary op whose derivative is a function of its input x and output y.
+    @inline(__always)
+    func unary(_ name: String, _ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+        let x = self.toFloat()
+        let y = x.mapFloats(f)
+        return y.recorded(name, [self]) { g in
+            var d = [Float](repeating: 0, count: g.floats.count)
+            x.floats.withUnsafeBufferPointer { px in
+                y.floats.withUnsafeBufferPointer { py in
+                    g.floats.withUnsafeBufferPointer { pg in
+                        d.withUnsafeMutableBufferPointer { pd in
+                            for i in 0..<pd.count { pd[i] = pg[i] * derivative(px[i], py[i]) }
+                        }
+                    }
+                }
+            }
+            return [Tensor(unchecked: g.shape, floats: d)]
+        }
+    }
+
+    public func exp() -> Tensor { unary("exp", { Foundation.exp($0) }, derivative: { _, y in y }) }
+    public func log() -> Tensor { unary("log", { Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
+    public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
+    public func tanh() -> Tensor { unary("tanh", { Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    public func sigmoid() -> Tensor { unary("sigmoid", Tensor.sigmoid, derivative: { _, y in y * (1 - y) }) }
+    public func relu() -> Tensor { unary("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    public func abs() -> Tensor {
+        if dtype == .int64 { return Tensor(unchecked: shape, ints: ints.map { Swift.abs($0) }) }
+        return unary("abs", { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
+    }
+    public func sin() -> Tensor { unary("sin", { Foundation.sin($0) }, derivative: { x, _ in Foundation.cos(x) }) }
+    public func cos() -> Tensor { unary("cos", { Foundation.cos($0) }, derivative: { x, _ in -Foundation.sin(x) }) }
+    /// log(1 + e^x), linear above 20 as in PyTorch (beta 1, threshold 20).
+    public func softplus() -> Tensor {
+        unary("softplus", { $0 > 20 ? $0 : Foundation.log1p(Foundation.exp($0)) },
+              derivative: { x, _ in x > 20 ? 1 : Tensor.sigmoid(x) })
+    }
+    /// GELU: exact x·Φ(x) (`approximate: false`), or PyTorch's tanh form.
+    public func gelu(approximate: Bool = false) -> Tensor {
+        if approximate {
+            let c: Float = 0.7978845608028654  // √(2/π)
+            return unary("gelu_tanh", { x in
+                0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x)))
+            }, derivative: { x, _ in
+                let u = c * (x + 0.044715 * x * x * x)
+                let t = Foundation.tanh(u)
+                return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+            })
+        }
+        return unary("gelu", { x in 0.5 * x * (1 + Foundation.erf(x * 0.7071067811865476)) }, derivative: { x, _ in
+            let cdf = 0.5 * (1 + Foundation.erf(x * 0.7071067811865476))
+            let pdf = Foundation.exp(-0.5 * x * x) * 0.3989422804014327
+            return cdf + x * pdf
+        })
+    }
+    /// Clamps into [low, high]; the gradient passes where the value was inside the range.
+    public func clamp(min low: Float? = nil, max high: Float? = nil) -> Tensor {
+        let lo = low ?? -.infinity, hi = high ?? .infinity
+        return unary("clamp", { Swift.min(Swift.max($0, lo), hi) }, derivative: { x, _ in x >= lo && x <= hi ? 1 : 0 })
+    }
+
+    @inline(__always) static func sigmoid(_ x: Float) -> Float {
+        x >= 0 ? 1 / (1 + Foundation.exp(-x)) : { let e = Foundation.exp(x); return e / (1 + e) }()
+    }
+
+    // MARK: operators (throwing where shapes can mismatch)
+
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.add(b) }
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.sub(b) }
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.mul(b) }
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.div(b) }
+    public static func + (a: Tensor, s: Float) -> Tensor { a.adding(s) }
+    public static func - (a: Tensor, s: Float) -> Tensor { a.adding(-s) }
+    public static func * (a: Tensor, s: Float) -> Tensor { a.scaled(by: s) }
+    public static func * (s: Float, a: Tensor) -> Tensor { a.scaled(by: s) }
+    public static func / (a: Tensor, s: Float) -> Tensor { a.scaled(by: 1 / s) }
+    public static prefix func - (a: Tensor) -> Tensor { a.neg() }
+}

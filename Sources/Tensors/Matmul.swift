@@ -1,0 +1,74 @@
+// Matrix products (torch.matmul semantics) on cblas_sgemm.
+//   C = A·B:  dA = dC·Bᵀ,  dB = Aᵀ·dC  (summed over broadcast batch dimensions)
+// 1-D operands are promoted (a vector on the left is a row, on the right a column) and the
+// added dimension removed afterwards; batch dimensions broadcast as elementwise ops do.
+
+extension Tensor {
+    public func matmul(_ other: Tensor) throws -> Tensor {
+        guard dtype == .float32 || other.dtype == .float32 else {
+            return try toFloat().matmul(other.toFloat())
+        }
+        let a = toFloat(), b = other.toFloat()
+        guard a.rank >= 1, b.rank >= 1 else {
+            throw TensorError.shape("matmul needs tensors of rank ≥ 1, found \(fmt(a.shape)) and \(fmt(b.shape))")
+        }
+        if a.rank == 1 && b.rank == 1 {
+            guard a.count == b.count else { throw TensorError.shape("dot product of sizes \(a.count) and \(b.count)") }
+            return try a.unsqueeze(0).matmul(b.unsqueeze(1)).reshape([])
+        }
+        if a.rank == 1 { return try a.unsqueeze(0).matmul(b).squeeze(-2) }
+        if b.rank == 1 { return try a.matmul(b.unsqueeze(1)).squeeze(-1) }
+        let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
+        let k2 = b.shape[b.rank - 2], n = b.shape[b.rank - 1]
+        guard k == k2 else {
+            throw TensorError.shape("matmul: \(fmt(a.shape)) @ \(fmt(b.shape)) needs the inner sizes to agree, found \(k) vs \(k2)")
+        }
+        if b.rank == 2 {
+            // Fold every batch dimension of A into its rows: one GEMM.
+            let rows = a.count / Swift.max(k, 1) == 0 ? Shape.product(a.shape.dropLast()) : a.count / k
+            let outShape = Array(a.shape.dropLast()) + [n]
+            let c = Tensor.product(a.floats, b.floats, batch: 1, m: rows, n: n, k: k, transA: false, transB: false, strideA: 0, strideB: 0)
+            return Tensor(unchecked: outShape, floats: c).recorded("matmul", [a, b]) { g in
+                let da = a.requiresGrad ? Tensor(unchecked: a.shape, floats:
+                    Tensor.product(g.floats, b.floats, batch: 1, m: rows, n: k, k: n, transA: false, transB: true, strideA: 0, strideB: 0)) : nil
+                let db = b.requiresGrad ? Tensor(unchecked: b.shape, floats:
+                    Tensor.product(a.floats, g.floats, batch: 1, m: k, n: n, k: rows, transA: true, transB: false, strideA: 0, strideB: 0)) : nil
+                return [da, db]
+            }
+        }
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        let batch = try Shape.broadcast(batchA, batchB)
+        let ea = batchA == batch ? a : try a.expand(batch + [m, k])
+        let eb = batchB == batch ? b : try b.expand(batch + [k, n])
+        let nb = Shape.product(batch)
+        _ = try Shape.count(batch + [m, n])
+        let c = Tensor.product(ea.floats, eb.floats, batch: nb, m: m, n: n, k: k, transA: false, transB: false, strideA: m * k, strideB: k * n)
+        return Tensor(unchecked: batch + [m, n], floats: c).recorded("matmul", [ea, eb]) { g in
+            let da = ea.requiresGrad ? Tensor(unchecked: ea.shape, floats:
+                Tensor.product(g.floats, eb.floats, batch: nb, m: m, n: k, k: n, transA: false, transB: true, strideA: m * n, strideB: k * n)) : nil
+            let db = eb.requiresGrad ? Tensor(unchecked: eb.shape, floats:
+                Tensor.product(ea.floats, g.floats, batch: nb, m: k, n: n, k: m, transA: true, transB: false, strideA: m * k, strideB: m * n)) : nil
+            return [da, db]
+        }
+    }
+
+    /// Raw batched product of row-major buffers (see `Blas.gemm` for the layout).
+    static func product(_ a: [Float], _ b: [Float], batch: Int, m: Int, n: Int, k: Int,
+                        transA: Bool, transB: Bool, strideA: Int, strideB: Int) -> [Float] {
+        var c = [Float](repeating: 0, count: batch * m * n)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    guard let ba = pa.baseAddress, let bb = pb.baseAddress, let bc = pc.baseAddress else { return }
+                    Blas.gemm(batch: batch, m: m, n: n, k: k, ba, transA: transA, strideA: strideA,
+                              bb, transB: transB, strideB: strideB, bc)
+                }
+            }
+        }
+        return c
+    }
+
+    public static func ⊗ (a: Tensor, b: Tensor) throws -> Tensor { try a.matmul(b) }
+}
+
+infix operator ⊗: MultiplicationPrecedence
