@@ -11,7 +11,7 @@ public final class AutogradMeta {
     /// Accumulated gradient of a leaf.
     public var grad: Tensor?
     /// The op that produced this tensor, nil for leaves.
-    let gradFn: GradFn?
+    var gradFn: GradFn?
     /// Which output of `gradFn` this is.
     let outputIndex: Int
 
@@ -26,9 +26,9 @@ public final class AutogradMeta {
 /// none) and return one gradient per input (nil where the input needs none).
 final class GradFn {
     let name: String
-    let inputs: [AutogradMeta?]
+    var inputs: [AutogradMeta?]
     let outputCount: Int
-    let pullback: ([Tensor?]) throws -> [Tensor?]
+    var pullback: ([Tensor?]) throws -> [Tensor?]
 
     init(name: String, inputs: [AutogradMeta?], outputCount: Int, pullback: @escaping ([Tensor?]) throws -> [Tensor?]) {
         self.name = name
@@ -36,6 +36,25 @@ final class GradFn {
         self.outputCount = outputCount
         self.pullback = pullback
     }
+
+    /// Releases the graph behind this node iteratively: the default recursive release of a
+    /// graph built by a long loop (tens of thousands of nodes deep) would overflow the stack.
+    deinit {
+        pullback = GradFn.released
+        var stack = inputs.compactMap { $0 }
+        inputs = []
+        while var m = stack.popLast() {
+            guard isKnownUniquelyReferenced(&m), var f = m.gradFn else { continue }
+            m.gradFn = nil
+            if isKnownUniquelyReferenced(&f) {
+                f.pullback = GradFn.released  // drops tensors the closure captured
+                stack.append(contentsOf: f.inputs.compactMap { $0 })
+                f.inputs = []
+            }
+        }
+    }
+
+    static let released: ([Tensor?]) throws -> [Tensor?] = { _ in [] }
 }
 
 /// Whether ops record gradients (off inside `Tensor.withoutGrad`, and while pullbacks run).
