@@ -144,3 +144,28 @@ extension Tensor: Equatable {
         a.shape == b.shape && a.dtype == b.dtype && a.floats == b.floats && a.ints == b.ints
     }
 }
+
+extension Tensor {
+    /// Writes `values` (converted to this dtype) at flat `positions`, in place and outside
+    /// autodiff: the result is a fresh leaf (item assignment `x[0] = 1` in the language).
+    public mutating func assign(at positions: [Int], from values: Tensor) throws {
+        guard positions.count == values.count else {
+            throw TensorError.shape("assignment of \(values.count) values to \(positions.count) positions")
+        }
+        guard positions.allSatisfy({ $0 >= 0 && $0 < count }) else {
+            throw TensorError.index("assignment position out of range for \(count) elements")
+        }
+        meta = nil
+        switch dtype {
+        case .float32:
+            let v = values.floatValues
+            for (k, p) in positions.enumerated() { floats[p] = v[k] }
+        case .int64:
+            let v = values.intValues
+            for (k, p) in positions.enumerated() { ints[p] = v[k] }
+        case .bool:
+            let v = values.boolValues
+            for (k, p) in positions.enumerated() { ints[p] = v[k] ? 1 : 0 }
+        }
+    }
+}

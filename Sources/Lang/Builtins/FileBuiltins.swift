@@ -1,0 +1,43 @@
+import Foundation
+import Tensors
+
+/// Reading and writing tensors as safetensors files.
+enum FileBuiltins {
+    static func register(_ r: Registry) {
+        r.function("load", "path: string", returns: "dict",
+                   "Reads a .safetensors file into a dict of name → tensor (in the file's order).",
+                   details: "Every rule of the safetensors format is checked; a malformed file is an error naming the problem.\nF32, F64, F16 and BF16 become float32; I64, I32 and U8 become int64; BOOL stays bool.",
+                   example: "save({w: eye(2)}, \"/tmp/w.safetensors\")\nload(\"/tmp/w.safetensors\")") { c in
+            let path = try c.string("path")
+            let url = c.interp.resolve(path)
+            guard FileManager.default.fileExists(atPath: url.path) else { throw RuntimeError("load: no file at \(path)") }
+            let entries = try SafeTensors.readOrdered(contentsOf: url)
+            let d = DictBox()
+            for (name, t) in entries { d[name] = .tensor(t) }
+            return .dict(d)
+        }
+        r.function("save", "tensors: any, path: string", returns: "nil",
+                   "Writes a tensor or a dict of name → tensor to a .safetensors file (atomically).",
+                   details: "float32, int64 and bool tensors are written as F32, I64 and BOOL; the file loads in PyTorch with safetensors.torch.load_file.",
+                   example: "save({w: eye(2)}, \"/tmp/w.safetensors\")") { c in
+            let path = try c.string("path")
+            var entries: [(String, Tensor)] = []
+            switch c.value("tensors") {
+            case .tensor(let t)?: entries = [("tensor", t)]
+            case .dict(let d)?:
+                for (k, v) in d.pairs {
+                    guard case .string(let name) = k else { throw RuntimeError("save: tensor names must be strings, found \(k)") }
+                    entries.append((name, try Convert.tensor(v, what: "save: entry '\(name)'")))
+                }
+            case .object(let o)?:
+                guard let sd = try o.property("state_dict"), case .dict(let d) = sd else {
+                    throw RuntimeError("save: \(o.typeName) has no state_dict to save")
+                }
+                for (k, v) in d.pairs { entries.append((k.value.display, try Convert.tensor(v, what: "save"))) }
+            case let v: throw RuntimeError("save needs a tensor or a dict of tensors, found \(v?.typeName ?? "nil")")
+            }
+            try SafeTensors.write(entries, to: c.interp.resolve(path))
+            return .none
+        }
+    }
+}

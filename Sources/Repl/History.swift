@@ -1,0 +1,71 @@
+import Foundation
+
+/// Entries typed at the prompt, kept across sessions in a file (`~/.xai_history`, or
+/// `$XAI_HISTORY`). One entry per line; backslash and newline are escaped (`\\`, `\n`) so a
+/// multi-line function is one entry and any UTF-8 text survives. Saved atomically.
+public struct History {
+    public static let limit = 1000
+    public private(set) var entries: [String] = []
+    public let url: URL?
+
+    public init(url: URL?) {
+        self.url = url
+        if let url, let data = FileManager.default.contents(atPath: url.path) {
+            let text = String(decoding: data, as: UTF8.self)
+            entries = text.split(separator: "\n", omittingEmptySubsequences: true).map { History.decode(String($0)) }
+            if entries.count > History.limit { entries.removeFirst(entries.count - History.limit) }
+        }
+    }
+
+    public static var defaultURL: URL {
+        if let p = ProcessInfo.processInfo.environment["XAI_HISTORY"], !p.isEmpty { return URL(fileURLWithPath: p) }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".xai_history")
+    }
+
+    /// Adds an entry (not blank, not a repeat of the last one).
+    public mutating func add(_ entry: String) {
+        let e = entry.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !e.isEmpty, entries.last != e else { return }
+        entries.append(e)
+        if entries.count > History.limit { entries.removeFirst(entries.count - History.limit) }
+    }
+
+    public func save() throws {
+        guard let url else { return }
+        let text = entries.map(History.encode).joined(separator: "\n") + "\n"
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
+    static func encode(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static func decode(_ s: String) -> String {
+        var out = ""
+        var escape = false
+        for c in s.unicodeScalars {
+            if escape {
+                switch c {
+                case "n": out += "\n"
+                case "r": out += "\r"
+                default: out.unicodeScalars.append(c)
+                }
+                escape = false
+            } else if c == "\\" {
+                escape = true
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}

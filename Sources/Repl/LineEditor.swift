@@ -1,0 +1,85 @@
+import CEditLine
+import Foundation
+import Tensors
+
+/// What reading a line gave.
+public enum LineResult: Equatable {
+    case line(String)
+    /// Ctrl-C at the prompt: the line is dropped and a fresh prompt follows.
+    case interrupted
+    /// Ctrl-D on an empty line, or the end of piped input.
+    case endOfInput
+}
+
+/// A source of input lines: libedit in a terminal, plain lines from a pipe.
+public protocol LineReader: AnyObject {
+    func readLine(prompt: String) -> LineResult
+    /// Records a complete entry (possibly several lines) for history recall.
+    func remember(_ entry: String)
+    var complete: ((String) -> [String])? { get set }
+    func close()
+}
+
+/// Line editing with libedit: emacs keys, history (up-arrow), Tab completion.
+public final class LineEditor: LineReader {
+    var history: History
+    public var complete: ((String) -> [String])?
+
+    public init(programName: String, historyURL: URL?) {
+        history = History(url: historyURL)
+        _ = xe_open(programName)
+        for e in history.entries { xe_history_enter(e) }
+        xe_set_completer({ context, line in
+            guard let context, let line else { return nil }
+            let editor = Unmanaged<LineEditor>.fromOpaque(context).takeUnretainedValue()
+            guard let provider = editor.complete else { return nil }
+            let typed = String(cString: line)
+            let answer = Completion.answer(typed: typed, candidates: provider(typed))
+            guard let answer else { return nil }
+            return strdup(answer)
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    public func readLine(prompt: String) -> LineResult {
+        xe_set_prompt(prompt)
+        guard let p = xe_gets() else {
+            if xe_take_interrupt() != 0 {
+                print("")
+                return .interrupted
+            }
+            return .endOfInput
+        }
+        var s = String(cString: p)
+        if s.hasSuffix("\n") { s.removeLast() }
+        return .line(s)
+    }
+
+    public func remember(_ entry: String) {
+        history.add(entry)
+        xe_history_enter(entry)
+        try? history.save()
+    }
+
+    public func close() { xe_close() }
+}
+
+/// Plain lines from a pipe or file: no prompt, no editing.
+public final class PlainLineReader: LineReader {
+    public var complete: ((String) -> [String])?
+    public init() {}
+    public func readLine(prompt: String) -> LineResult {
+        guard let s = Swift.readLine(strippingNewline: true) else { return .endOfInput }
+        return .line(s)
+    }
+    public func remember(_ entry: String) {}
+    public func close() {}
+}
+
+/// The Ctrl-C flag shared by the prompt and long computations: the handler sets a flag;
+/// the prompt and the engine's safe points (`Interruption.check()`) take it.
+public enum InterruptFlag {
+    public static func install() {
+        xe_install_sigint_handler()
+        Interruption.poll = { xe_interrupt_pending() != 0 && xe_take_interrupt() != 0 }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Lang
+import Syntax
+import Tensors
+
+/// One interactive or scripted session: an interpreter, the entries run so far with their
+/// outputs (for `:save`), and the settings REPL commands change.
+public final class Session {
+    public let interp: Interpreter
+    /// Source and output of every entry, in order, for `:save`.
+    public private(set) var entries: [(source: String, outputs: [Transcript.Line])] = []
+    public var timing = false
+    /// Where output goes as it is produced (stdout in the REPL; nowhere when only captured).
+    public var echo: (String) -> Void = { print($0) }
+    private var captured: [Transcript.Line] = []
+
+    public init(baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+        interp = Interpreter()
+        interp.baseDirectory = baseDirectory
+        interp.output = { [unowned self] line, volatile in
+            self.captured.append(Transcript.Line(line, volatile: volatile))
+            self.echo(line)
+        }
+    }
+
+    /// The result of running one entry.
+    public struct Outcome {
+        public var outputs: [Transcript.Line]
+        public var failed: Bool
+    }
+
+    /// Parses and runs `source` (one REPL entry or a file), statement by statement. Each
+    /// statement's output is reported to `onStatement` with the 0-based index of its last line.
+    @discardableResult
+    public func run(_ source: String, file: String = "<input>", record: Bool = true,
+                    onStatement: ((_ lastLine: Int, _ outputs: [Transcript.Line]) -> Void)? = nil) -> Outcome {
+        var all: [Transcript.Line] = []
+        var failed = false
+        let program: Program
+        do {
+            program = try Parser.parse(source: source, file: file)
+        } catch let e as SyntaxError {
+            let text = e.render(source: source)
+            captured = []
+            for l in text.split(separator: "\n", omittingEmptySubsequences: false) { interp.output(String(l), false) }
+            let lines = captured
+            captured = []
+            onStatement?(max(0, e.location.line - 1), lines)
+            return Outcome(outputs: lines, failed: true)
+        } catch {
+            return Outcome(outputs: [Transcript.Line("error: \(error)")], failed: true)
+        }
+        for stmt in program.statements {
+            captured = []
+            let start = DispatchTime.now().uptimeNanoseconds
+            do {
+                if let v = try interp.executeTopLevel(stmt) {
+                    for l in v.split(separator: "\n", omittingEmptySubsequences: false) { interp.output(String(l), false) }
+                }
+            } catch {
+                failed = true
+                let text = interp.renderError(error, source: source, file: file)
+                for l in text.split(separator: "\n", omittingEmptySubsequences: false) { interp.output(String(l), false) }
+            }
+            if timing {
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                interp.output(String(format: "time %.1f ms", ms), true)
+            }
+            onStatement?(stmt.range.lastLine - 1, captured)
+            all += captured
+            if failed && interp.wasInterrupted { break }
+        }
+        captured = []
+        if record { entries.append((source, all)) }
+        return Outcome(outputs: all, failed: failed)
+    }
+
+    /// The session so far as a replayable script with its outputs.
+    public func transcript() -> String {
+        var code: [String] = []
+        var outputs: [Int: [Transcript.Line]] = [:]
+        for (source, outs) in entries {
+            code.append(contentsOf: source.components(separatedBy: "\n"))
+            if !outs.isEmpty { outputs[code.count - 1] = outs }
+        }
+        return Transcript.render(code: code, outputs: outputs)
+    }
+}

@@ -1,0 +1,111 @@
+/// The abstract syntax of xai programs. Every node carries the location where it starts;
+/// every statement also carries the lines it spans (the script runner prints a statement's
+/// output under its last line).
+
+public struct Expr {
+    public var kind: ExprKind
+    public var location: SourceLocation
+    public init(_ kind: ExprKind, _ location: SourceLocation) {
+        self.kind = kind
+        self.location = location
+    }
+}
+
+public indirect enum ExprKind {
+    case integer(Int)
+    case float(Double)
+    case string(String)
+    case bool(Bool)
+    case nilLiteral
+    case name(String)
+    case list([Expr])
+    case dict([(key: Expr, value: Expr)])
+    /// `(a, b)` or `a, b` on the left or right of an assignment.
+    case tuple([Expr])
+    /// `-x`, `+x`, `not x`
+    case unary(op: String, Expr)
+    /// Arithmetic and comparison, including `in` and `not in`.
+    case binary(op: String, Expr, Expr)
+    /// Short-circuit `and` / `or`.
+    case logical(op: String, Expr, Expr)
+    case call(callee: Expr, arguments: [Argument])
+    case index(Expr, [SubscriptExpr])
+    case member(Expr, String)
+    case function(FunctionDecl)
+}
+
+/// A call argument, positional or labelled (`lr: 0.1` or `lr = 0.1`).
+public struct Argument {
+    public var label: String?
+    public var value: Expr
+    public var location: SourceLocation
+}
+
+public enum SubscriptExpr {
+    case index(Expr)
+    case slice(start: Expr?, stop: Expr?, step: Expr?)
+}
+
+public struct Parameter {
+    public var name: String
+    public var defaultValue: Expr?
+    public var location: SourceLocation
+}
+
+/// `fn name(a, b = 1) { ... }` or an anonymous `fn(x) { ... }`.
+public final class FunctionDecl {
+    public let name: String?
+    public let parameters: [Parameter]
+    public let body: [Stmt]
+    public let location: SourceLocation
+    init(name: String?, parameters: [Parameter], body: [Stmt], location: SourceLocation) {
+        self.name = name
+        self.parameters = parameters
+        self.body = body
+        self.location = location
+    }
+}
+
+/// Where an assignment stores.
+public indirect enum Target {
+    case name(String, SourceLocation)
+    case index(Expr, [SubscriptExpr], SourceLocation)
+    case member(Expr, String, SourceLocation)
+    case tuple([Target], SourceLocation)
+
+    public var location: SourceLocation {
+        switch self {
+        case .name(_, let l), .index(_, _, let l), .member(_, _, let l), .tuple(_, let l): return l
+        }
+    }
+}
+
+public struct LineRange: Equatable {
+    public var firstLine: Int
+    public var lastLine: Int
+}
+
+public struct Stmt {
+    public var kind: StmtKind
+    public var location: SourceLocation
+    public var range: LineRange
+}
+
+public indirect enum StmtKind {
+    case expression(Expr)
+    case assign(Target, Expr)
+    /// `x += e` and friends; `op` is the arithmetic operator ("+", "-", "*", "/").
+    case compoundAssign(Target, op: String, Expr)
+    case ifStmt(condition: Expr, then: [Stmt], otherwise: [Stmt]?)
+    case forStmt(Target, Expr, [Stmt])
+    case whileStmt(Expr, [Stmt])
+    case function(FunctionDecl)
+    case returnStmt(Expr?)
+    case breakStmt
+    case continueStmt
+}
+
+public struct Program {
+    public var statements: [Stmt]
+    public var comments: [Lexer.Comment]
+}

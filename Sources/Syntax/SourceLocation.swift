@@ -1,0 +1,50 @@
+/// A position in source text: 1-based line and column (in characters), and the offset.
+public struct SourceLocation: Equatable, Hashable, CustomStringConvertible, Sendable {
+    public var line: Int
+    public var column: Int
+    public var offset: Int
+    public init(line: Int, column: Int, offset: Int) {
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+    public static let start = SourceLocation(line: 1, column: 1, offset: 0)
+    public var description: String { "\(line):\(column)" }
+}
+
+/// An error in the text of a program, with the place it was found.
+public struct SyntaxError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    public var location: SourceLocation
+    public var file: String
+
+    public init(_ message: String, at location: SourceLocation, file: String = "<input>") {
+        self.message = message
+        self.location = location
+        self.file = file
+    }
+
+    public var description: String { "\(file):\(location.line):\(location.column): error: \(message)" }
+
+    /// The message, the offending source line and a caret under the column.
+    public func render(source: String) -> String {
+        SourceLocation.render(message: "error: " + message, file: file, at: location, source: source)
+    }
+}
+
+extension SourceLocation {
+    /// `file:line:col: message`, then the source line and a caret under the column.
+    public static func render(message: String, file: String, at loc: SourceLocation, source: String) -> String {
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        var out = "\(file):\(loc.line):\(loc.column): \(message)"
+        if loc.line >= 1 && loc.line <= lines.count {
+            let text = String(lines[loc.line - 1]).replacingTabs()
+            out += "\n  " + text + "\n  " + String(repeating: " ", count: max(0, min(loc.column - 1, text.count))) + "^"
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func replacingTabs() -> String { String(map { $0 == "\t" ? " " : $0 }) }
+}

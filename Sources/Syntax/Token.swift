@@ -1,0 +1,51 @@
+/// The kinds of tokens of the xai language.
+public enum TokenKind: Equatable, Sendable {
+    case number(Double, isInteger: Bool)
+    case string(String)
+    case identifier(String)
+    case keyword(String)
+    /// Operators and punctuation, by their spelling.
+    case symbol(String)
+    case newline
+    case end
+
+    public var spelling: String {
+        switch self {
+        case .number(let d, let isInt): return isInt ? String(Int(d)) : String(d)
+        case .string(let s): return "\"" + s + "\""
+        case .identifier(let s): return s
+        case .keyword(let s): return s
+        case .symbol(let s): return s
+        case .newline: return "end of line"
+        case .end: return "end of input"
+        }
+    }
+
+    /// How an error message names this token.
+    public var described: String {
+        switch self {
+        case .newline, .end: return spelling
+        case .string: return "string " + spelling
+        case .number: return "number " + spelling
+        case .identifier(let s): return "name '\(s)'"
+        case .keyword(let s), .symbol(let s): return "'\(s)'"
+        }
+    }
+}
+
+public struct Token: Equatable, Sendable {
+    public var kind: TokenKind
+    public var location: SourceLocation
+    /// Integer literal text kept exactly (ints beyond 2^53 would lose digits as Double).
+    public var integerValue: Int?
+    public init(_ kind: TokenKind, _ location: SourceLocation, integerValue: Int? = nil) {
+        self.kind = kind
+        self.location = location
+        self.integerValue = integerValue
+    }
+}
+
+public enum Keywords {
+    public static let all: Set<String> = ["if", "else", "for", "in", "while", "fn", "return", "break", "continue",
+                                          "true", "false", "nil", "and", "or", "not"]
+}

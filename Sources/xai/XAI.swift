@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Lang
+import Repl
+import Tensors
+
+@main
+struct XAI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "xai",
+        abstract: "Build, train and explain neural models at a prompt or from .xai scripts.",
+        discussion: """
+            With no subcommand, xai starts the interactive prompt (line editing, history and tab completion
+            when run in a terminal; plain lines from a pipe). Type :help at the prompt for its commands.
+            """,
+        version: Version.string,
+        subcommands: [Prompt.self, Run.self, Check.self],
+        defaultSubcommand: Prompt.self)
+}
+
+struct Prompt: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repl", abstract: "Start the interactive prompt (the default).")
+
+    @Flag(name: .long, help: "Do not print the welcome banner.")
+    var quiet = false
+
+    func run() throws {
+        Blas.configure()
+        let code = ReplLoop(banner: !quiet).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run .xai scripts, printing each statement's output.",
+        discussion: "With --update, the recorded #> output lines in each file are rewritten from this run.")
+
+    @Flag(name: .long, help: "Rewrite the #> output lines recorded in the file.")
+    var update = false
+
+    @Argument(help: "The .xai files to run.")
+    var files: [String]
+
+    func run() throws {
+        Blas.configure()
+        var failed = false
+        for f in files {
+            let r = try ScriptRunner.run(path: f, update: update, echo: !update)
+            failed = failed || !r.succeeded
+            if update { print("updated \(f)\(r.succeeded ? "" : " (with errors)")") }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-run .xai scripts and compare their output with the recorded #> lines.",
+        discussion: "Numbers may differ by a relative tolerance; #~ lines (timings) are not compared. Exits non-zero on any difference.")
+
+    @Option(name: .long, help: "Relative tolerance for numbers.")
+    var tolerance: Double = 1e-4
+
+    @Argument(help: "The .xai files to check.")
+    var files: [String]
+
+    func run() throws {
+        Blas.configure()
+        var bad = 0
+        for f in files {
+            let r = try ScriptRunner.check(path: f, tolerance: tolerance)
+            if r.mismatches.isEmpty {
+                print("ok    \(f)")
+            } else {
+                bad += 1
+                print("FAIL  \(f)")
+                for m in r.mismatches { print(m.description) }
+            }
+        }
+        print("\(files.count - bad) passed, \(bad) failed")
+        if bad > 0 { throw ExitCode(1) }
+    }
+}
