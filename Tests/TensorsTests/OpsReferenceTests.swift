@@ -16,10 +16,10 @@ final class OpsReferenceTests: XCTestCase {
         let attrs: [String: Attr]
     }
     enum Attr: Decodable {
-        case int(Int), double(Double), string(String), ints([Int]), null
+        case int(Int), double(Double), string(String), ints([Int]), bool(Bool), null
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if c.decodeNil() { self = .null } else if let i = try? c.decode(Int.self) { self = .int(i) } else if let d = try? c.decode(Double.self) { self = .double(d) } else if let s = try? c.decode(String.self) { self = .string(s) } else { self = .ints(try c.decode([Int].self)) }
+            if c.decodeNil() { self = .null } else if let b = try? c.decode(Bool.self) { self = .bool(b) } else if let i = try? c.decode(Int.self) { self = .int(i) } else if let d = try? c.decode(Double.self) { self = .double(d) } else if let s = try? c.decode(String.self) { self = .string(s) } else { self = .ints(try c.decode([Int].self)) }
         }
         var int: Int? { if case .int(let i) = self { return i }; return nil }
         var double: Double? { if case .double(let d) = self { return d }; if case .int(let i) = self { return Double(i) }; return nil }
@@ -75,7 +75,7 @@ final class OpsReferenceTests: XCTestCase {
         }
     }
 
-    func keep(_ a: [String: Attr]) -> Bool { if case .int(let k) = a["keepdim"] { return k != 0 }; return false }
+    func keep(_ a: [String: Attr]) -> Bool { if case .bool(let k) = a["keepdim"] { return k }; return false }
 
     func testEveryReferenceOpMatchesPyTorch() throws {
         let data = try Data(contentsOf: referenceDir.appendingPathComponent("ops.json"))
