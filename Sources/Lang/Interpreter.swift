@@ -445,10 +445,14 @@ public final class Interpreter {
         return "'\(name)' is not defined" + (Interpreter.closest(name, in: names).map { "; did you mean '\($0)'?" } ?? "")
     }
 
-    /// The most similar name within edit distance 2, for "did you mean" hints.
+    /// The most similar name within edit distance 2 (or sharing a 3-letter prefix with a
+    /// shorter name), for "did you mean" hints.
     static func closest(_ name: String, in names: [String]) -> String? {
         let a = Array(name.lowercased())
         var best: (String, Int)?
+        if name.count >= 3, let p = names.filter({ $0.count >= 3 && $0.count < name.count && name.hasPrefix($0) }).max(by: { $0.count < $1.count }) {
+            best = (p, 2)
+        }
         for n in names {
             let b = Array(n.lowercased())
             guard abs(a.count - b.count) <= 2 else { continue }

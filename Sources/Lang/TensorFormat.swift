@@ -32,13 +32,15 @@ public enum TensorFormat {
 
     /// Chooses one number style for the whole tensor, as PyTorch's _Formatter does.
     struct Formatter {
-        enum Style { case int, integralFloat, fixed, scientific }
+        enum Style { case bool, int, integralFloat, fixed, scientific }
         let style: Style
         let width: Int
 
         init(values: [Float], dtype: DType, summarize: Bool, shape: [Int]) {
             let finite = values.filter { $0.isFinite }
-            if dtype != .float32 {
+            if dtype == .bool {
+                style = .bool
+            } else if dtype != .float32 {
                 style = .int
             } else if finite.allSatisfy({ $0 == $0.rounded() }) {
                 let m = finite.map { abs($0) }.max() ?? 0
@@ -62,6 +64,7 @@ public enum TensorFormat {
             if v.isNaN { return "nan" }
             if v.isInfinite { return v > 0 ? "inf" : "-inf" }
             switch style {
+            case .bool: return v != 0 ? "true" : "false"
             case .int: return String(Int64(v))
             case .integralFloat: return String(format: "%.0f.", v)
             case .fixed: return String(format: "%.4f", v)

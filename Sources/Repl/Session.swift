@@ -17,9 +17,12 @@ public final class Session {
     public init(baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
         interp = Interpreter()
         interp.baseDirectory = baseDirectory
-        interp.output = { [unowned self] line, volatile in
-            self.captured.append(Transcript.Line(line, volatile: volatile))
-            self.echo(line)
+        interp.output = { [unowned self] text, volatile in
+            // One transcript line per printed line.
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                self.captured.append(Transcript.Line(String(line), volatile: volatile))
+                self.echo(String(line))
+            }
         }
     }
 

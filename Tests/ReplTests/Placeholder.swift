@@ -1,2 +1,0 @@
-import XCTest
-final class ReplTestsPlaceholder: XCTestCase { func testNothing() {} }
