@@ -181,7 +181,8 @@ extension Interpreter {
     }
 
     /// Structural equality (tensors: same shape and values).
-    public func equal(_ a: Value, _ b: Value) throws -> Bool {
+    public func equal(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
+        guard depth < 100 else { throw RuntimeError("cannot compare values nested more than 100 deep (a list that contains itself?)") }
         switch (a, b) {
         case (.none, .none): return true
         case (.bool(let x), .bool(let y)): return x == y
@@ -191,12 +192,12 @@ extension Interpreter {
         case (.string(let x), .string(let y)): return x == y
         case (.list(let x), .list(let y)):
             guard x.items.count == y.items.count else { return false }
-            for (p, q) in zip(x.items, y.items) where !(try equal(p, q)) { return false }
+            for (p, q) in zip(x.items, y.items) where !(try equal(p, q, depth: depth + 1)) { return false }
             return true
         case (.dict(let x), .dict(let y)):
             guard x.keys.count == y.keys.count else { return false }
             for (k, v) in x.pairs {
-                guard let w = y[k], try equal(v, w) else { return false }
+                guard let w = y[k], try equal(v, w, depth: depth + 1) else { return false }
             }
             return true
         case (.tensor(let x), .tensor(let y)): return x.shape == y.shape && x.floatValues == y.floatValues

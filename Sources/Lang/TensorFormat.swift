@@ -88,7 +88,8 @@ public enum TensorFormat {
             if summarize && n > 2 * edge { idx = Array(0..<edge) + Array((n - edge)..<n); cut = true }
             if dim == shape.count - 1 {
                 var items = idx.map { f.format(values[offset + $0]) }
-                if cut { items.insert("...", at: edge) }
+                if cut { items.insert(" ...", at: edge) }  // PyTorch's spacing: ",  ...,"
+
                 // Wrap long rows like PyTorch.
                 var lines: [String] = []
                 var cur = ""

@@ -141,22 +141,49 @@ extension HostObject {
 extension Value {
     /// How a value is shown inside containers and as a statement's result (strings quoted).
     public var repr: String {
-        switch self {
-        case .string(let s): return Value.quote(s)
-        default: return display
-        }
+        var seen = Set<ObjectIdentifier>()
+        return repr(&seen)
     }
 
     /// How `print` shows a value (strings raw).
     public var display: String {
+        var seen = Set<ObjectIdentifier>()
+        return display(&seen)
+    }
+
+    func repr(_ seen: inout Set<ObjectIdentifier>) -> String {
+        if case .string(let s) = self { return Value.quote(s) }
+        return display(&seen)
+    }
+
+    /// `seen` holds the lists and dicts being printed: one that contains itself shows as
+    /// [...] or {...}, as in Python, instead of recursing forever.
+    func display(_ seen: inout Set<ObjectIdentifier>) -> String {
+        switch self {
+        case .list(let l):
+            guard seen.insert(ObjectIdentifier(l)).inserted else { return "[...]" }
+            defer { seen.remove(ObjectIdentifier(l)) }
+            var parts: [String] = []
+            for item in l.items { parts.append(item.repr(&seen)) }
+            return "[" + parts.joined(separator: ", ") + "]"
+        case .dict(let d):
+            guard seen.insert(ObjectIdentifier(d)).inserted else { return "{...}" }
+            defer { seen.remove(ObjectIdentifier(d)) }
+            var parts: [String] = []
+            for (k, v) in d.pairs { parts.append("\(k.description): " + v.repr(&seen)) }
+            return "{" + parts.joined(separator: ", ") + "}"
+        default: return plainDisplay
+        }
+    }
+
+    var plainDisplay: String {
         switch self {
         case .none: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .float(let d): return Value.formatFloat(d)
         case .string(let s): return s
-        case .list(let l): return "[" + l.items.map(\.repr).joined(separator: ", ") + "]"
-        case .dict(let d): return "{" + d.pairs.map { "\($0.0.description): \($0.1.repr)" }.joined(separator: ", ") + "}"
+        case .list, .dict: return display
         case .tensor(let t): return TensorFormat.describe(t)
         case .function(let f): return "<function \(f.name)>"
         case .object(let o): return o.display

@@ -38,7 +38,7 @@ enum CoreBuiltins {
             guard s != 0 else { throw RuntimeError("range() step must not be zero") }
             let end = b ?? 0
             let n = s > 0 ? max(0, (end - a + s - 1) / s) : max(0, (a - end - s - 1) / -s)
-            guard n <= 100_000_000 else { throw RuntimeError("range() of \(n) items is too large (limit 100,000,000)") }
+            guard n <= 10_000_000 else { throw RuntimeError("range() of \(n) items is too large (limit 10,000,000)") }
             return .list((0..<n).map { .int(a + $0 * s) })
         }
         r.function("type", "x: any", returns: "string", "The type name of a value.", example: "type(1.5)") { c in

@@ -1,2 +1,0 @@
-import XCTest
-final class SyntaxTestsPlaceholder: XCTestCase { func testNothing() {} }
