@@ -3,7 +3,7 @@
 # Idempotent and quiet when there is nothing to do.
 set -euo pipefail
 needed=()
-for pkg in libopenblas-dev libedit-dev pkg-config; do
+for pkg in libopenblas-dev libedit-dev pkg-config tmux; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
 done
 if [ ${#needed[@]} -gt 0 ]; then

@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+@testable import Repl
+
+final class HistoryTests: XCTestCase {
+    func testHistoryRoundTripsAnyUTF8AndMultiLineEntriesAtomically() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hist-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("h")
+        var h = History(url: url)
+        let entries = ["fn f(x) {\n  x * 2\n}", "print(\"naïve 😀 \\\\n\")", "a\\b", "x = 1"]
+        for e in entries { h.add(e) }
+        h.add("x = 1")   // a repeat of the last entry is not added
+        h.add("   ")     // nor a blank one
+        try h.save()
+        XCTAssertEqual(History(url: url).entries, entries)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["h"], "no temporary file left")
+    }
+
+    func testHistoryKeepsTheLastThousandEntries() {
+        var h = History(url: nil)
+        for i in 0..<1500 { h.add("x = \(i)") }
+        XCTAssertEqual(h.entries.count, 1000)
+        XCTAssertEqual(h.entries.first, "x = 500")
+    }
+}
+
+final class CompletionTests: XCTestCase {
+    func testTheWordUnderTheCursor() {
+        XCTAssertEqual(Completion.word(in: "y = zer").partial, "zer")
+        XCTAssertEqual(Completion.word(in: "t.su").receiver, "t")
+        XCTAssertEqual(Completion.word(in: "load(\"data/se").partial, "data/se")
+        XCTAssertTrue(Completion.word(in: "load(\"data/se").inString)
+    }
+
+    func testTabInsertsTheCommonPartOrListsCandidates() {
+        XCTAssertEqual(Completion.answer(typed: "zer", candidates: ["zeros", "zeros_like", "abs"]), "os")
+        XCTAssertEqual(Completion.answer(typed: "zeros", candidates: ["zeros", "zeros_like"]), "\nzeros\nzeros_like")
+        XCTAssertEqual(Completion.answer(typed: "ab", candidates: ["abs"]), "s")
+        XCTAssertNil(Completion.answer(typed: "qq", candidates: ["abs"]))
+    }
+}
+
+final class TranscriptTests: XCTestCase {
+    func testOutputsAreParsedAndRenderedUnderTheirStatements() {
+        let text = "x = 1\nx + 1\n#> 2\nprint(\"a\")\n#> a\n#~ time 3 ms\n"
+        let p = Transcript.parse(text)
+        XCTAssertEqual(p.codeLines, ["x = 1", "x + 1", "print(\"a\")"])
+        XCTAssertEqual(p.recorded[1], [Transcript.Line("2")])
+        XCTAssertEqual(Transcript.render(code: p.codeLines, outputs: p.recorded), text)
+    }
+
+    func testNumbersMatchWithinATolerance() {
+        XCTAssertTrue(Transcript.linesMatch("loss 0.25001 acc 0.9", "loss 0.25 acc 0.9", tolerance: 1e-4))
+        XCTAssertFalse(Transcript.linesMatch("loss 0.26", "loss 0.25", tolerance: 1e-4))
+        XCTAssertFalse(Transcript.linesMatch("loss 0.25", "lost 0.25", tolerance: 1e-4))
+        XCTAssertTrue(Transcript.linesMatch("tensor([1., -2.5e-03])", "tensor([1., -2.50001e-03])", tolerance: 1e-4))
+    }
+
+    func testCheckSkipsVolatileLinesAndReportsDifferences() {
+        let code = ["a", "b"]
+        let recorded: [Int: [Transcript.Line]] = [0: [Transcript.Line("1"), Transcript.Line("2 s", volatile: true)], 1: [Transcript.Line("x")]]
+        let produced: [Int: [Transcript.Line]] = [0: [Transcript.Line("1"), Transcript.Line("9 s", volatile: true)], 1: [Transcript.Line("y")]]
+        let m = Transcript.compare(code: code, recorded: recorded, produced: produced, tolerance: 1e-4)
+        XCTAssertEqual(m.count, 1)
+        XCTAssertEqual(m.first?.description, "line 2: b\n  - #> x\n  + #> y\n")
+    }
+
+    func testSessionSaveReplaysToTheSameTranscript() throws {
+        let s = Session()
+        s.echo = { _ in }
+        s.run("seed(3)")
+        s.run("x = randn(2)")
+        s.run("x.sum()")
+        s.run("fn f(a) {\n  a * 2\n}")
+        s.run("f(21)")
+        let saved = s.transcript()
+        XCTAssertTrue(saved.contains("f(21)\n#> 42\n"))
+        // Replaying the saved script gives the same outputs.
+        let parsed = Transcript.parse(saved)
+        let replay = Session()
+        replay.echo = { _ in }
+        var outputs: [Int: [Transcript.Line]] = [:]
+        replay.run(parsed.code, record: false) { last, lines in if !lines.isEmpty { outputs[last, default: []] += lines } }
+        XCTAssertTrue(Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, tolerance: 0).isEmpty)
+    }
+}

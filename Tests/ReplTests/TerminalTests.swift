@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+
+/// Drives the real `xai` prompt through a pseudo-terminal (tmux), as a person would:
+/// typing, Tab completion, history recall, a multi-line function, an error with its caret,
+/// Ctrl-C at the prompt and during a long loop (state intact), Ctrl-D to leave.
+final class TerminalTests: XCTestCase {
+    var session = ""
+    var historyFile = URL(fileURLWithPath: "/")
+
+    /// The xai executable built next to this test bundle (on Linux the bundle URL is the build folder).
+    var xaiBinary: URL {
+        let bundle = Bundle(for: TerminalTests.self).bundleURL
+        let candidates = [bundle.appendingPathComponent("xai"), bundle.deletingLastPathComponent().appendingPathComponent("xai")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// Runs a tmux client. Only capture-pane's output is read: a command that starts the
+    /// server would hand it our pipe, and reading to its end would then never finish.
+    @discardableResult
+    func tmux(_ args: [String]) -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["tmux"] + args
+        let capture = args.first == "capture-pane" || args.first == "-V"
+        let pipe = Pipe()
+        p.standardOutput = capture ? pipe : FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { return (-1, "\(error)") }
+        let data = capture ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func type(_ keys: String...) { tmux(["send-keys", "-t", session] + keys) }
+
+    var screen: String { tmux(["capture-pane", "-p", "-t", session, "-S", "-200"]).output }
+
+    /// Waits until the screen shows `text` (the prompt runs asynchronously).
+    func waitFor(_ text: String, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line) {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if screen.contains(text) { return }
+            usleep(50_000)
+        }
+        XCTFail("the screen never showed “\(text)”; it shows:\n\(screen)", file: file, line: line)
+    }
+
+    override func setUpWithError() throws {
+        // Missing tools fail rather than skip, so a green run always means the prompt was driven.
+        guard tmux(["-V"]).status == 0 else { XCTFail("tmux is not installed (scripts/setup.sh installs it)"); throw CancellationError() }
+        guard FileManager.default.isExecutableFile(atPath: xaiBinary.path) else { XCTFail("xai is not built at \(xaiBinary.path)"); throw CancellationError() }
+        session = "xai-test-\(getpid())"
+        historyFile = FileManager.default.temporaryDirectory.appendingPathComponent("xai-history-\(getpid())")
+        try? FileManager.default.removeItem(at: historyFile)
+        let command = "env XAI_HISTORY=\(historyFile.path) TERM=xterm \(xaiBinary.path)"
+        XCTAssertEqual(tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "50", command]).status, 0)
+        waitFor("xai>")   // capture-pane trims trailing spaces
+    }
+
+    override func tearDown() {
+        tmux(["kill-session", "-t", session])
+        try? FileManager.default.removeItem(at: historyFile)
+    }
+
+    func testAPersonAtThePrompt() throws {
+        type("x = 41", "Enter", "x + 1", "Enter")
+        waitFor("\n42\n")
+
+        // Tab completes a builtin, then a method after '.'.
+        type("zer", "Tab")
+        waitFor("xai> zeros")
+        type("(2)", "Enter")
+        waitFor("tensor([0., 0.])  # [2] float32")
+        type("t = arange(4).float()", "Enter", "t.su", "Tab")
+        waitFor("xai> t.sum")
+        type("()", "Enter")
+        waitFor("tensor(6.)")
+
+        // A multi-line function: the continuation prompt while the brace is open.
+        type("fn sq(a) {", "Enter")
+        waitFor("\n...")
+        type("a * a", "Enter", "}", "Enter", "sq(7)", "Enter")
+        waitFor("\n49\n")
+
+        // History: Up recalls the previous entry.
+        type("Up")
+        waitFor("xai> sq(7)\n49\nxai> sq(7)")
+        type("C-u")
+
+        // An error points at its place.
+        type("y = zeros(2) + zeros(3)", "Enter")
+        waitFor("error: shapes [2] and [3] cannot be broadcast")
+        waitFor("\n" + String(repeating: " ", count: 15) + "^")   // under column 14
+
+        // Ctrl-C at the prompt drops the line.
+        type("this is not code", "C-c")
+        usleep(200_000)
+        type("x", "Enter")
+        waitFor("\n41\n")
+
+        // Ctrl-C stops a long loop at a safe point; every variable survives.
+        type("i = 0", "Enter", "while true { i += 1 }", "Enter")
+        usleep(800_000)
+        type("C-c")
+        waitFor("interrupted (every variable keeps its value)")
+        type("[i > 100, x]", "Enter")
+        waitFor("[true, 41]")
+
+        // Ctrl-D leaves; the history file holds the entries, the function as one.
+        type("C-d")
+        let end = Date().addingTimeInterval(5)
+        while Date() < end, tmux(["has-session", "-t", session]).status == 0 { usleep(50_000) }
+        XCTAssertNotEqual(tmux(["has-session", "-t", session]).status, 0, "xai did not exit on Ctrl-D")
+        let history = try String(contentsOf: historyFile, encoding: .utf8)
+        XCTAssertTrue(history.contains("fn sq(a) {\\na * a\\n}"), history)
+        XCTAssertTrue(history.contains("x = 41\n"))
+        XCTAssertFalse(history.contains("this is not code"))
+    }
+}
