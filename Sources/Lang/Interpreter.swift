@@ -100,9 +100,16 @@ public final class Interpreter {
     public func emit(_ line: String) { output(line, false) }
     public func emitVolatile(_ line: String) { output(line, true) }
 
-    public func resolve(_ path: String) -> URL {
+    /// When set, files may only be read or written inside this folder (the fuzz test sets it).
+    public var sandbox: URL?
+
+    public func resolve(_ path: String) throws -> URL {
         let expanded = (path as NSString).expandingTildeInPath
-        return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : baseDirectory.appendingPathComponent(expanded)
+        let url = (expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : baseDirectory.appendingPathComponent(expanded)).standardizedFileURL
+        if let sandbox, !url.path.hasPrefix(sandbox.standardizedFileURL.path + "/") {
+            throw RuntimeError("\(path) is outside the folder this session may use (\(sandbox.path))")
+        }
+        return url
     }
 
     /// Names of global variables, sorted (for `:vars` and completion).
@@ -143,14 +150,15 @@ public final class Interpreter {
         }
     }
 
-    /// Text for an error, with location and caret when known.
-    public func renderError(_ error: Error, source: String, file: String) -> String {
+    /// Text for an error, with location and caret when known. `source` is the text the
+    /// locations refer to (the whole session at the prompt, the whole file in a script).
+    public func renderError(_ error: Error, source: String) -> String {
         switch error {
         case let e as SyntaxError: return e.render(source: source)
         case is Interrupted: return "interrupted (every variable keeps its value)"
         case let e as RuntimeError:
             if let line = e.line, let col = e.column {
-                return SourceLocation.render(message: "error: " + e.message, file: file, at: SourceLocation(line: line, column: col, offset: 0), source: source)
+                return SourceLocation.render(error: e.message, at: SourceLocation(line: line, column: col, offset: 0), source: source)
             }
             return "error: " + e.message
         case let e as TensorError: return "error: " + e.message

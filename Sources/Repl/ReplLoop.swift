@@ -100,13 +100,12 @@ public final class ReplLoop {
         case ":save":
             guard !arg.isEmpty else { say("usage: :save FILE.xai"); return }
             do {
-                try Data(session.transcript().utf8).write(to: session.interp.resolve(arg), options: .atomic)
+                try Data(session.transcript().utf8).write(to: try session.interp.resolve(arg), options: .atomic)
                 say("saved \(session.entries.count) entries to \(arg)")
             } catch { say("error: cannot write \(arg): \(error.localizedDescription)") }
         case ":load":
             guard !arg.isEmpty else { say("usage: :load FILE.xai"); return }
-            let url = session.interp.resolve(arg)
-            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            guard let url = try? session.interp.resolve(arg), let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
                 say("error: no readable file at \(arg)"); return
             }
             _ = session.run(Transcript.parse(text).code, file: url.lastPathComponent)
@@ -145,7 +144,9 @@ public final class ReplLoop {
     }
 
     static var swiftVersion: String {
-        #if swift(>=6.3)
+        #if compiler(>=6.4)
+        return "6.4 or later"
+        #elseif compiler(>=6.3)
         return "6.3"
         #else
         return "6.x"
@@ -158,7 +159,8 @@ public final class ReplLoop {
     /// properties after `.`, labels inside a call, file names inside a string, `:commands`.
     func completions(for line: String) -> [String] {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix(":") && !trimmed.contains(" ") { return ReplLoop.commands.map { String($0.0.split(separator: " ")[0]) } }
+        // Words stop at ':', so command candidates are given without it.
+        if trimmed.hasPrefix(":") && !trimmed.contains(" ") { return ReplLoop.commands.map { String($0.0.split(separator: " ")[0].dropFirst()) } }
         let (receiver, partial, inString) = Completion.word(in: line)
         if inString || trimmed.hasPrefix(":save ") || trimmed.hasPrefix(":load ") { return fileNames(partial) }
         let interp = session.interp
@@ -219,7 +221,7 @@ public final class ReplLoop {
     func fileNames(_ partial: String) -> [String] {
         let expanded = (partial as NSString).expandingTildeInPath
         let dir = expanded.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
-        let base = session.interp.resolve(dir.isEmpty ? "." : dir)
+        guard let base = try? session.interp.resolve(dir.isEmpty ? "." : dir) else { return [] }
         guard let items = try? FileManager.default.contentsOfDirectory(atPath: base.path) else { return [] }
         let prefix = partial.hasSuffix("/") ? partial : String(partial.dropLast((partial as NSString).lastPathComponent.count))
         return items.filter { !$0.hasPrefix(".") }.map { name in

@@ -13,6 +13,9 @@ public final class Session {
     /// Where output goes as it is produced (stdout in the REPL; nowhere when only captured).
     public var echo: (String) -> Void = { print($0) }
     private var captured: [Transcript.Line] = []
+    /// Every line run so far: entries are parsed at their line in the session, so an error in
+    /// a function defined three entries ago still shows its own line.
+    private var sessionLines: [String] = []
 
     public init(baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
         interp = Interpreter()
@@ -39,19 +42,20 @@ public final class Session {
                     onStatement: ((_ lastLine: Int, _ outputs: [Transcript.Line]) -> Void)? = nil) -> Outcome {
         var all: [Transcript.Line] = []
         var failed = false
+        let firstLine = sessionLines.count + 1
+        sessionLines += source.components(separatedBy: "\n")
+        var sessionText: String { sessionLines.joined(separator: "\n") }
         let program: Program
         do {
-            program = try Parser.parse(source: source, file: file)
-        } catch let e as SyntaxError {
-            let text = e.render(source: source)
+            program = try Parser.parse(source: source, file: file, firstLine: firstLine)
+        } catch {
             captured = []
-            for l in text.split(separator: "\n", omittingEmptySubsequences: false) { interp.output(String(l), false) }
+            interp.output(interp.renderError(error, source: sessionText), false)
             let lines = captured
             captured = []
-            onStatement?(max(0, e.location.line - 1), lines)
+            if let e = error as? SyntaxError { onStatement?(max(0, e.location.line - firstLine), lines) }
+            if record { entries.append((source, lines)) }
             return Outcome(outputs: lines, failed: true)
-        } catch {
-            return Outcome(outputs: [Transcript.Line("error: \(error)")], failed: true)
         }
         for stmt in program.statements {
             captured = []
@@ -62,14 +66,13 @@ public final class Session {
                 }
             } catch {
                 failed = true
-                let text = interp.renderError(error, source: source, file: file)
-                for l in text.split(separator: "\n", omittingEmptySubsequences: false) { interp.output(String(l), false) }
+                interp.output(interp.renderError(error, source: sessionText), false)
             }
             if timing {
                 let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 interp.output(String(format: "time %.1f ms", ms), true)
             }
-            onStatement?(stmt.range.lastLine - 1, captured)
+            onStatement?(stmt.range.lastLine - firstLine, captured)
             all += captured
             if failed && interp.wasInterrupted { break }
         }

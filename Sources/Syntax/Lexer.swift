@@ -21,9 +21,11 @@ public struct Lexer {
     var brackets: [(Character, SourceLocation)] = []
     public private(set) var comments: [Comment] = []
 
-    public init(_ source: String, file: String = "<input>") {
+    /// `firstLine` numbers lines from where this text starts in a longer session.
+    public init(_ source: String, file: String = "<input>", firstLine: Int = 1) {
         chars = Array(source)
         self.file = file
+        line = firstLine
     }
 
     static let continuing: Set<String> = ["+", "-", "*", "/", "%", "**", "@", "==", "!=", "<", "<=", ">", ">=", "=", "+=",

@@ -44,8 +44,8 @@ public struct Parser {
     }
 
     /// Parses a whole program.
-    public static func parse(source: String, file: String = "<input>") throws -> Program {
-        var lexer = Lexer(source, file: file)
+    public static func parse(source: String, file: String = "<input>", firstLine: Int = 1) throws -> Program {
+        var lexer = Lexer(source, file: file, firstLine: firstLine)
         let tokens = try lexer.tokenize()
         var parser = Parser(tokens: tokens, file: file)
         let stmts = try parser.parseProgram()

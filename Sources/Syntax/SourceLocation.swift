@@ -28,15 +28,17 @@ public struct SyntaxError: Error, CustomStringConvertible, Equatable {
 
     /// The message, the offending source line and a caret under the column.
     public func render(source: String) -> String {
-        SourceLocation.render(message: "error: " + message, file: file, at: location, source: source)
+        SourceLocation.render(error: message, at: location, source: source)
     }
 }
 
 extension SourceLocation {
-    /// `file:line:col: message`, then the source line and a caret under the column.
-    public static func render(message: String, file: String, at loc: SourceLocation, source: String) -> String {
+    /// `error at line:col: message`, then the source line and a caret under the column.
+    /// The file name is left out: the same statement gives the same text at the prompt,
+    /// in a script and in a saved session.
+    public static func render(error message: String, at loc: SourceLocation, source: String) -> String {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        var out = "\(file):\(loc.line):\(loc.column): \(message)"
+        var out = "error at \(loc.line):\(loc.column): \(message)"
         if loc.line >= 1 && loc.line <= lines.count {
             let text = String(lines[loc.line - 1]).replacingTabs()
             out += "\n  " + text + "\n  " + String(repeating: " ", count: max(0, min(loc.column - 1, text.count))) + "^"

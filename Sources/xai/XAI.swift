@@ -9,10 +9,7 @@ struct XAI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xai",
         abstract: "Build, train and explain neural models at a prompt or from .xai scripts.",
-        discussion: """
-            With no subcommand, xai starts the interactive prompt (line editing, history and tab completion
-            when run in a terminal; plain lines from a pipe). Type :help at the prompt for its commands.
-            """,
+        discussion: "With no subcommand, xai starts the interactive prompt: line editing, history and tab completion in a terminal, plain lines from a pipe. Type :help at the prompt for its commands.",
         version: Version.string,
         subcommands: [Prompt.self, Run.self, Check.self],
         defaultSubcommand: Prompt.self)

@@ -22,7 +22,8 @@ final class FuzzTests: XCTestCase {
         for f in (try? FileManager.default.contentsOfDirectory(atPath: scripts.path)) ?? [] where f.hasSuffix(".xai") {
             out.append(try String(contentsOf: scripts.appendingPathComponent(f), encoding: .utf8))
         }
-        return out
+        // Files the examples write go to the sandbox folder instead of /tmp.
+        return out.map { $0.replacingOccurrences(of: "/tmp/", with: "") }
     }
 
     struct Grammar {
@@ -110,6 +111,7 @@ final class FuzzTests: XCTestCase {
             }
             if n % 200 == 0 { interp = Interpreter() }
             interp.baseDirectory = tmp
+            interp.sandbox = tmp
             interp.stepBudget = 5000
             interp.output = { _, _ in }
             let start = DispatchTime.now().uptimeNanoseconds

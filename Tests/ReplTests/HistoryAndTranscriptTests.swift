@@ -86,3 +86,15 @@ final class TranscriptTests: XCTestCase {
         XCTAssertTrue(Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, tolerance: 0).isEmpty)
     }
 }
+
+final class SessionErrorTests: XCTestCase {
+    /// An error inside a function defined in an earlier entry shows that function's own line.
+    func testErrorsPointIntoEarlierEntries() {
+        let s = Session()
+        s.echo = { _ in }
+        s.run("a = 1")
+        s.run("fn f(x) {\n  x @ x\n}")
+        let out = s.run("f(2)").outputs.map(\.text)
+        XCTAssertEqual(out, ["error at 3:5: @ needs tensors, found int and int", "    x @ x", "      ^"])
+    }
+}

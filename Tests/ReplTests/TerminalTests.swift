@@ -15,22 +15,47 @@ final class TerminalTests: XCTestCase {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    /// Runs a tmux client. Only capture-pane's output is read: a command that starts the
-    /// server would hand it our pipe, and reading to its end would then never finish.
+    /// Runs a tmux client with posix_spawn and waitpid. (Foundation's Process sometimes
+    /// never reaps a client that exits at once, and a client that starts the server would
+    /// hand it any pipe we read: only capture-pane's output is piped.)
     @discardableResult
     func tmux(_ args: [String]) -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux"] + args
+        let argv = ["tmux"] + args
+        var fds: [Int32] = [-1, -1]
         let capture = args.first == "capture-pane" || args.first == "-V"
-        let pipe = Pipe()
-        p.standardOutput = capture ? pipe : FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let data = capture ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        if capture { _ = pipe(&fds) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if capture {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_addclose(&actions, fds[0])
+            posix_spawn_file_actions_addclose(&actions, fds[1])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var cargs = argv.map { strdup($0) } + [nil]
+        defer { for a in cargs { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, "tmux", &actions, nil, &cargs, environ)
+        if capture { close(fds[1]) }
+        guard rc == 0 else { if capture { close(fds[0]) }; return (-1, "cannot start tmux: \(rc)") }
+        var data = [UInt8]()
+        if capture {
+            var buf = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fds[0], &buf, buf.count)
+                if n <= 0 { break }
+                data += buf[0..<n]
+            }
+            close(fds[0])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0
+        return (exited ? (status >> 8) & 0xff : -1, String(decoding: data, as: UTF8.self))
     }
 
     func type(_ keys: String...) { tmux(["send-keys", "-t", session] + keys) }
@@ -91,7 +116,7 @@ final class TerminalTests: XCTestCase {
 
         // An error points at its place.
         type("y = zeros(2) + zeros(3)", "Enter")
-        waitFor("error: shapes [2] and [3] cannot be broadcast")
+        waitFor(": shapes [2] and [3] cannot be broadcast")
         waitFor("\n" + String(repeating: " ", count: 15) + "^")   // under column 14
 
         // Ctrl-C at the prompt drops the line.

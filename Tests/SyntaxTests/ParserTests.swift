@@ -145,7 +145,7 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(error("1 +* 2")?.message, "expected an expression, found '*'")
         XCTAssertEqual(error("f(]")?.location, SourceLocation(line: 1, column: 3, offset: 2))
         let rendered = error("y = (1 + )")?.render(source: "y = (1 + )")
-        XCTAssertEqual(rendered, "<input>:1:10: error: expected an expression, found ')'\n  y = (1 + )\n           ^")
+        XCTAssertEqual(rendered, "error at 1:10: expected an expression, found ')'\n  y = (1 + )\n           ^")
         XCTAssertTrue(error("3 = x")?.message.contains("cannot assign") == true)
     }
 

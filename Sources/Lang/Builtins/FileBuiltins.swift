@@ -9,7 +9,7 @@ enum FileBuiltins {
                    details: "Every rule of the safetensors format is checked; a malformed file is an error naming the problem.\nF32, F64, F16 and BF16 become float32; I64, I32 and U8 become int64; BOOL stays bool.",
                    example: "save({w: eye(2)}, \"/tmp/w.safetensors\")\nload(\"/tmp/w.safetensors\")") { c in
             let path = try c.string("path")
-            let url = c.interp.resolve(path)
+            let url = try c.interp.resolve(path)
             guard FileManager.default.fileExists(atPath: url.path) else { throw RuntimeError("load: no file at \(path)") }
             let entries = try SafeTensors.readOrdered(contentsOf: url)
             let d = DictBox()
@@ -36,7 +36,7 @@ enum FileBuiltins {
                 for (k, v) in d.pairs { entries.append((k.value.display, try Convert.tensor(v, what: "save"))) }
             case let v: throw RuntimeError("save needs a tensor or a dict of tensors, found \(v?.typeName ?? "nil")")
             }
-            try SafeTensors.write(entries, to: c.interp.resolve(path))
+            try SafeTensors.write(entries, to: try c.interp.resolve(path))
             return .none
         }
     }
