@@ -25,6 +25,7 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("edit")]),
 
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: fast),
+        .target(name: "Layers", dependencies: ["Tensors"], swiftSettings: fast),
         // The language's front end (lexer, parser, AST) knows nothing of tensors.
         .target(name: "Syntax"),
         .target(name: "Lang", dependencies: ["Syntax", "Tensors"], swiftSettings: fast),
@@ -35,6 +36,7 @@ let package = Package(
         .executableTarget(name: "xai-bench", dependencies: ["Tensors"], swiftSettings: fast),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"]),
         .testTarget(name: "LangTests", dependencies: ["Lang"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl"]),

@@ -72,3 +72,38 @@ extension Tensor {
 }
 
 infix operator ⊗: MultiplicationPrecedence
+
+extension Tensor {
+    /// y = x·Wᵀ + b over the last dimension of x (nn.functional.linear), one GEMM with W
+    /// transposed in place:  dx = dy·W,  dW = dyᵀ·x,  db = Σ dy.
+    public static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) throws -> Tensor {
+        try x.requireFloat("linear")
+        guard weight.rank == 2, let inF = x.shape.last, weight.shape[1] == inF else {
+            throw TensorError.shape("linear: input \(fmt(x.shape)) needs a weight [out, \(x.shape.last ?? 0)], found \(fmt(weight.shape))")
+        }
+        let outF = weight.shape[0]
+        if let bias, bias.shape != [outF] { throw TensorError.shape("linear: bias must have shape [\(outF)], found \(fmt(bias.shape))") }
+        let rows = inF == 0 ? Shape.product(x.shape.dropLast()) : x.count / inF
+        var y = product(x.floats, weight.floats, batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0)
+        if let b = bias?.floats {
+            y.withUnsafeMutableBufferPointer { py in
+                for r in 0..<rows { for j in 0..<outF { py[r * outF + j] += b[j] } }
+            }
+        }
+        var inputs = [x, weight]
+        if let bias { inputs.append(bias) }
+        return Tensor(unchecked: Array(x.shape.dropLast()) + [outF], floats: y).recorded("linear", inputs) { g in
+            let dx = x.requiresGrad ? Tensor(unchecked: x.shape, floats:
+                product(g.floats, weight.floats, batch: 1, m: rows, n: inF, k: outF, transA: false, transB: false, strideA: 0, strideB: 0)) : nil
+            let dw = weight.requiresGrad ? Tensor(unchecked: weight.shape, floats:
+                product(g.floats, x.floats, batch: 1, m: outF, n: inF, k: rows, transA: true, transB: false, strideA: 0, strideB: 0)) : nil
+            var grads: [Tensor?] = [dx, dw]
+            if bias != nil {
+                var db = [Float](repeating: 0, count: outF)
+                g.floats.withUnsafeBufferPointer { pg in for r in 0..<rows { for j in 0..<outF { db[j] += pg[r * outF + j] } } }
+                grads.append(Tensor(unchecked: [outF], floats: db))
+            }
+            return grads
+        }
+    }
+}

@@ -169,3 +169,12 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// Changes a float tensor's values in place, keeping its autodiff identity (its `grad`
+    /// slot): how optimizers step parameters. Not recorded in any graph.
+    public mutating func updateValues(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
+        try requireFloat("updateValues")
+        try floats.withUnsafeMutableBufferPointer { try body($0) }
+    }
+}

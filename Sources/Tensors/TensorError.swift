@@ -14,11 +14,11 @@ public struct TensorError: Error, CustomStringConvertible, Equatable {
 
     public var description: String { message }
 
-    static func shape(_ m: String) -> TensorError { TensorError(.shape, m) }
-    static func index(_ m: String) -> TensorError { TensorError(.index, m) }
-    static func dtype(_ m: String) -> TensorError { TensorError(.dtype, m) }
-    static func size(_ m: String) -> TensorError { TensorError(.size, m) }
-    static func value(_ m: String) -> TensorError { TensorError(.value, m) }
+    public static func shape(_ m: String) -> TensorError { TensorError(.shape, m) }
+    public static func index(_ m: String) -> TensorError { TensorError(.index, m) }
+    public static func dtype(_ m: String) -> TensorError { TensorError(.dtype, m) }
+    public static func size(_ m: String) -> TensorError { TensorError(.size, m) }
+    public static func value(_ m: String) -> TensorError { TensorError(.value, m) }
 }
 
 /// Formats a shape the way PyTorch prints it: [2, 3].

@@ -1,0 +1,94 @@
+import Tensors
+
+/// The seed's sentiment model (class SentimentNet of ../shared/reference/make_reference.py):
+/// Embedding (padding 0) → LSTM → additive attention over valid steps → Linear to one logit.
+public final class SentimentNet: Module {
+    public let embedding: Embedding
+    public let rnn: Recurrent
+    public let attn: Linear
+    public let fc: Linear
+
+    public init(vocab: Int, embed: Int, hidden: Int, layers: Int = 1) throws {
+        embedding = try Embedding(vocab, embed, paddingIndex: 0)
+        rnn = try Recurrent(.lstm, inputSize: embed, hiddenSize: hidden, numLayers: layers)
+        attn = try Linear(hidden, 1, bias: false)
+        fc = try Linear(hidden, 1)
+        super.init()
+        register("embedding", embedding)
+        register("rnn", rnn)
+        register("attn", attn)
+        register("fc", fc)
+    }
+
+    /// Logits [B] and attention weights [B, T] for ids [B, T] with per-row lengths.
+    public func forward(ids: Tensor, lengths: [Int]) throws -> (logit: Tensor, attention: Tensor) {
+        try forward(embedded: embedding.forward(ids), lengths: lengths)
+    }
+
+    /// The same from embeddings [B, T, E] (explanations attribute at this layer).
+    public func forward(embedded: Tensor, lengths: [Int]) throws -> (logit: Tensor, attention: Tensor) {
+        let T = embedded.shape[1]
+        let h = try rnn.run(embedded, lengths: lengths).output
+        let scores = try attn.forward(h).squeeze(-1)
+        var invalid = [Bool](repeating: false, count: lengths.count * T)
+        for (b, l) in lengths.enumerated() { for t in l..<max(l, T) { invalid[b * T + t] = true } }
+        let w = try scores.maskedFill(Tensor(shape: [lengths.count, T], bools: invalid), -.infinity).softmax(dim: 1)
+        let pooled = try w.unsqueeze(-1).mul(h).sum(dim: 1)
+        return (try fc.forward(pooled).squeeze(-1), w)
+    }
+}
+
+/// Decoder-only Transformer (class TinyGPT of make_reference.py): token + learned position
+/// embeddings, pre-norm GELU blocks with a causal mask, final LayerNorm, linear head.
+public final class TinyGPT: Module {
+    public let tokEmb: Embedding, posEmb: Embedding
+    public let blocks: ModuleList<TransformerEncoderLayer>
+    public let lnF: LayerNorm
+    public let head: Linear
+    public let context: Int
+
+    public init(vocab: Int, dModel: Int, heads: Int, layers: Int, context: Int, dropout: Float = 0) throws {
+        tokEmb = try Embedding(vocab, dModel)
+        posEmb = try Embedding(context, dModel)
+        blocks = ModuleList(try (0..<layers).map { _ in
+            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: 4 * dModel, dropout: dropout, activation: "gelu", normFirst: true)
+        })
+        lnF = try LayerNorm(dModel)
+        head = try Linear(dModel, vocab)
+        self.context = context
+        super.init()
+        register("tok_emb", tokEmb)
+        register("pos_emb", posEmb)
+        register("blocks", blocks)
+        register("ln_f", lnF)
+        register("head", head)
+    }
+
+    /// Next-token logits [B, T, vocab] for ids [B, T] (T ≤ context).
+    public func forward(ids: Tensor) throws -> Tensor {
+        guard ids.rank == 2, ids.shape[1] <= context else {
+            throw TensorError.shape("TinyGPT takes ids [batch, time ≤ \(context)], found \(ids.shape)")
+        }
+        let T = ids.shape[1]
+        var x = try tokEmb.forward(ids).add(posEmb.forward(Tensor.arange(0, Double(T), dtype: .int64)))
+        for b in blocks.items { x = try b.forward(x, causal: true) }
+        return try head.forward(lnF.forward(x))
+    }
+}
+
+/// Conv2d(1, 4, 3, padding 1) → ReLU → MaxPool2d(2) → flatten → Linear(64, 10), the
+/// reference CNN for 8×8 digits.
+public final class SmallCNN: Layer {
+    public let conv: Conv2d
+    public let fc: Linear
+    public init(channels: Int = 4, classes: Int = 10) throws {
+        conv = try Conv2d(1, channels, kernel: 3, padding: 1)
+        fc = try Linear(channels * 16, classes)
+        super.init()
+        register("conv", conv)
+        register("fc", fc)
+    }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try fc.forward(conv.forward(x).relu().maxPool2d(kernel: 2).flatten(from: 1))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Tensors
+
+/// A trainable tensor. `value` is a leaf that requires gradients unless the parameter is
+/// frozen; optimizers change it in place so its gradient slot stays the same.
+public final class Parameter {
+    public var value: Tensor
+    public init(_ value: Tensor) throws {
+        self.value = try value.requiringGrad()
+    }
+    public var grad: Tensor? { value.grad }
+    public var frozen: Bool {
+        get { !value.requiresGrad }
+        set { value = (try? value.requiringGrad(!newValue)) ?? value }
+    }
+}
+
+/// A layer or a model: named parameters and named children, so every parameter has a
+/// dotted name equal to its PyTorch `state_dict` key (`rnn.weight_ih_l0`, `blocks.0.norm1.bias`).
+open class Module {
+    public private(set) var ownParameters: [(name: String, parameter: Parameter)] = []
+    public private(set) var children: [(name: String, module: Module)] = []
+    public private(set) var training = true
+
+    public init() {}
+
+    /// The PyTorch class name, shown by `summary()`.
+    open var typeName: String { String(describing: type(of: self)) }
+    /// Extra text for `summary()` (sizes and options).
+    open var details: String { "" }
+
+    public func register(_ name: String, _ p: Parameter) { ownParameters.append((name, p)) }
+    public func register(_ name: String, _ m: Module) { children.append((name, m)) }
+
+    /// Every parameter with its dotted name, in registration order (PyTorch's order).
+    public func namedParameters(prefix: String = "") -> [(String, Parameter)] {
+        var out = ownParameters.map { (prefix + $0.name, $0.parameter) }
+        for (n, c) in children { out += c.namedParameters(prefix: prefix + n + ".") }
+        return out
+    }
+    public var parameters: [Parameter] { namedParameters().map(\.1) }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    public func modules(prefix: String = "") -> [(String, Module)] {
+        var out = [(prefix.isEmpty ? "" : String(prefix.dropLast()), self)]
+        for (n, c) in children { out += c.modules(prefix: prefix + n + ".") }
+        return out
+    }
+
+    /// Training mode switches dropout on; evaluation mode off.
+    public func train(_ on: Bool = true) {
+        training = on
+        for (_, c) in children { c.train(on) }
+    }
+    public func eval() { train(false) }
+
+    public func freeze(_ on: Bool = true) { for p in parameters { p.frozen = on } }
+    public func zeroGrad() { for p in parameters { p.value.zeroGrad() } }
+
+    public func stateDict() -> [(String, Tensor)] { namedParameters().map { ($0.0, $0.1.value.detach()) } }
+
+    /// Loads parameters by name. Every key must match a parameter of the same shape; the
+    /// error lists what is missing, unexpected or of the wrong shape.
+    public func loadStateDict(_ tensors: [String: Tensor], strict: Bool = true) throws {
+        let named = namedParameters()
+        var problems: [String] = []
+        for (name, p) in named {
+            guard let t = tensors[name] else { if strict { problems.append("missing \(name)") }; continue }
+            guard t.shape == p.value.shape else {
+                problems.append("\(name): expected shape \(p.value.shape), found \(t.shape)")
+                continue
+            }
+            guard t.dtype == .float32 else { problems.append("\(name): expected float32, found \(t.dtype)"); continue }
+        }
+        let known = Set(named.map(\.0))
+        if strict { for k in tensors.keys.sorted() where !known.contains(k) { problems.append("unexpected \(k)") } }
+        guard problems.isEmpty else {
+            throw TensorError(.value, "state dict does not fit \(typeName): " + problems.prefix(12).joined(separator: "; ") + (problems.count > 12 ? "; … (\(problems.count) problems)" : ""))
+        }
+        for (name, p) in named {
+            guard let t = tensors[name] else { continue }
+            let frozen = p.frozen
+            p.value = try t.detach().requiringGrad(!frozen)
+        }
+    }
+
+    /// Layers, shapes and parameter counts, one line per module.
+    public func summary() -> String {
+        var lines = ["\(typeName)\(details.isEmpty ? "" : "(\(details))")"]
+        for (name, m) in modules() where !name.isEmpty {
+            let depth = name.split(separator: ".").count
+            let own = m.ownParameters.map { "\($0.name) \(fmtShape($0.parameter.value.shape))" }.joined(separator: ", ")
+            lines.append(String(repeating: "  ", count: depth) + "\(name.split(separator: ".").last ?? ""): \(m.typeName)"
+                         + (m.details.isEmpty ? "" : "(\(m.details))") + (own.isEmpty ? "" : "  [\(own)]"))
+        }
+        let trainable = parameters.filter { !$0.frozen }.reduce(0) { $0 + $1.value.count }
+        lines.append("parameters: \(parameterCount.formatted) (\(trainable.formatted) trainable)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+func fmtShape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
+
+extension Int {
+    var formatted: String {
+        let s = String(self)
+        var out = ""
+        for (i, c) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}
+
+/// PyTorch's default initialisations, drawn from the session's generator.
+enum Init {
+    /// U(−bound, bound).
+    static func uniform(_ shape: [Int], bound: Float) throws -> Tensor {
+        try Tensor.uniform(shape, low: -bound, high: bound, using: &Random.shared)
+    }
+    /// kaiming_uniform_(a=√5), PyTorch's Linear/Conv weight default: bound = 1/√fan_in.
+    static func kaiming(_ shape: [Int], fanIn: Int) throws -> Tensor {
+        try uniform(shape, bound: fanIn > 0 ? 1 / Float(fanIn).squareRoot() : 0)
+    }
+    /// xavier_uniform_: bound = √(6 / (fan_in + fan_out)).
+    static func xavier(_ shape: [Int], fanIn: Int, fanOut: Int) throws -> Tensor {
+        try uniform(shape, bound: (6 / Float(fanIn + fanOut)).squareRoot())
+    }
+}
