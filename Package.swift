@@ -26,6 +26,7 @@ let package = Package(
 
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "Layers", dependencies: ["Tensors"], swiftSettings: fast),
+        .target(name: "Training", dependencies: ["Layers", "Tensors"], swiftSettings: fast),
         // The language's front end (lexer, parser, AST) knows nothing of tensors.
         .target(name: "Syntax"),
         .target(name: "Lang", dependencies: ["Syntax", "Tensors"], swiftSettings: fast),
@@ -33,10 +34,11 @@ let package = Package(
         .executableTarget(name: "xai", dependencies: [
             "Repl", "Lang", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "xai-bench", dependencies: ["Tensors"], swiftSettings: fast),
+        .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training"], swiftSettings: fast),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"]),
         .testTarget(name: "LangTests", dependencies: ["Lang"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl"]),

@@ -14,6 +14,16 @@ import Foundation
 //   backward: dn = dh(1−z); dz = dh(h−n); da_n = dn(1−n²); dr = da_n·(h·W_hn + b_hn)
 //             x-side gate grads (dr·r(1−r), dz·z(1−z), da_n); h-side the same with da_n·r for n
 
+/// tanh through one exp (libm's tanhf costs several times more; absolute error ~1e-7).
+@inline(__always) func fastTanh(_ x: Float) -> Float {
+    if x > 15 { return 1 }
+    if x < -15 { return -1 }
+    let e = Foundation.exp(2 * x)
+    return (e - 1) / (e + 1)
+}
+
+@inline(__always) func fastSigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+
 extension Tensor {
     static func checkRecurrent(_ x: Tensor, _ wIH: Tensor, _ wHH: Tensor, gates: Int, name: String) throws -> (b: Int, t: Int, i: Int, h: Int) {
         try x.requireFloat(name)
@@ -82,13 +92,13 @@ extension Tensor {
             for b in 0..<B where t < lens[b] {
                 let xr = (b * T + t) * G, ar = (t * B + b) * G
                 for j in 0..<H {
-                    let ig = sigmoid(xg[xr + j] + hg[b * G + j])
-                    let fg = sigmoid(xg[xr + H + j] + hg[b * G + H + j])
-                    let gg = Foundation.tanh(xg[xr + 2 * H + j] + hg[b * G + 2 * H + j])
-                    let og = sigmoid(xg[xr + 3 * H + j] + hg[b * G + 3 * H + j])
+                    let ig = fastSigmoid(xg[xr + j] + hg[b * G + j])
+                    let fg = fastSigmoid(xg[xr + H + j] + hg[b * G + H + j])
+                    let gg = fastTanh(xg[xr + 2 * H + j] + hg[b * G + 2 * H + j])
+                    let og = fastSigmoid(xg[xr + 3 * H + j] + hg[b * G + 3 * H + j])
                     acts[ar + j] = ig; acts[ar + H + j] = fg; acts[ar + 2 * H + j] = gg; acts[ar + 3 * H + j] = og
                     let cn = fg * c[b * H + j] + ig * gg
-                    let tc = Foundation.tanh(cn)
+                    let tc = fastTanh(cn)
                     c[b * H + j] = cn
                     tanhC[(t * B + b) * H + j] = tc
                     h[b * H + j] = og * tc
@@ -188,10 +198,10 @@ extension Tensor {
             for b in 0..<B where t < lens[b] {
                 let xr = (b * T + t) * G, ar = (t * B + b) * G
                 for j in 0..<H {
-                    let r = sigmoid(xg[xr + j] + hg[b * G + j])
-                    let z = sigmoid(xg[xr + H + j] + hg[b * G + H + j])
+                    let r = fastSigmoid(xg[xr + j] + hg[b * G + j])
+                    let z = fastSigmoid(xg[xr + H + j] + hg[b * G + H + j])
                     let hn = hg[b * G + 2 * H + j]
-                    let n = Foundation.tanh(xg[xr + 2 * H + j] + r * hn)
+                    let n = fastTanh(xg[xr + 2 * H + j] + r * hn)
                     acts[ar + j] = r; acts[ar + H + j] = z; acts[ar + 2 * H + j] = n
                     hgN[(t * B + b) * H + j] = hn
                     let hv = (1 - z) * n + z * h[b * H + j]

@@ -1,9 +1,12 @@
 // xai-bench: benchmark programs that print figures (run in release mode).
 //   xai-bench matmul        GFLOP/s of square float32 products (256…2048) and PyTorch's matmul workload
 //   xai-bench steps         time of 1,000 small elementwise + backward steps
+//   xai-bench sentiment     one SentimentNet epoch over sentiment.tsv (the peer's sentiment_epoch)
 // Figures only; no assertion here. Compare with ../shared/bench/peer_workloads.py in the same run.
 import Foundation
+import Layers
 import Tensors
+import Training
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = DispatchTime.now().uptimeNanoseconds
@@ -50,16 +53,40 @@ func benchSteps() throws {
                  t, t * 1e3))
 }
 
+/// The peer's sentiment_epoch: SentimentNet(emb 64, hidden 64, 1 layer), all 3,000 sentences in
+/// file order, batch 32, Adam lr 0.005; vocabulary over all sentences as the peer builds it.
+func benchSentiment() throws {
+    Random.seed(0)
+    let data = try Datasets.load("sentiment")
+    let vocab = try data.vocabulary()
+    let net = try SentimentNet(vocab: vocab.count, embed: 64, hidden: 64, layers: 1)
+    let model = Model(net, vocabulary: vocab)
+    let opt = try Adam(net.parameters, lr: 0.005)
+    let batches = try data.batches(size: 32, vocabulary: vocab)
+    net.train()
+    let t = try seconds {
+        for b in batches {
+            opt.zeroGrad()
+            try Tensor.bceWithLogits(model.logits(b), b.y.toFloat()).backward()
+            try opt.step()
+        }
+    }
+    let e = try evaluate(model, data)
+    print(String(format: "sentiment_epoch seconds=%.4f  (94 batches; training accuracy after one epoch %.3f)", t, e.accuracy))
+}
+
 Blas.configure()
+Memory.configure()
 print("xai-bench · OpenBLAS \(Blas.coreName) kernel · \(Blas.threads) threads")
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 do {
     switch which {
     case "matmul": try benchMatmul()
     case "steps": try benchSteps()
-    case "all": try benchMatmul(); try benchSteps()
+    case "sentiment": try benchSentiment()
+    case "all": try benchMatmul(); try benchSteps(); try benchSentiment()
     default:
-        print("unknown benchmark \(which); expected matmul, steps or all")
+        print("unknown benchmark \(which); expected matmul, steps, sentiment or all")
         exit(2)
     }
 } catch {

@@ -23,6 +23,7 @@ struct Prompt: ParsableCommand {
 
     func run() throws {
         Blas.configure()
+        Memory.configure()
         let code = ReplLoop(banner: !quiet).run()
         if code != 0 { throw ExitCode(code) }
     }
@@ -41,6 +42,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         Blas.configure()
+        Memory.configure()
         var failed = false
         for f in files {
             let r = try ScriptRunner.run(path: f, update: update, echo: !update)
@@ -64,6 +66,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         Blas.configure()
+        Memory.configure()
         var bad = 0
         for f in files {
             let r = try ScriptRunner.check(path: f, tolerance: tolerance)

@@ -1,0 +1,196 @@
+import Foundation
+import Tensors
+
+/// Labelled examples: feature rows (tables, images) or texts, with int64 class labels.
+public final class Dataset {
+    public enum Inputs {
+        case features(Tensor)          // [N, F] or [N, C, H, W]
+        case text([String])
+    }
+    public let name: String
+    public let inputs: Inputs
+    public let labels: Tensor          // int64 [N]
+    public let featureNames: [String]
+    public let classNames: [String]
+    /// Mean and standard deviation used to standardise these features, if they were.
+    public let scaling: (mean: Tensor, std: Tensor)?
+
+    public init(name: String, inputs: Inputs, labels: Tensor, featureNames: [String] = [], classNames: [String] = [],
+                scaling: (mean: Tensor, std: Tensor)? = nil) throws {
+        let n: Int
+        switch inputs {
+        case .features(let x): n = x.shape.first ?? 0
+        case .text(let t): n = t.count
+        }
+        guard labels.shape == [n] else { throw TensorError.shape("\(name): \(n) examples but labels of shape \(labels.shape)") }
+        self.name = name
+        self.inputs = inputs
+        self.labels = labels.dtype == .float32 ? labels : labels.toInt()
+        self.featureNames = featureNames
+        self.classNames = classNames
+        self.scaling = scaling
+    }
+
+    public var count: Int { labels.count }
+    public var classCount: Int { max(classNames.count, Int((labels.ints.max() ?? 0) + 1)) }
+    public var texts: [String]? { if case .text(let t) = inputs { return t }; return nil }
+    public var features: Tensor? { if case .features(let x) = inputs { return x }; return nil }
+
+    func with(inputs: Inputs? = nil, labels: Tensor? = nil, name: String? = nil, scaling: (mean: Tensor, std: Tensor)?? = nil) throws -> Dataset {
+        try Dataset(name: name ?? self.name, inputs: inputs ?? self.inputs, labels: labels ?? self.labels, featureNames: featureNames,
+                    classNames: classNames, scaling: scaling ?? self.scaling)
+    }
+
+    /// The examples at `indices`, in that order.
+    public func subset(_ indices: [Int]) throws -> Dataset {
+        for i in indices where i < 0 || i >= count { throw TensorError.index("example index \(i) is out of range for \(count) examples") }
+        let idx = try Tensor(shape: [indices.count], ints: indices.map(Int64.init))
+        let newInputs: Inputs
+        switch inputs {
+        case .features(let x): newInputs = .features(try x.indexSelect(dim: 0, index: idx))
+        case .text(let t): newInputs = .text(indices.map { t[$0] })
+        }
+        return try with(inputs: newInputs, labels: try labels.indexSelect(dim: 0, index: idx))
+    }
+
+    /// Shuffles with the session's generator (seed() makes it repeatable), then takes the
+    /// first `fraction` for the first part.
+    public func split(_ fraction: Double, using g: inout RandomGenerator) throws -> (Dataset, Dataset) {
+        guard fraction > 0, fraction < 1 else { throw TensorError.value("split fraction must be between 0 and 1, found \(fraction)") }
+        let perm = g.permutation(count)
+        let k = Int((Double(count) * fraction).rounded())
+        return (try subset(Array(perm[..<k])), try subset(Array(perm[k...])))
+    }
+
+    /// Splits by the given test indices (the rest, in order, is the first part).
+    public func split(testIndices: [Int]) throws -> (Dataset, Dataset) {
+        let test = Set(testIndices)
+        guard test.count == testIndices.count else { throw TensorError.value("test indices repeat an example") }
+        return (try subset((0..<count).filter { !test.contains($0) }), try subset(testIndices))
+    }
+
+    public func shuffled(using g: inout RandomGenerator) throws -> Dataset { try subset(g.permutation(count)) }
+
+    /// Features standardised to mean 0 and standard deviation 1 per column, with this
+    /// dataset's statistics or `reference`'s (use the training split's for the test split).
+    public func standardized(like reference: Dataset? = nil) throws -> Dataset {
+        guard let x = features, x.rank == 2 else { throw TensorError.value("standardize needs a table of features [rows, columns]") }
+        let (mean, std): (Tensor, Tensor)
+        if let s = reference?.scaling { (mean, std) = s } else {
+            let src = reference?.features ?? x
+            mean = try src.mean(dim: 0)
+            // Population standard deviation (numpy's default), as the reference scripts use.
+            std = try src.variance(dim: 0, correction: 0).sqrt().clamp(min: 1e-12)
+        }
+        return try with(inputs: .features(try x.sub(mean).div(std)), scaling: (mean, std))
+    }
+
+    /// Feature rows as images [N, channels, side, side].
+    public func images(side: Int, channels: Int = 1) throws -> Dataset {
+        guard let x = features else { throw TensorError.value("images() needs feature rows") }
+        return try with(inputs: .features(try x.reshape([count, channels, side, side])))
+    }
+
+    public func vocabulary(minCount: Int = 1, maxSize: Int? = nil, tokenizer: Tokenizer = .words) throws -> Vocabulary {
+        guard let t = texts else { throw TensorError.value("vocab() needs a text dataset; \(name) holds features") }
+        return Vocabulary(texts: t, tokenizer: tokenizer, minCount: minCount, maxSize: maxSize)
+    }
+
+    /// Mini-batches in order (shuffle first for training). Texts need a vocabulary.
+    public func batches(size: Int, vocabulary: Vocabulary? = nil, maxLength: Int = 40) throws -> [Batch] {
+        guard size > 0 else { throw TensorError.value("batch size must be positive, found \(size)") }
+        var out: [Batch] = []
+        var start = 0
+        while start < count {
+            let idx = Array(start..<min(start + size, count))
+            let y = try labels.slice(dim: 0, start: start, end: start + idx.count)
+            switch inputs {
+            case .features(let x):
+                out.append(Batch(x: try x.slice(dim: 0, start: start, end: start + idx.count), lengths: nil, y: y, indices: idx))
+            case .text(let t):
+                guard let vocabulary else { throw TensorError.value("batching texts needs a vocabulary (the model's)") }
+                let (ids, lengths) = try vocabulary.batch(idx.map { t[$0] }, maxLength: maxLength)
+                out.append(Batch(x: ids, lengths: lengths, y: y, indices: idx))
+            }
+            start += size
+        }
+        return out
+    }
+
+    public var summary: String {
+        let kind: String
+        switch inputs {
+        case .features(let x): kind = x.rank == 2 ? "\(x.shape[1]) features" : "images \(x.shape.dropFirst().map(String.init).joined(separator: "×"))"
+        case .text: kind = "texts"
+        }
+        let counts = (0..<classCount).map { c in labels.ints.filter { $0 == Int64(c) }.count }
+        return "dataset \(name) · \(count) rows · \(kind) · classes " + counts.enumerated().map { "\(classNames.count > $0.offset ? classNames[$0.offset] : String($0.offset)) \($0.element)" }.joined(separator: ", ")
+    }
+}
+
+public struct Batch {
+    public let x: Tensor
+    public let lengths: [Int]?
+    public let y: Tensor
+    public let indices: [Int]
+}
+
+/// The datasets shipped in data/ (see data/README.md for sources and licences).
+public enum Datasets {
+    public static let names = ["sentiment", "breast_cancer", "wine", "iris", "digits", "shakespeare"]
+
+    /// data/ of the repository: $XAI_DATA, next to the executable's build folder, or the
+    /// source tree this was built from.
+    public static func directory() throws -> URL {
+        var candidates: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["XAI_DATA"] { candidates.append(URL(fileURLWithPath: env)) }
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<4 { candidates.append(dir.appendingPathComponent("data")); dir = dir.deletingLastPathComponent() }
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("data"))
+        for c in candidates where FileManager.default.fileExists(atPath: c.appendingPathComponent("sentiment.tsv").path) { return c }
+        throw TensorError(.file, "cannot find xai's data folder (set XAI_DATA to the repository's data/ directory)")
+    }
+
+    public static func load(_ name: String) throws -> Dataset {
+        let dir = try directory()
+        switch name {
+        case "sentiment":
+            let t = try Table.read(dir.appendingPathComponent("sentiment.tsv"))
+            let ti = try t.index(of: "text"), li = try t.index(of: "label")
+            let labels = try t.rows.enumerated().map { r, row -> Int64 in
+                guard let v = Int64(row[li]) else { throw TensorError(.value, "sentiment.tsv row \(r + 1): label \"\(row[li])\" is not 0 or 1") }
+                return v
+            }
+            return try Dataset(name: name, inputs: .text(t.rows.map { $0[ti] }), labels: Tensor(shape: [labels.count], ints: labels),
+                               classNames: ["negative", "positive"])
+        case "breast_cancer", "wine", "iris", "digits":
+            let t = try Table.read(dir.appendingPathComponent("\(name).csv"))
+            let target = name == "digits" ? "label" : "target"
+            let featureNames = t.columns.filter { $0 != target }
+            let x = try t.numbers(featureNames)
+            let y = try t.numbers([target]).reshape([-1]).toInt()
+            let classes: [String]
+            switch name {
+            case "breast_cancer": classes = ["malignant", "benign"]
+            case "wine": classes = ["class_0", "class_1", "class_2"]
+            case "iris": classes = ["setosa", "versicolor", "virginica"]
+            default: classes = (0..<10).map(String.init)
+            }
+            return try Dataset(name: name, inputs: .features(x), labels: y, featureNames: featureNames, classNames: classes)
+        case "shakespeare":
+            throw TensorError(.value, "shakespeare is a text corpus: use corpus(\"shakespeare\")")
+        default:
+            throw TensorError(.value, "no bundled dataset '\(name)'; the datasets are \(names.joined(separator: ", "))")
+        }
+    }
+
+    public static func corpus(_ name: String) throws -> String {
+        guard name == "shakespeare" else { throw TensorError(.value, "no bundled corpus '\(name)'; the corpus is shakespeare") }
+        let url = try directory().appendingPathComponent("tiny_shakespeare.txt")
+        guard let d = FileManager.default.contents(atPath: url.path), let s = String(data: d, encoding: .utf8) else {
+            throw TensorError(.file, "cannot read \(url.path)")
+        }
+        return s
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Tensors
+
+/// A delimited text file with a header row: column names and string fields, validated.
+public struct Table {
+    public let columns: [String]
+    public let rows: [[String]]
+
+    /// Reads a CSV (`,`) or TSV (tab) file. Every row must have as many fields as the header;
+    /// the error names the row and what was found.
+    public static func read(_ url: URL, separator: Character? = nil) throws -> Table {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw TensorError(.file, "cannot read \(url.path): no such file or not readable")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw TensorError(.file, "\(url.lastPathComponent) is not UTF-8 text") }
+        let sep = separator ?? (url.pathExtension.lowercased() == "tsv" ? "\t" : ",")
+        return try parse(text, separator: sep, name: url.lastPathComponent)
+    }
+
+    public static func parse(_ text: String, separator: Character, name: String = "table") throws -> Table {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let head = lines.first else { throw TensorError(.file, "\(name) is empty: expected a header row") }
+        let columns = head.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+        var rows: [[String]] = []
+        rows.reserveCapacity(lines.count - 1)
+        for (k, line) in lines.dropFirst().enumerated() {
+            let fields = line.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == columns.count else {
+                throw TensorError(.file, "\(name) row \(k + 1) (line \(k + 2)) has \(fields.count) field\(fields.count == 1 ? "" : "s"), expected \(columns.count) like the header")
+            }
+            rows.append(fields)
+        }
+        return Table(columns: columns, rows: rows)
+    }
+
+    public func index(of column: String) throws -> Int {
+        guard let i = columns.firstIndex(of: column) else {
+            throw TensorError(.value, "no column '\(column)'; the columns are \(columns.prefix(12).joined(separator: ", "))\(columns.count > 12 ? ", …" : "")")
+        }
+        return i
+    }
+
+    /// The named columns as a float matrix [rows, columns]; a non-number is an error naming its row and column.
+    public func numbers(_ names: [String]) throws -> Tensor {
+        let idx = try names.map(index(of:))
+        var out = [Float](repeating: 0, count: rows.count * idx.count)
+        for (r, row) in rows.enumerated() {
+            for (k, c) in idx.enumerated() {
+                guard let v = Float(row[c].trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                    throw TensorError(.value, "row \(r + 1), column '\(columns[c])': expected a number, found \"\(row[c])\"")
+                }
+                out[r * idx.count + k] = v
+            }
+        }
+        return try Tensor(shape: [rows.count, idx.count], floats: out)
+    }
+}
+
+/// Splits text into tokens.
+public enum Tokenizer: Equatable {
+    /// Lower-case runs of [a-z0-9'] — the tokenizer of ../shared/reference/explain_text/case.json.
+    case words
+    case characters
+
+    public func tokens(_ text: String) -> [String] {
+        switch self {
+        case .characters: return text.map { String($0) }
+        case .words:
+            var out: [String] = []
+            var cur = ""
+            for u in text.lowercased().unicodeScalars {
+                if (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || u == "'" { cur.unicodeScalars.append(u) } else if !cur.isEmpty {
+                    out.append(cur); cur = ""
+                }
+            }
+            if !cur.isEmpty { out.append(cur) }
+            return out
+        }
+    }
+}
+
+/// Token ↔ id, with `<pad>` = 0 and `<unk>` = 1; tokens ordered by count (most frequent
+/// first), ties alphabetically, as the reference scripts build it.
+public final class Vocabulary {
+    public let tokens: [String]
+    public let tokenizer: Tokenizer
+    let ids: [String: Int]
+    public static let pad = 0, unk = 1
+
+    public init(tokens: [String], tokenizer: Tokenizer = .words) {
+        self.tokens = tokens
+        self.tokenizer = tokenizer
+        var m: [String: Int] = [:]
+        for (i, t) in tokens.enumerated() where m[t] == nil { m[t] = i }
+        ids = m
+    }
+
+    public convenience init(texts: [String], tokenizer: Tokenizer = .words, minCount: Int = 1, maxSize: Int? = nil) {
+        var counts: [String: Int] = [:]
+        for s in texts { for t in tokenizer.tokens(s) { counts[t, default: 0] += 1 } }
+        var ordered = counts.filter { $0.value >= minCount }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
+        if let maxSize { ordered = Array(ordered.prefix(max(0, maxSize - 2))) }
+        self.init(tokens: ["<pad>", "<unk>"] + ordered, tokenizer: tokenizer)
+    }
+
+    public var count: Int { tokens.count }
+    public func id(_ token: String) -> Int { ids[token] ?? Vocabulary.unk }
+
+    /// Ids of a text's first `maxLength` tokens; an empty text is one `<unk>`.
+    public func encode(_ text: String, maxLength: Int = 40) -> [Int] {
+        let ids = tokenizer.tokens(text).prefix(maxLength).map(id)
+        return ids.isEmpty ? [Vocabulary.unk] : Array(ids)
+    }
+
+    /// A padded batch: ids [B, longest] (pad 0) and each row's length.
+    public func batch(_ texts: [String], maxLength: Int = 40) throws -> (ids: Tensor, lengths: [Int]) {
+        let rows = texts.map { encode($0, maxLength: maxLength) }
+        let L = rows.map(\.count).max() ?? 1
+        var ids = [Int64](repeating: 0, count: rows.count * L)
+        for (r, row) in rows.enumerated() { for (t, v) in row.enumerated() { ids[r * L + t] = Int64(v) } }
+        return (try Tensor(shape: [rows.count, L], ints: ids), rows.map(\.count))
+    }
+}
