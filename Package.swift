@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Layers", "Tensors"], swiftSettings: fast),
         // The language's front end (lexer, parser, AST) knows nothing of tensors.
         .target(name: "Syntax"),
-        .target(name: "Lang", dependencies: ["Syntax", "Tensors"], swiftSettings: fast),
+        .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training"], swiftSettings: fast),
         .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "CEditLine"]),
         .executableTarget(name: "xai", dependencies: [
             "Repl", "Lang", .product(name: "ArgumentParser", package: "swift-argument-parser"),

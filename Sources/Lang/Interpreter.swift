@@ -75,6 +75,8 @@ public final class Interpreter {
     public var baseDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     /// Stops a program after this many steps (statements, loop turns, calls); nil = unbounded.
     public var stepBudget: Int?
+    /// True at a terminal prompt: training may draw a live progress bar.
+    public var interactive = false
     public private(set) var wasInterrupted = false
     var steps = 0
     var callDepth = 0
@@ -90,6 +92,8 @@ public final class Interpreter {
         TensorBuiltins.register(r)
         CoreBuiltins.register(r)
         FileBuiltins.register(r)
+        ModelBuiltins.register(r)
+        TrainingBuiltins.register(r)
         for ext in Interpreter.extensions { ext(r) }
         return r
     }
@@ -382,11 +386,12 @@ public final class Interpreter {
                 if let label = a.label { args.labelled.append((label, v)) } else { args.positional.append(v) }
             }
             return try located(e.location) {
-                guard case .function(let f) = callee else {
-                    throw RuntimeError("\(callee.typeName) is not callable\(calleeName(calleeExpr).map { " ('\($0)')" } ?? "")")
-                }
                 try step()
-                return try f.call(self, args)
+                switch callee {
+                case .function(let f): return try f.call(self, args)
+                case .object(let o as Callable): return try o.call(self, args)   // models: model(x)
+                default: throw RuntimeError("\(callee.typeName) is not callable\(calleeName(calleeExpr).map { " ('\($0)')" } ?? "")")
+                }
             }
         case .index(let baseExpr, let subs):
             let base = try eval(baseExpr, scope)

@@ -18,6 +18,7 @@ public final class ReplLoop {
         interactive = isatty(0) == 1
         self.reader = reader ?? (interactive ? LineEditor(programName: "xai", historyURL: History.defaultURL) : PlainLineReader())
         self.banner = banner && interactive
+        session.interp.interactive = interactive
         self.reader.complete = { [unowned self] line in self.completions(for: line) }
     }
 

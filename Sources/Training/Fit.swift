@@ -159,7 +159,11 @@ public func evaluate(_ model: Model, _ data: Dataset, loss: LossKind? = nil, bat
             let kind = loss ?? LossKind.automatic(logits)
             lossSum += Double(try kind.loss(logits, b.y).item()) * Double(b.y.count)
             predicted += try classes(logits)
-            if logits.rank == 1 || logits.shape.last == 1 { binary = true; scores += logits.floats }
+            if logits.rank == 1 || logits.shape.last == 1 { binary = true; scores += logits.floats } else if logits.shape.last == 2 {
+                // Two classes: the score of class 1 is the logit difference (a monotone map of its probability).
+                binary = true
+                scores += try logits.select(dim: 1, index: 1).sub(logits.select(dim: 1, index: 0)).floats
+            }
         }
         let truth = data.labels.intValues
         let C = max(data.classCount, Int((predicted.max() ?? 0) + 1), 2)

@@ -16,6 +16,13 @@ enum FileBuiltins {
             for (name, t) in entries { d[name] = .tensor(t) }
             return .dict(d)
         }
+        r.function("read_text", "path: string", returns: "string", "The contents of a UTF-8 text file.",
+                   example: "len(read_text(\"data/sentiment_test_indices.txt\").split())") { c in
+            let url = try c.interp.resolve(try c.string("path"))
+            guard let d = FileManager.default.contents(atPath: url.path) else { throw RuntimeError("read_text: no readable file at \(try c.string("path"))") }
+            guard let s = String(data: d, encoding: .utf8) else { throw RuntimeError("read_text: \(try c.string("path")) is not UTF-8 text") }
+            return .string(s)
+        }
         r.function("save", "tensors: any, path: string", returns: "nil",
                    "Writes a tensor or a dict of name → tensor to a .safetensors file (atomically).",
                    details: "float32, int64 and bool tensors are written as F32, I64 and BOOL; the file loads in PyTorch with safetensors.torch.load_file.",
