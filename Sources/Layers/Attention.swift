@@ -60,24 +60,34 @@ public final class MultiheadAttention: Module {
             vv = try Tensor.linear(v, w.slice(dim: 0, start: 2 * E, end: 3 * E), b.slice(dim: 0, start: 2 * E, end: 3 * E))
         }
         func heads(_ x: Tensor, _ len: Int) throws -> Tensor { try x.reshape([B, len, h, d]).permute([0, 2, 1, 3]) }
-        let qh = try heads(q, T).scaled(by: 1 / Float(d).squareRoot())
-        var scores = try qh.matmul(heads(kk, S).transpose(-2, -1))          // [B, h, T, S]
+        // One additive mask [B, 1|h, T, S] from the three kinds of masks (−∞ = not allowed).
+        var additive: [Float]?
+        func forbid(_ b: Int, _ i: Int, _ j: Int) {
+            if additive == nil { additive = [Float](repeating: 0, count: B * T * S) }
+            additive?[(b * T + i) * S + j] = -.infinity
+        }
+        var floatMask: Tensor?
         if let m = attentionMask {
             guard m.shape == [T, S] else { throw TensorError.shape("attention mask must be [\(T), \(S)], found \(m.shape)") }
-            scores = m.dtype == .bool ? try scores.maskedFill(m, -.infinity) : try scores.add(m)
+            if m.dtype == .bool {
+                for i in 0..<T { for j in 0..<S where m.ints[i * S + j] != 0 { for b in 0..<B { forbid(b, i, j) } } }
+            } else { floatMask = m }
         }
-        if causal {
-            var upper = [Bool](repeating: false, count: T * S)
-            for i in 0..<T { for j in 0..<S where j > i { upper[i * S + j] = true } }
-            scores = try scores.maskedFill(Tensor(shape: [T, S], bools: upper), -.infinity)
-        }
+        if causal { for i in 0..<T { for j in 0..<S where j > i { for b in 0..<B { forbid(b, i, j) } } } }
         if let kpm = keyPaddingMask {
             guard kpm.shape == [B, S] else { throw TensorError.shape("key padding mask must be [\(B), \(S)], found \(kpm.shape)") }
-            scores = try scores.maskedFill(kpm.toBool().reshape([B, 1, 1, S]), -.infinity)
+            let k = kpm.toBool().ints
+            for b in 0..<B { for j in 0..<S where k[b * S + j] != 0 { for i in 0..<T { forbid(b, i, j) } } }
         }
-        let weights = try scores.softmax(dim: -1)
-        let dropped = training && dropout > 0 ? try weights.dropout(p: dropout) : weights
-        let ctx = try dropped.matmul(heads(vv, S)).permute([0, 2, 1, 3]).reshape([B, T, E])
+        var mask: Tensor? = try additive.map { try Tensor(shape: [B, 1, T, S], floats: $0) }
+        if let f = floatMask { mask = try mask.map { try $0.add(f) } ?? f.reshape([1, 1, T, S]) }
+        let (ctxHeads, weights) = try Tensor.attention(heads(q, T), heads(kk, S), heads(vv, S), mask: mask)
+        var ctx = try ctxHeads.permute([0, 2, 1, 3]).reshape([B, T, E])
+        if training && dropout > 0 {
+            // Dropout on the weights needs them as a separate step: recompute that path unfused.
+            let dropped = try weights.dropout(p: dropout)
+            ctx = try dropped.matmul(heads(vv, S)).permute([0, 2, 1, 3]).reshape([B, T, E])
+        }
         return Result(output: try outProj.forward(ctx), weights: weights)
     }
 }

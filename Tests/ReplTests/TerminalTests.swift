@@ -133,6 +133,17 @@ final class TerminalTests: XCTestCase {
         type("[i > 100, x]", "Enter")
         waitFor("[true, 41]")
 
+        // Training shows a live progress bar; Ctrl-C stops it after the current batch, and the
+        // model and its history stay usable.
+        type("d = dataset(\"digits\").images(side: 8)", "Enter", "m = SmallCNN()", "Enter",
+             "h = fit(m, d, epochs: 500, optimizer: Adam(lr: 0.001))", "Enter")
+        waitFor("━")
+        usleep(500_000)
+        type("C-c")
+        waitFor("stopped by Ctrl-C after batch")
+        type("[h.stopped, m(d.features[0].unsqueeze(0)).shape]", "Enter")
+        waitFor("[true, [1, 10]]")
+
         // Ctrl-D leaves; the history file holds the entries, the function as one.
         type("C-d")
         let end = Date().addingTimeInterval(5)

@@ -103,6 +103,14 @@ final class GradCheckTests: XCTestCase {
         Check(name: "bce_with_logits pos_weight", shapes: { g in [[5], [5]] },
               f: { try Tensor.bceWithLogits($0[0], Tensor(shape: [5], floats: [1, 0, 1, 1, 0]), posWeight: $0[1].abs().adding(0.5)) }),
         Check(name: "mse", shapes: { g in [[3, 2], [3, 2]] }, f: { try Tensor.mse($0[0], $0[1]) }),
+        Check(name: "fused attention with mask", shapes: { g in [[2, 2, 3, 4], [2, 2, 5, 4], [2, 2, 5, 4]] },
+              f: { x in
+                  var m = [Float](repeating: 0, count: 2 * 5)
+                  m[4] = -.infinity; m[8] = -.infinity   // row 0 ignores key 4, row 1 key 3
+                  let r = try Tensor.attention(x[0], x[1], x[2], mask: Tensor(shape: [2, 1, 1, 5], floats: m))
+                  // Both outputs feed the loss, so the weights' own gradient path is checked too.
+                  return try Tensor.cat([r.output.flatten(), r.weights.flatten()], dim: 0)
+              }),
     ]
 
     func testEveryDifferentiableOpAgreesWithFiniteDifferences() throws {

@@ -23,6 +23,11 @@ enum ModelBuiltins {
                    "A table of learned vectors, one per token id; the padding row stays zero.", example: "emb = Embedding(10, 3, padding_idx: 0)\nemb(tensor([[0, 4]])).shape") { c in
             obj(try Embedding(c.int("num_embeddings"), c.int("dim"), paddingIndex: try c.optionalInt("padding_idx")))
         }
+        r.function("EmbeddingBag", "num_embeddings: int, dim: int, mode: string = \"mean\", padding_idx: int? = nil", returns: "Module",
+                   "The mean (or sum) of each bag's embeddings, for bags of ids [batch, length]; padding entries are left out.",
+                   example: "bag = EmbeddingBag(10, 3, mode: \"sum\", padding_idx: 0)\nbag(tensor([[1, 2, 0]])).shape") { c in
+            obj(try EmbeddingBag(c.int("num_embeddings"), c.int("dim"), mode: c.string("mode", "mean"), paddingIndex: try c.optionalInt("padding_idx")))
+        }
         for (name, cell) in [("LSTM", Recurrent.Cell.lstm), ("GRU", Recurrent.Cell.gru)] {
             r.function(name, "input_size: int, hidden_size: int, layers: int = 1, dropout: float = 0", returns: "Module",
                        "A batch-first \(name) (fused kernels); call it with x [batch, time, features] and optional lengths:.",

@@ -17,9 +17,11 @@ enum TrainingBuiltins {
 
     static func register(_ r: Registry) {
         r.function("dataset", "name: string", returns: "Dataset",
-                   "A dataset shipped with xai: sentiment, breast_cancer, wine, iris, digits (see data/README.md for sources and licences).",
+                   "A dataset shipped with xai: sentiment, breast_cancer, wine, iris, digits; shakespeare is the text itself (see data/README.md for sources and licences).",
                    example: "data = dataset(\"iris\")\ndata") { c in
-            ds(try Datasets.load(c.string("name")))
+            let name = try c.string("name")
+            if name == "shakespeare" { return .string(try Datasets.corpus(name)) }
+            return ds(try Datasets.load(name))
         }
         r.function("corpus", "name: string", returns: "string", "A text corpus shipped with xai (shakespeare).", example: "len(corpus(\"shakespeare\"))") { c in
             .string(try Datasets.corpus(c.string("name")))
@@ -68,10 +70,14 @@ enum TrainingBuiltins {
         }
         r.method("Dataset", "images", "side: int = 8", returns: "Dataset", "Feature rows reshaped to images [N, 1, side, side].",
                  example: "dataset(\"digits\").images()") { c in ds(try dataset(c).images(side: c.int("side", 8))) }
-        r.method("Dataset", "vocab", "min_count: int = 1, max_size: int? = nil", returns: "Vocabulary",
-                 "A vocabulary of this text data's words (<pad> = 0, <unk> = 1; most frequent first).",
+        r.method("Dataset", "vocab", "min_count: int = 1, max_size: int? = nil, tokenizer: string = \"words\"", returns: "Vocabulary",
+                 "A vocabulary of this text data's tokens (<pad> = 0, <unk> = 1; most frequent first).",
+                 details: "tokenizer: \"words\" (lower-case runs of letters, digits and ') or \"characters\".",
                  example: "dataset(\"sentiment\").vocab(min_count: 2)") { c in
-            .object(VocabObject(try dataset(c).vocabulary(minCount: c.int("min_count", 1), maxSize: try c.optionalInt("max_size"))))
+            let kind = try c.string("tokenizer", "words")
+            guard kind == "words" || kind == "characters" else { throw RuntimeError("vocab: tokenizer must be \"words\" or \"characters\", found \"\(kind)\"") }
+            return .object(VocabObject(try dataset(c).vocabulary(minCount: c.int("min_count", 1), maxSize: try c.optionalInt("max_size"),
+                                                                  tokenizer: kind == "words" ? .words : .characters)))
         }
         r.method("Dataset", "subset", "indices: list", returns: "Dataset", "The rows at the given indices.", example: "dataset(\"iris\").subset([0, 50, 100])") { c in
             ds(try dataset(c).subset(try c.list("indices").map { try Convert.int($0, what: "index") }))

@@ -1,0 +1,60 @@
+import Foundation
+
+// Fused scaled dot-product attention over [B, H, T, d] queries and [B, H, S, d] keys/values:
+//   S = s·Q·Kᵀ + M,  W = softmax(S) (rows),  O = W·V
+//   dV = Wᵀ·dO;  dW = dO·Vᵀ;  dS = W ∘ (dW − rowsum(dW ∘ W));  dQ = s·dS·K;  dK = s·dSᵀ·Q
+// M is an additive mask broadcast to [B, H, T, S] (−∞ where attention is not allowed). One op
+// instead of six keeps the scores' intermediate tensors out of the graph.
+
+extension Tensor {
+    /// Returns the output [B, H, T, d] and the attention weights [B, H, T, S].
+    public static func attention(_ q: Tensor, _ k: Tensor, _ v: Tensor, mask: Tensor? = nil, scale: Float? = nil) throws -> (output: Tensor, weights: Tensor) {
+        try q.requireFloat("attention"); try k.requireFloat("attention"); try v.requireFloat("attention")
+        guard q.rank == 4, k.rank == 4, v.rank == 4, q.shape[0] == k.shape[0], q.shape[1] == k.shape[1],
+              q.shape[3] == k.shape[3], k.shape == v.shape else {
+            throw TensorError.shape("attention needs q [B, H, T, d] and k, v [B, H, S, d], found \(fmt(q.shape)), \(fmt(k.shape)), \(fmt(v.shape))")
+        }
+        let (B, H, T, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3]), S = k.shape[2]
+        let n = B * H
+        let s = scale ?? 1 / Float(d).squareRoot()
+        var scores = product(q.floats, k.floats, batch: n, m: T, n: S, k: d, transA: false, transB: true, strideA: T * d, strideB: S * d)
+        if s != 1 { for i in 0..<scores.count { scores[i] *= s } }
+        if let mask {
+            let m = try mask.toFloat().expand([B, H, T, S])
+            for i in 0..<scores.count { scores[i] += m.floats[i] }
+        }
+        // Row softmax in place (a fully masked row gives NaN, as in PyTorch).
+        scores.withUnsafeMutableBufferPointer { p in
+            for r in 0..<(n * T) {
+                let base = r * S
+                var mx = -Float.infinity
+                for j in 0..<S { mx = Swift.max(mx, p[base + j]) }
+                var sum: Float = 0
+                for j in 0..<S { let e = mx == -.infinity ? Float.nan : Foundation.exp(p[base + j] - mx); p[base + j] = e; sum += e }
+                for j in 0..<S { p[base + j] /= sum }
+            }
+        }
+        let w = scores
+        let out = product(w, v.floats, batch: n, m: T, n: d, k: S, transA: false, transB: false, strideA: T * S, strideB: S * d)
+        let outputs = [Tensor(unchecked: [B, H, T, d], floats: out), Tensor(unchecked: [B, H, T, S], floats: w)]
+        let r = Tensor.recorded("attention", [q, k, v], outputs: outputs) { gs in
+            let dO = gs[0].floats
+            // Gradient arriving at the weights directly (when they are used downstream) plus through O.
+            var dW = product(dO, v.floats, batch: n, m: T, n: S, k: d, transA: false, transB: true, strideA: T * d, strideB: S * d)
+            let gW = gs[1].floats
+            for i in 0..<dW.count { dW[i] += gW[i] }
+            let dV = product(w, dO, batch: n, m: S, n: d, k: T, transA: true, transB: false, strideA: T * S, strideB: T * d)
+            var dS = [Float](repeating: 0, count: dW.count)
+            for r in 0..<(n * T) {
+                let base = r * S
+                var dot: Float = 0
+                for j in 0..<S where !w[base + j].isNaN { dot += dW[base + j] * w[base + j] }
+                for j in 0..<S { let wj = w[base + j]; dS[base + j] = wj.isNaN ? 0 : wj * (dW[base + j] - dot) * s }
+            }
+            let dQ = product(dS, k.floats, batch: n, m: T, n: d, k: S, transA: false, transB: false, strideA: T * S, strideB: S * d)
+            let dK = product(dS, q.floats, batch: n, m: S, n: d, k: T, transA: true, transB: false, strideA: T * S, strideB: T * d)
+            return [Tensor(unchecked: q.shape, floats: dQ), Tensor(unchecked: k.shape, floats: dK), Tensor(unchecked: v.shape, floats: dV)]
+        }
+        return (r[0], r[1])
+    }
+}
