@@ -152,7 +152,17 @@ public enum Datasets {
         throw TensorError(.file, "cannot find xai's data folder (set XAI_DATA to the repository's data/ directory)")
     }
 
+    /// Parsed datasets, kept for the process: a Dataset never changes, so reuse is safe.
+    nonisolated(unsafe) static var cache: [String: Dataset] = [:]
+
     public static func load(_ name: String) throws -> Dataset {
+        if let d = cache[name] { return d }
+        let d = try parse(name)
+        cache[name] = d
+        return d
+    }
+
+    static func parse(_ name: String) throws -> Dataset {
         let dir = try directory()
         switch name {
         case "sentiment":
