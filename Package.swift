@@ -27,18 +27,21 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "Layers", dependencies: ["Tensors"], swiftSettings: fast),
         .target(name: "Training", dependencies: ["Layers", "Tensors"], swiftSettings: fast),
+        // Attribution methods and their evaluation, on the engine, layers and models.
+        .target(name: "Explain", dependencies: ["Training", "Layers", "Tensors"], swiftSettings: fast),
         // The language's front end (lexer, parser, AST) knows nothing of tensors.
         .target(name: "Syntax"),
-        .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training"], swiftSettings: fast),
+        .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain"], swiftSettings: fast),
         .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "CEditLine"]),
         .executableTarget(name: "xai", dependencies: [
             "Repl", "Lang", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training"], swiftSettings: fast),
+        .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training", "Explain"], swiftSettings: fast),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "ExplainTests", dependencies: ["Explain"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"]),
         .testTarget(name: "LangTests", dependencies: ["Lang"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl"]),

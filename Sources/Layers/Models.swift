@@ -1,8 +1,20 @@
 import Tensors
 
+/// A classifier of token sequences that explanations can open at the embedding layer:
+/// gradients flow to the embeddings, and perturbations change ids.
+public protocol TextClassifier: Module {
+    var embedding: Embedding { get }
+    /// Logits ([B] for one logit, [B, C] otherwise) from embeddings [B, T, E] and row lengths.
+    func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor
+}
+
+extension TextClassifier {
+    public func logits(ids: Tensor, lengths: [Int]) throws -> Tensor { try logits(embedded: embedding.forward(ids), lengths: lengths) }
+}
+
 /// The seed's sentiment model (class SentimentNet of ../shared/reference/make_reference.py):
 /// Embedding (padding 0) → LSTM → additive attention over valid steps → Linear to one logit.
-public final class SentimentNet: Module {
+public final class SentimentNet: Module, TextClassifier {
     public let embedding: Embedding
     public let rnn: Recurrent
     public let attn: Linear
@@ -24,6 +36,8 @@ public final class SentimentNet: Module {
     public func forward(ids: Tensor, lengths: [Int]) throws -> (logit: Tensor, attention: Tensor) {
         try forward(embedded: embedding.forward(ids), lengths: lengths)
     }
+
+    public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor { try forward(embedded: embedded, lengths: lengths).logit }
 
     /// The same from embeddings [B, T, E] (explanations attribute at this layer).
     public func forward(embedded: Tensor, lengths: [Int]) throws -> (logit: Tensor, attention: Tensor) {

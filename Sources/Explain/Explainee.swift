@@ -1,0 +1,304 @@
+import Foundation
+import Layers
+import Tensors
+import Training
+
+/// What is being explained: a table row, an image, or a token sequence.
+public enum InputKind: String, Sendable {
+    case tabular, image, text
+}
+
+/// The model output an explanation attributes.
+public enum OutputKind: String, Sendable {
+    /// The raw logit of the target class (Captum's convention for gradient methods).
+    case logit
+    /// The target's probability: softmax over classes, or the sigmoid of a single logit.
+    case probability
+}
+
+/// A model and one input, seen the way every explainer needs them:
+/// - a differentiable **score** of a batch of points in input space — feature rows [N, F],
+///   images [N, C, H, W], or token embeddings [N, T, E] (text is explained at the
+///   embedding layer, as Captum's LayerIntegratedGradients does);
+/// - a **coalition game** over units — features, image patches, or tokens — whose value for
+///   a coalition is the score when only those units keep their value and the others take
+///   the baseline's (for tables, averaged over background rows: interventional SHAP).
+public final class Explainee {
+    public let model: Model
+    public let kind: InputKind
+    public let target: Int?
+    public let output: OutputKind
+    /// The input in input space, without a batch dimension: [F], [C, H, W] or [T, E].
+    public let input: Tensor
+    /// The reference point gradients integrate from and removed units take: same shape.
+    public let baseline: Tensor
+    /// One name per unit: feature names, tokens, or patch positions.
+    public let unitNames: [String]
+    /// Text: the token ids, and the words shown for them.
+    public let tokenIds: [Int]
+    /// Tables: rows [R, F] that removed features are drawn from (interventional games).
+    public let background: Tensor?
+    /// Images: units are patch × patch squares.
+    public let patch: Int
+    /// Rows per model call for perturbation games (memory bound).
+    public var chunk = 8192
+
+    let textModel: TextClassifier?
+    let layer: Layer?
+
+    public init(model: Model, kind: InputKind, input: Tensor, baseline: Tensor?, target: Int?, output: OutputKind,
+                unitNames: [String] = [], tokenIds: [Int] = [], background: Tensor? = nil, patch: Int = 1) throws {
+        self.model = model
+        self.kind = kind
+        self.output = output
+        self.tokenIds = tokenIds
+        self.patch = max(1, patch)
+        textModel = model.module as? TextClassifier
+        layer = model.module as? Layer
+        switch kind {
+        case .text:
+            guard textModel != nil else { throw TensorError.value("\(model.module.typeName) does not take text; explain a text classifier such as SentimentNet") }
+        case .tabular, .image:
+            guard layer != nil else { throw TensorError.value("\(model.module.typeName) does not take feature rows or images") }
+        }
+        self.input = input
+        let base = try baseline ?? Tensor.zeros(input.shape)
+        guard base.shape == input.shape else {
+            throw TensorError.shape("the baseline must have the input's shape \(input.shape), found \(base.shape)")
+        }
+        self.baseline = base
+        if let bg = background {
+            guard kind == .tabular, bg.rank == 2, bg.shape[1] == input.shape[0] else {
+                throw TensorError.shape("background rows must be [rows, \(input.shape.first ?? 0)] for a table row, found \(bg.shape)")
+            }
+        }
+        self.background = background
+        // The target: given, or the predicted class.
+        let (tm, ly) = (textModel, layer)
+        let logits = try Tensor.withoutGrad { try Explainee.rawLogits(tm, ly, kind, input.unsqueeze(0), tokenIds.count) }
+        let classes = logits.rank == 2 ? logits.shape[1] : 1
+        if let t = target {
+            let limit = max(classes, 2)
+            guard t >= 0, t < limit else { throw TensorError.index("target class must be in 0..<\(limit), found \(t)") }
+            self.target = t
+        } else if classes == 1 {
+            self.target = logits.floats[0] > 0 ? 1 : 0
+        } else {
+            self.target = try logits.argmax(dim: 1).ints.first.map(Int.init)
+        }
+        var names = unitNames
+        if names.isEmpty {
+            switch kind {
+            case .tabular: names = (0..<input.count).map { "x\($0)" }
+            case .text: names = tokenIds.map(String.init)
+            case .image:
+                let (h, w) = (input.shape[1], input.shape[2])
+                for r in stride(from: 0, to: h, by: self.patch) { for c in stride(from: 0, to: w, by: self.patch) { names.append("(\(r),\(c))") } }
+            }
+        }
+        self.unitNames = names
+    }
+
+    /// Text explained at the embedding layer: the input is the token embeddings, the
+    /// baseline the embeddings of `baselineId` (pad, whose embedding is zero) at every position.
+    public static func text(model: Model, ids: [Int], words: [String], target: Int?, output: OutputKind, baselineId: Int = Vocabulary.pad) throws -> Explainee {
+        guard let tm = model.module as? TextClassifier else {
+            throw TensorError.value("\(model.module.typeName) does not take text; explain a text classifier such as SentimentNet")
+        }
+        guard !ids.isEmpty else { throw TensorError.value("the text has no tokens to explain") }
+        let idT = try Tensor(shape: [1, ids.count], ints: ids.map(Int64.init))
+        let emb = try Tensor.withoutGrad { try tm.embedding.forward(idT).squeeze(0) }
+        let base = try Tensor.withoutGrad {
+            try tm.embedding.forward(Tensor(shape: [1, ids.count], ints: [Int64](repeating: Int64(baselineId), count: ids.count))).squeeze(0)
+        }
+        return try Explainee(model: model, kind: .text, input: emb, baseline: base, target: target, output: output,
+                             unitNames: words, tokenIds: ids)
+    }
+
+    public var unitCount: Int { unitNames.count }
+    public var targetName: String { target.map { "class \($0)" } ?? "output" }
+
+    // MARK: scores
+
+    static func rawLogits(_ tm: TextClassifier?, _ layer: Layer?, _ kind: InputKind, _ batch: Tensor, _ length: Int) throws -> Tensor {
+        if kind == .text, let tm {
+            return try tm.logits(embedded: batch, lengths: [Int](repeating: length, count: batch.shape[0]))
+        }
+        guard let layer else { throw TensorError.value("the model cannot score this input") }
+        return try layer.forward(batch)
+    }
+
+    /// The target's score for each point of a batch in input space: [N] (differentiable).
+    public func score(_ batch: Tensor) throws -> Tensor {
+        try select(Explainee.rawLogits(textModel, layer, kind, batch, tokenIds.count))
+    }
+
+    /// Picks the explained output from logits [N] / [N, 1] / [N, C].
+    func select(_ logits: Tensor) throws -> Tensor {
+        if logits.rank == 1 || (logits.rank == 2 && logits.shape[1] == 1) {
+            let z = logits.rank == 2 ? try logits.squeeze(1) : logits
+            // One logit: class 1's logit is z and class 0's is −z (so sigmoid gives each probability).
+            let signed = target == 0 ? z.neg() : z
+            return output == .probability ? signed.sigmoid() : signed
+        }
+        guard logits.rank == 2 else { throw TensorError.shape("expected logits [batch, classes], found \(logits.shape)") }
+        let t = target ?? 0
+        guard t < logits.shape[1] else { throw TensorError.index("target class \(t) but the model has \(logits.shape[1]) outputs") }
+        return output == .probability ? try logits.softmax(dim: 1).select(dim: 1, index: t) : try logits.select(dim: 1, index: t)
+    }
+
+    /// Scores without gradients, as Doubles, in chunks.
+    public func scores(_ batch: Tensor) throws -> [Double] {
+        try Tensor.withoutGrad {
+            let n = batch.shape[0]
+            var out: [Double] = []
+            out.reserveCapacity(n)
+            var start = 0
+            while start < n {
+                try Interruption.check()
+                let end = min(n, start + chunk)
+                let part = start == 0 && end == n ? batch : try batch.slice(dim: 0, start: start, end: end)
+                out += try score(part).floats.map(Double.init)
+                start = end
+            }
+            return out
+        }
+    }
+
+    /// The score of the input itself, f(x), and of the baseline.
+    public lazy var prediction: Double = (try? scores(input.unsqueeze(0)).first) ?? .nan
+    public lazy var baselineScore: Double = (try? scores(baseline.unsqueeze(0)).first) ?? .nan
+
+    /// Scores and their gradients with respect to each point of a batch [N, ...].
+    /// Parameters are frozen meanwhile so no gradient accumulates on them.
+    public func gradients(_ points: Tensor) throws -> (scores: [Double], grads: Tensor) {
+        let params = model.module.parameters
+        let wasFrozen = params.map(\.frozen)
+        for p in params { p.frozen = true }
+        defer { for (p, f) in zip(params, wasFrozen) { p.frozen = f } }
+        let saved = GradMode.enabled
+        GradMode.enabled = true
+        defer { GradMode.enabled = saved }
+        let x = try points.detach().requiringGrad()
+        let s = try score(x)
+        try s.sum().backward()
+        guard let g = x.grad else { throw TensorError.value("the model's output does not depend on its input") }
+        return (s.floats.map(Double.init), g)
+    }
+
+    // MARK: coalition games
+
+    /// For images: the pixels (flat indices within one channel) of each unit.
+    lazy var patchPixels: [[Int]] = {
+        guard kind == .image, input.rank == 3 else { return [] }
+        let (h, w) = (input.shape[1], input.shape[2])
+        var out: [[Int]] = []
+        for r in stride(from: 0, to: h, by: patch) {
+            for c in stride(from: 0, to: w, by: patch) {
+                var px: [Int] = []
+                for rr in r..<min(h, r + patch) { for cc in c..<min(w, c + patch) { px.append(rr * w + cc) } }
+                out.append(px)
+            }
+        }
+        return out
+    }()
+
+    /// The value of each coalition (true = the unit keeps the input's value).
+    /// Tables average over the background rows when there are any; text replaces removed
+    /// tokens by `<pad>` (lengths unchanged); images set removed patches to the baseline.
+    public func values(_ coalitions: [[Bool]]) throws -> [Double] {
+        guard !coalitions.isEmpty else { return [] }
+        let n = unitCount
+        for c in coalitions where c.count != n { throw TensorError.shape("a coalition needs \(n) entries, found \(c.count)") }
+        switch kind {
+        case .tabular:
+            let bgRows: [[Float]]
+            if let bg = background {
+                let F = bg.shape[1]
+                bgRows = (0..<bg.shape[0]).map { Array(bg.floats[$0 * F..<($0 + 1) * F]) }
+            } else {
+                bgRows = [baseline.floats]
+            }
+            let R = bgRows.count
+            let x = input.floats
+            var out: [Double] = []
+            out.reserveCapacity(coalitions.count)
+            // Chunks of whole coalitions, each expanded over the background.
+            let per = max(1, chunk / R)
+            var start = 0
+            while start < coalitions.count {
+                let end = min(coalitions.count, start + per)
+                var rows = [Float]()
+                rows.reserveCapacity((end - start) * R * n)
+                for c in coalitions[start..<end] {
+                    for b in bgRows { for i in 0..<n { rows.append(c[i] ? x[i] : b[i]) } }
+                }
+                let s = try scores(Tensor(shape: [(end - start) * R, n], floats: rows))
+                for k in 0..<(end - start) {
+                    var acc = 0.0
+                    for r in 0..<R { acc += s[k * R + r] }
+                    out.append(acc / Double(R))
+                }
+                start = end
+            }
+            return out
+        case .image:
+            let C = input.shape[0], HW = input.shape[1] * input.shape[2]
+            let x = input.floats, b = baseline.floats
+            var rows = [Float]()
+            rows.reserveCapacity(coalitions.count * x.count)
+            for c in coalitions {
+                var img = x
+                for (u, keep) in c.enumerated() where !keep {
+                    for ch in 0..<C { for p in patchPixels[u] { img[ch * HW + p] = b[ch * HW + p] } }
+                }
+                rows += img
+            }
+            return try scores(Tensor(shape: [coalitions.count] + input.shape, floats: rows))
+        case .text:
+            let rows = coalitions.map { c in zip(tokenIds, c).map { $0.1 ? $0.0 : Vocabulary.pad } }
+            return try tokenScores(rows, keepLength: true)
+        }
+    }
+
+    /// Text: scores of token-id rows. `keepLength`: every row has the input's length (removed
+    /// tokens are pads); otherwise rows may be shorter (removed words, as LIME does).
+    public func tokenScores(_ rows: [[Int]], keepLength: Bool) throws -> [Double] {
+        guard let tm = textModel else { throw TensorError.value("token scores need a text model") }
+        var out: [Double] = []
+        out.reserveCapacity(rows.count)
+        let per = max(1, chunk / max(1, tokenIds.count))
+        var start = 0
+        try Tensor.withoutGrad {
+            while start < rows.count {
+                try Interruption.check()
+                let end = min(rows.count, start + per)
+                let part = rows[start..<end].map { $0.isEmpty ? [Vocabulary.unk] : $0 }
+                let L = part.map(\.count).max() ?? 1
+                var ids = [Int64](repeating: 0, count: part.count * L)
+                for (r, row) in part.enumerated() { for (t, v) in row.enumerated() { ids[r * L + t] = Int64(v) } }
+                let lengths = keepLength ? [Int](repeating: L, count: part.count) : part.map(\.count)
+                let logits = try tm.logits(ids: Tensor(shape: [part.count, L], ints: ids), lengths: lengths)
+                out += try select(logits).floats.map(Double.init)
+                start = end
+            }
+        }
+        return out
+    }
+
+    /// Reduces an attribution in input space to one score per unit: features as they are,
+    /// tokens summed over the embedding, pixels summed over channels then over each patch.
+    func perUnit(_ a: Tensor) -> [Double] {
+        switch kind {
+        case .tabular: return a.floats.map(Double.init)
+        case .text:
+            let T = a.shape[0], E = a.shape[1]
+            return (0..<T).map { t in (0..<E).reduce(0.0) { $0 + Double(a.floats[t * E + $1]) } }
+        case .image:
+            let C = a.shape[0], HW = a.shape[1] * a.shape[2]
+            var px = [Double](repeating: 0, count: HW)
+            for c in 0..<C { for p in 0..<HW { px[p] += Double(a.floats[c * HW + p]) } }
+            return patchPixels.map { $0.reduce(0.0) { $0 + px[$1] } }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Tensors
+
+/// A number that says how far to trust an explanation, with what it means.
+public struct Check: Sendable {
+    public let name: String
+    public let value: Double
+    public let note: String
+    public init(_ name: String, _ value: Double, _ note: String) {
+        self.name = name; self.value = value; self.note = note
+    }
+}
+
+/// The result of explaining one prediction: a score per unit (feature, token or patch),
+/// the method and its settings, and the checks that go with it.
+public struct Explanation {
+    public let method: String
+    /// Settings as shown to people, in a stable order.
+    public var settings: [(String, String)]
+    public let subject: Explainee
+    /// One attribution per unit, in the units' order.
+    public var scores: [Double]
+    /// The attribution in input space before reduction to units ([F], [C, H, W] or [T, E]), when there is one.
+    public var raw: Tensor?
+    /// The value attributions are measured from: f(baseline), or the expected value over the background.
+    public var baseValue: Double?
+    public var checks: [Check] = []
+
+    public init(method: String, settings: [(String, String)], subject: Explainee, scores: [Double], raw: Tensor? = nil,
+                baseValue: Double? = nil, checks: [Check] = []) {
+        self.method = method; self.settings = settings; self.subject = subject; self.scores = scores
+        self.raw = raw; self.baseValue = baseValue; self.checks = checks
+    }
+
+    public var units: [String] { subject.unitNames }
+    public var kind: InputKind { subject.kind }
+    public var prediction: Double { subject.prediction }
+
+    public func check(_ name: String) -> Double? { checks.first { $0.name == name }?.value }
+
+    /// Unit indices from the largest attribution to the smallest (ties by position).
+    public func ranking(byMagnitude: Bool = false) -> [Int] {
+        scores.indices.sorted {
+            let a = byMagnitude ? abs(scores[$0]) : scores[$0], b = byMagnitude ? abs(scores[$1]) : scores[$1]
+            return a != b ? a > b : $0 < $1
+        }
+    }
+
+    /// The k units with the largest attributions, as (name, score).
+    public func top(_ k: Int, byMagnitude: Bool = true) -> [(String, Double)] {
+        ranking(byMagnitude: byMagnitude).prefix(k).map { (units[$0], scores[$0]) }
+    }
+}
