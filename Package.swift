@@ -32,7 +32,7 @@ let package = Package(
         // The language's front end (lexer, parser, AST) knows nothing of tensors.
         .target(name: "Syntax"),
         .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain"], swiftSettings: fast),
-        .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "CEditLine"]),
+        .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "Explain", "CEditLine"]),
         .executableTarget(name: "xai", dependencies: [
             "Repl", "Lang", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -94,6 +94,7 @@ public final class Interpreter {
         FileBuiltins.register(r)
         ModelBuiltins.register(r)
         TrainingBuiltins.register(r)
+        ExplainBuiltins.register(r)
         for ext in Interpreter.extensions { ext(r) }
         return r
     }

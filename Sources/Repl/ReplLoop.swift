@@ -1,3 +1,4 @@
+import Explain
 import Foundation
 import Lang
 import Syntax
@@ -19,6 +20,8 @@ public final class ReplLoop {
         self.reader = reader ?? (interactive ? LineEditor(programName: "xai", historyURL: History.defaultURL) : PlainLineReader())
         self.banner = banner && interactive
         session.interp.interactive = interactive
+        // Colour only on a terminal that allows it; transcripts and pipes stay plain text.
+        Palette.mode = ColorMode.detect(isTerminal: interactive && isatty(1) == 1)
         self.reader.complete = { [unowned self] line in self.completions(for: line) }
     }
 

@@ -35,7 +35,7 @@ public struct SanityStep {
     public let scores: [Double]
 }
 
-public enum Evaluation {
+public enum ExplanationMetrics {
     /// Removes (deletion) or keeps (insertion) the top-ranked units, `steps` points from 0
     /// to all units. Removal means what the explainee's game means: the baseline, the
     /// background rows, or `<pad>`.
@@ -110,7 +110,7 @@ public enum Evaluation {
                 try p.value.updateValues { w in for i in 0..<w.count { w[i] = Float(g.normal() * sd) } }
             }
             let e = try Explainer.explain(Explainer.subject(model, input, request, names: names), request)
-            steps.append(SanityStep(layer: name.isEmpty ? model.module.typeName : name, spearman: rankCorrelation(original.scores, e.scores), scores: e.scores))
+            steps.append(SanityStep(layer: name.isEmpty ? layer.typeName : "\(name) (\(layer.typeName))", spearman: rankCorrelation(original.scores, e.scores), scores: e.scores))
         }
         return (original, steps)
     }

@@ -1,0 +1,145 @@
+import Foundation
+import Tensors
+
+/// Explanations as files: JSON (every number, for other tools) and a self-contained
+/// HTML fragment with inline SVG (for notebooks and pages; no scripts, no external files).
+public enum Export {
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    static func jsonNumber(_ v: Double) -> String { v.isFinite ? String(format: "%.9g", v) : "null" }
+
+    /// Stable JSON: keys in a fixed order, numbers with 9 significant digits.
+    public static func json(_ e: Explanation) -> String {
+        let s = e.subject
+        var f: [String] = []
+        f.append("\"method\": \(jsonString(e.method))")
+        f.append("\"model\": \(jsonString(s.model.module.typeName))")
+        f.append("\"input\": \(jsonString(s.kind.rawValue))")
+        f.append("\"target\": \(s.target.map(String.init) ?? "null")")
+        f.append("\"output\": \(jsonString(s.output.rawValue))")
+        f.append("\"prediction\": \(jsonNumber(e.prediction))")
+        f.append("\"base_value\": \(e.baseValue.map(jsonNumber) ?? "null")")
+        f.append("\"settings\": {" + e.settings.map { "\(jsonString($0.0)): \(jsonString($0.1))" }.joined(separator: ", ") + "}")
+        if s.kind == .image { f.append("\"image_shape\": [\(s.input.shape.map(String.init).joined(separator: ", "))], \"patch\": \(s.patch)") }
+        f.append("\"units\": [\n    " + zip(e.units, e.scores).map { "{\"name\": \(jsonString($0.0)), \"score\": \(jsonNumber($0.1))}" }.joined(separator: ",\n    ") + "\n  ]")
+        f.append("\"checks\": [" + e.checks.map { "{\"name\": \(jsonString($0.name)), \"value\": \(jsonNumber($0.value)), \"note\": \(jsonString($0.note))}" }.joined(separator: ", ") + "]")
+        return "{\n  " + f.joined(separator: ",\n  ") + "\n}\n"
+    }
+
+    static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func f(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
+
+    /// A <figure> with the picture as inline SVG and a caption with the method, settings
+    /// and checks. Colours are fills with their own text colour, so the figure reads on light
+    /// and dark pages and in print.
+    public static func html(_ e: Explanation) -> String {
+        let s = e.subject
+        let svg: String
+        switch e.kind {
+        case .text: svg = tokenSVG(e)
+        case .tabular: svg = barSVG(names: e.units, values: e.scores)
+        case .image: svg = imageSVG(e)
+        }
+        var caption = "<strong>\(esc(e.method))</strong> · \(esc(s.model.module.typeName)) · \(esc(s.targetName)) (\(s.output.rawValue)) · f(x) = \(String(format: "%.4f", e.prediction))"
+        if let b = e.baseValue { caption += " · base \(String(format: "%.4f", b))" }
+        if !e.settings.isEmpty { caption += "<br>" + esc(e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · ")) }
+        for c in e.checks { caption += "<br>\(esc(c.name)): \(String(format: "%.4g", c.value)) — \(esc(c.note))" }
+        return "<figure class=\"xai-explanation\">\n\(svg)\n<figcaption>\(caption)</figcaption>\n</figure>\n"
+    }
+
+    static func scale(_ v: [Double]) -> Double { max(1e-12, v.map(abs).filter(\.isFinite).max() ?? 1) }
+
+    /// Tokens as coloured boxes, wrapped into lines of at most 640 px.
+    static func tokenSVG(_ e: Explanation) -> String {
+        let m = scale(e.scores)
+        var items: [String] = []
+        var x = 0.0, y = 0.0
+        let h = 26.0, maxWidth = 640.0
+        for (w, v) in zip(e.units, e.scores) {
+            let width = Double(w.count) * 8.4 + 14
+            if x + width > maxWidth && x > 0 { x = 0; y += h + 8 }
+            let bg = Palette.diverging(v / m), ink = Palette.ink(on: bg)
+            items.append("<g><title>\(esc(w)): \(String(format: "%+.4f", v))</title><rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(h))\" rx=\"4\" fill=\"\(Palette.hex(bg))\" stroke=\"#888\" stroke-width=\"0.5\"/>"
+                         + "<text x=\"\(f(x + width / 2))\" y=\"\(f(y + 17.5))\" text-anchor=\"middle\" fill=\"\(Palette.hex(ink))\">\(esc(w))</text></g>")
+            x += width + 6
+        }
+        let height = y + h + 4
+        let total = max(x, y > 0 ? maxWidth : x)
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(total))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(total)) \(f(height))\" font-family=\"ui-monospace, Menlo, monospace\" font-size=\"14\" role=\"img\">\n"
+            + items.joined(separator: "\n") + "\n</svg>"
+    }
+
+    /// Horizontal bars, largest |value| first, negative to the left of a centre line.
+    public static func barSVG(names: [String], values: [Double], limit: Int = 15) -> String {
+        let order = values.indices.sorted { abs(values[$0]) != abs(values[$1]) ? abs(values[$0]) > abs(values[$1]) : $0 < $1 }.prefix(limit)
+        let m = scale(values)
+        let labelW = 200.0, half = 180.0, row = 22.0, numW = 80.0
+        let width = labelW + 2 * half + numW
+        var items: [String] = []
+        for (k, i) in order.enumerated() {
+            let y = Double(k) * row
+            let len = abs(values[i]) / m * half
+            let x = values[i] < 0 ? labelW + half - len : labelW + half
+            let color = Palette.hex(Palette.diverging(values[i] < 0 ? -0.85 : 0.85))
+            items.append("<text x=\"\(f(labelW - 8))\" y=\"\(f(y + 15))\" text-anchor=\"end\" fill=\"currentColor\">\(esc(names[i]))</text>"
+                         + "<rect x=\"\(f(x))\" y=\"\(f(y + 3))\" width=\"\(f(max(len, 0.5)))\" height=\"\(f(row - 6))\" fill=\"\(color)\"><title>\(esc(names[i])): \(String(format: "%+.4f", values[i]))</title></rect>"
+                         + "<text x=\"\(f(labelW + 2 * half + 6))\" y=\"\(f(y + 15))\" fill=\"currentColor\">\(String(format: "%+.4f", values[i]))</text>")
+        }
+        let height = Double(order.count) * row
+        items.append("<line x1=\"\(f(labelW + half))\" y1=\"0\" x2=\"\(f(labelW + half))\" y2=\"\(f(height))\" stroke=\"currentColor\" stroke-width=\"1\"/>")
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"system-ui, sans-serif\" font-size=\"13\" role=\"img\">\n"
+            + items.joined(separator: "\n") + "\n</svg>"
+    }
+
+    /// The image in grey and the attribution map side by side, one square per pixel.
+    static func imageSVG(_ e: Explanation) -> String {
+        let x = e.subject.input
+        guard x.rank == 3 else { return "" }
+        let (H, W) = (x.shape[1], x.shape[2])
+        var map = [Double](repeating: 0, count: H * W)
+        if let raw = e.raw, raw.rank == 3, raw.shape[1] == H, raw.shape[2] == W {
+            for c in 0..<raw.shape[0] { for p in 0..<(H * W) { map[p] += Double(raw.floats[c * H * W + p]) } }
+        } else {
+            for (u, px) in e.subject.patchPixels.enumerated() where u < e.scores.count { for p in px { map[p] = e.scores[u] } }
+        }
+        return heatmapSVG(map, rows: H, cols: W, image: Array(x.floats.prefix(H * W)).map(Double.init))
+    }
+
+    public static func heatmapSVG(_ map: [Double], rows H: Int, cols W: Int, image: [Double]? = nil, cell: Double = 20) -> String {
+        let m = scale(map)
+        var items: [String] = []
+        var offset = 0.0
+        if let image {
+            let lo = image.min() ?? 0, hi = max(lo + 1e-12, image.max() ?? 1)
+            for r in 0..<H { for c in 0..<W {
+                items.append("<rect x=\"\(f(Double(c) * cell))\" y=\"\(f(Double(r) * cell))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(Palette.hex(Palette.grey((image[r * W + c] - lo) / (hi - lo))))\"/>")
+            } }
+            offset = Double(W) * cell + 16
+        }
+        for r in 0..<H { for c in 0..<W {
+            let v = map[r * W + c]
+            items.append("<rect x=\"\(f(offset + Double(c) * cell))\" y=\"\(f(Double(r) * cell))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(Palette.hex(Palette.diverging(v / m)))\"><title>(\(r), \(c)): \(String(format: "%+.4f", v))</title></rect>")
+        } }
+        let width = offset + Double(W) * cell, height = Double(H) * cell
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\">\n"
+            + items.joined(separator: "\n") + "\n</svg>"
+    }
+}

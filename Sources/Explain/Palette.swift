@@ -1,0 +1,63 @@
+import Foundation
+
+/// How many colours the terminal can show. Chosen once at start-up by the REPL; scripts and
+/// transcripts (not a terminal) get `.none`, so their text is stable.
+public enum ColorMode: String, Sendable {
+    case truecolor, ansi256, none
+
+    /// `NO_COLOR` (any value) turns colour off; a terminal announcing COLORTERM=truecolor or
+    /// 24bit gets 24-bit colour; other terminals get the 256-colour palette.
+    public static func detect(isTerminal: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> ColorMode {
+        if environment["NO_COLOR"] != nil || !isTerminal { return .none }
+        if environment["TERM"] == "dumb" { return .none }
+        let ct = (environment["COLORTERM"] ?? "").lowercased()
+        return ct.contains("truecolor") || ct.contains("24bit") ? .truecolor : .ansi256
+    }
+}
+
+/// A diverging palette (ColorBrewer RdBu): blue for attributions against the target,
+/// white for none, red for attributions toward it — readable for red–green colour blindness.
+public struct Palette {
+    public nonisolated(unsafe) static var mode = ColorMode.none
+
+    public typealias RGB = (r: Int, g: Int, b: Int)
+    static let negative: RGB = (33, 102, 172), neutral: RGB = (247, 247, 247), positive: RGB = (178, 24, 43)
+
+    /// The colour of v in [−1, 1].
+    public static func diverging(_ v: Double) -> RGB {
+        let t = max(-1, min(1, v.isFinite ? v : 0))
+        let end = t < 0 ? negative : positive
+        let a = abs(t)
+        func mix(_ x: Int, _ y: Int) -> Int { Int((Double(x) + (Double(y) - Double(x)) * a).rounded()) }
+        return (mix(neutral.r, end.r), mix(neutral.g, end.g), mix(neutral.b, end.b))
+    }
+
+    /// A grey level for image pixels in [0, 1] (0 black).
+    public static func grey(_ v: Double) -> RGB {
+        let g = Int((max(0, min(1, v.isFinite ? v : 0)) * 255).rounded())
+        return (g, g, g)
+    }
+
+    public static func hex(_ c: RGB) -> String { String(format: "#%02x%02x%02x", c.r, c.g, c.b) }
+
+    /// Black or white text, whichever reads better on c.
+    public static func ink(on c: RGB) -> RGB {
+        (0.299 * Double(c.r) + 0.587 * Double(c.g) + 0.114 * Double(c.b)) > 140 ? (0, 0, 0) : (255, 255, 255)
+    }
+
+    static func cube(_ c: RGB) -> Int {
+        func q(_ x: Int) -> Int { x < 48 ? 0 : x < 115 ? 1 : (x - 35) / 40 }
+        return 16 + 36 * q(c.r) + 6 * q(c.g) + q(c.b)
+    }
+
+    /// The escape that sets the foreground (or background) to c, in the current mode.
+    public static func escape(_ c: RGB, background: Bool, mode: ColorMode = Palette.mode) -> String {
+        switch mode {
+        case .none: return ""
+        case .truecolor: return "\u{1b}[\(background ? 48 : 38);2;\(c.r);\(c.g);\(c.b)m"
+        case .ansi256: return "\u{1b}[\(background ? 48 : 38);5;\(cube(c))m"
+        }
+    }
+
+    public static func reset(mode: ColorMode = Palette.mode) -> String { mode == .none ? "" : "\u{1b}[0m" }
+}

@@ -1,0 +1,206 @@
+import Explain
+import Foundation
+import Layers
+import Tensors
+import Training
+
+/// explain() and the functions that judge explanations.
+enum ExplainBuiltins {
+    static let options = "method: string = \"integrated_gradients\", target: int? = nil, output: string? = nil, baseline: tensor? = nil, "
+        + "background: any = nil, names: list? = nil, steps: int = 50, rule: string = \"gausslegendre\", batch: int? = nil, samples: int? = nil, "
+        + "stdev: float = 1.0, base: string = \"saliency\", seed: int = 0, features: int = 10, kernel_width: float? = nil, "
+        + "permutations: int = 10, window: int = 2, stride: int = 1, patch: int = 1, abs: bool = true"
+
+    static func explanation(_ v: Value?, _ what: String) throws -> Explanation {
+        guard case .object(let o as ExplanationObject)? = v else { throw RuntimeError("\(what) must be an explanation (from explain()), found \(v?.typeName ?? "nil")") }
+        return o.explanation
+    }
+
+    /// The input as explainers take it: text, a feature row [F], or an image [C, H, W].
+    static func rawInput(_ v: Value?) throws -> RawInput {
+        switch v {
+        case .string(let s)?: return .text(s)
+        case let v?:
+            let t = try Convert.tensor(v, what: "explain: input").toFloat()
+            switch t.rank {
+            case 1: return .row(t)
+            case 2: return .image(try t.unsqueeze(0))
+            case 3: return .image(t)
+            case 4 where t.shape[0] == 1: return .image(try t.squeeze(0))
+            default: throw RuntimeError("explain: the input must be a text, a feature row [features] or one image [channels, height, width], found a tensor of shape \(t.shape)")
+            }
+        case nil: throw RuntimeError("explain needs an input: a text, a feature row or an image")
+        }
+    }
+
+    /// Reads explain()'s options into a request, and the feature names if any were given.
+    static func request(_ c: Call) throws -> (ExplainRequest, [String]) {
+        var r = ExplainRequest(method: try ExplainRequest.canonical(c.string("method", "integrated_gradients")))
+        r.target = try c.optionalInt("target")
+        if let o = try c.optionalString("output") {
+            guard let k = OutputKind(rawValue: o) else { throw RuntimeError("explain: output must be \"logit\" or \"probability\", found \"\(o)\"") }
+            r.output = k
+        }
+        r.baseline = try c.optionalTensor("baseline")?.toFloat()
+        var names: [String] = []
+        switch c.value("background") {
+        case nil: break
+        case .object(let o as DatasetObject)?:
+            guard let x = o.dataset.features, x.rank == 2 else { throw RuntimeError("explain: background must hold feature rows; \(o.dataset.name) holds texts or images") }
+            r.background = x
+            names = o.dataset.featureNames
+        case let v?: r.background = try Convert.tensor(v, what: "explain: background").toFloat()
+        }
+        if let n = c.value("names") { names = try c.interp.iterate(n).map(\.display) }
+        r.steps = try c.int("steps", 50)
+        let rule = try c.string("rule", "gausslegendre")
+        guard let ir = IntegrationRule(rawValue: rule) else {
+            throw RuntimeError("explain: rule must be one of " + IntegrationRule.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + ", found \"\(rule)\"")
+        }
+        r.rule = ir
+        r.batch = try c.optionalInt("batch")
+        r.samples = try c.optionalInt("samples")
+        r.stdev = try c.double("stdev", 1.0)
+        r.base = try c.string("base", "saliency")
+        let seed = try c.int("seed", 0)
+        guard seed >= 0 else { throw RuntimeError("explain: seed must not be negative, found \(seed)") }
+        r.seed = UInt64(seed)
+        r.features = try c.int("features", 10)
+        r.kernelWidth = try c.optionalDouble("kernel_width")
+        r.permutations = try c.int("permutations", 10)
+        r.window = try c.int("window", 2)
+        r.stride = try c.int("stride", 1)
+        r.patch = try c.int("patch", 1)
+        r.absolute = try c.bool("abs", true)
+        if r.steps < 1 || r.steps > 100_000 { throw RuntimeError("explain: steps must be between 1 and 100000, found \(r.steps)") }
+        if let s = r.samples, s < 2 || s > 10_000_000 { throw RuntimeError("explain: samples must be between 2 and 10000000, found \(s)") }
+        if r.permutations > 100_000 { throw RuntimeError("explain: permutations must be at most 100000, found \(r.permutations)") }
+        return (r, names)
+    }
+
+    static func register(_ r: Registry) {
+        r.function("explain", "model: Module, input: any, " + options, returns: "Explanation",
+                   "Explains one prediction: which tokens, features or pixels drove the model's output for the target class.",
+                   details: """
+                   input: a text (token models), a feature row [F], or an image [C, H, W] / [H, W].
+                   method: saliency, input_x_gradient, smoothgrad, integrated_gradients (default), occlusion / feature_ablation,
+                     lime, kernel_shap, exact_shapley, permutation_shap, shap (exact up to 16 features, else KernelSHAP),
+                     attention, attention_rollout.
+                   target: the class explained (default: the predicted one). output: "logit" (default) or "probability" (LIME's default).
+                   Text is explained at the embedding layer; removed tokens become <pad>. Tables: baseline: (default zeros) or
+                   background: rows/dataset (SHAP averages over them; LIME learns feature distributions from them).
+                   IG: steps:, rule: gausslegendre | riemann_left | riemann_right | riemann_middle | riemann_trapezoid, batch:.
+                   SmoothGrad: samples: (5), stdev: (1.0), base:. LIME: samples: (5000), features: (10), kernel_width:.
+                   KernelSHAP: samples: (2·M + 2048). permutation_shap: permutations:. Images: window:, stride: (occlusion), patch: (units for SHAP/LIME).
+                   Seeded methods use seed: (default 0), so the same call gives the same numbers.
+                   """,
+                   example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\ne = explain(net, tensor([1.0, -0.5, 2.0]), method: \"integrated_gradients\", target: 1)\ne.units") { c in
+            let m = try TrainingBuiltins.model(c.value("model"), "explain: model")
+            let input = try rawInput(c.value("input"))
+            let (req, names) = try request(c)
+            m.module.eval()
+            let subject = try Explainer.subject(m.model, input, req, names: names)
+            return .object(ExplanationObject(try Explainer.explain(subject, req)))
+        }
+        r.function("compare", "a: Explanation, b: Explanation, k: int = 5", returns: "dict",
+                   "How far two explanations of the same input agree: Spearman rank correlation of the scores and the overlap of their top-k units (by |score|).",
+                   example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nx = tensor([1.0, -0.5, 2.0])\ncompare(explain(net, x, method: \"saliency\"), explain(net, x, method: \"integrated_gradients\"), k: 2)") { c in
+            let a = try explanation(c.value("a"), "compare: a"), b = try explanation(c.value("b"), "compare: b")
+            let k = try c.int("k", 5)
+            guard k >= 1 else { throw RuntimeError("compare: k must be positive, found \(k)") }
+            let r = try ExplanationMetrics.compare(a, b, k: k)
+            return .dict(DictBox([("spearman", .float(r.spearman)), ("top_k_overlap", .float(r.topK)), ("k", .int(r.k))]))
+        }
+        for (name, insertion) in [("deletion", false), ("insertion", true)] {
+            r.function(name, "explanation: Explanation, steps: int? = nil", returns: "Curve",
+                       insertion ? "The insertion curve: the score as the top-ranked units are added to the baseline, with its AUC (higher is better)."
+                                 : "The deletion curve: the score as the top-ranked units are removed (set to the baseline), with its AUC (lower is better).",
+                       example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\n\(name)(explain(net, tensor([1.0, -0.5, 2.0]))).auc") { c in
+                let e = try explanation(c.value("explanation"), name)
+                return .object(CurveObject(try ExplanationMetrics.curve(e, insertion: insertion, steps: try c.optionalInt("steps"))))
+            }
+        }
+        r.function("faithfulness", "explanation: Explanation, fractions: list? = nil", returns: "dict",
+                   "ERASER's comprehensiveness (score drop without the top units: high is good) and sufficiency (drop with only them: low is good) at 1, 5, 10, 20 and 50% of units, and their AOPC means.",
+                   example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nfaithfulness(explain(net, tensor([1.0, -0.5, 2.0])))[\"aopc_comprehensiveness\"]") { c in
+            let e = try explanation(c.value("explanation"), "faithfulness")
+            let fr = try c.value("fractions").map { try c.interp.iterate($0).map { try Convert.double($0, what: "faithfulness: fraction") } } ?? [0.01, 0.05, 0.1, 0.2, 0.5]
+            let f = try ExplanationMetrics.faithfulness(e, fractions: fr)
+            return .dict(DictBox([("fractions", .list(f.fractions.map { .float($0) })),
+                                  ("comprehensiveness", .list(f.comprehensiveness.map { .float($0) })),
+                                  ("sufficiency", .list(f.sufficiency.map { .float($0) })),
+                                  ("aopc_comprehensiveness", .float(f.aopcComprehensiveness)),
+                                  ("aopc_sufficiency", .float(f.aopcSufficiency))]))
+        }
+        r.function("sanity_check", "model: Module, input: any, " + options, returns: "SanityCheck",
+                   "Adebayo et al.'s model-parameter randomisation check: re-initialises layers from the output back, one more at a time, re-explains, and reports the rank correlation with the original explanation. The model is restored afterwards.",
+                   example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nsanity_check(net, tensor([1.0, -0.5, 2.0]), method: \"saliency\").layers") { c in
+            let m = try TrainingBuiltins.model(c.value("model"), "sanity_check: model")
+            let input = try rawInput(c.value("input"))
+            let (req, names) = try request(c)
+            m.module.eval()
+            let r = try ExplanationMetrics.randomization(m.model, input: input, request: req, names: names, seed: req.seed)
+            return .object(SanityObject(r.original, r.steps))
+        }
+        r.function("surrogate_tree", "model: Module, data: Dataset, depth: int = 3, min_leaf: int = 5", returns: "SurrogateTree",
+                   "A global surrogate: a CART decision tree fitted to the model's predicted classes on data's rows, printed as rules, with its fidelity (agreement with the model).",
+                   example: "net = Sequential(Linear(4, 8), ReLU(), Linear(8, 3))\nsurrogate_tree(net, dataset(\"iris\"), depth: 2).fidelity > 0") { c in
+            let m = try TrainingBuiltins.model(c.value("model"), "surrogate_tree: model")
+            let d = try TrainingBuiltins.data(c.value("data"), "surrogate_tree: data")
+            guard let x = d.features, x.rank == 2 else { throw RuntimeError("surrogate_tree needs feature rows; \(d.name) holds texts or images") }
+            let p = try predict(m.model, d)
+            let classes = p.rank == 1 ? p.floats.map { $0 > 0.5 ? 1 : 0 } : try p.argmax(dim: 1).ints.map { Int($0) }
+            return .object(TreeObject(try SurrogateTree(x: x, predictions: classes, featureNames: d.featureNames, classNames: d.classNames,
+                                                        maxDepth: c.int("depth", 3), minLeaf: c.int("min_leaf", 5))))
+        }
+        r.function("linear_surrogate", "model: Module, data: Dataset, target: int = 1", returns: "LinearSurrogate",
+                   "A global linear surrogate: ridge regression of the model's target-class probability on data's rows, with R² (how linear the model is).",
+                   example: "net = Sequential(Linear(4, 8), ReLU(), Linear(8, 3))\nlinear_surrogate(net, dataset(\"iris\")).r2 <= 1") { c in
+            let m = try TrainingBuiltins.model(c.value("model"), "linear_surrogate: model")
+            let d = try TrainingBuiltins.data(c.value("data"), "linear_surrogate: data")
+            guard let x = d.features, x.rank == 2 else { throw RuntimeError("linear_surrogate needs feature rows; \(d.name) holds texts or images") }
+            let p = try predict(m.model, d)
+            let t = try c.int("target", 1)
+            let scores: [Double]
+            if p.rank == 1 { scores = p.floats.map { t == 0 ? 1 - Double($0) : Double($0) } } else {
+                guard t >= 0, t < p.shape[1] else { throw RuntimeError("linear_surrogate: target must be in 0..<\(p.shape[1]), found \(t)") }
+                scores = (0..<p.shape[0]).map { Double(p.floats[$0 * p.shape[1] + t]) }
+            }
+            return .object(LinearSurrogateObject(try LinearSurrogate(x: x, scores: scores, featureNames: d.featureNames)))
+        }
+
+        func expl(_ c: Call) throws -> Explanation { try c.receiverObject(ExplanationObject.self).explanation }
+        r.method("Explanation", "top", "k: int = 5", returns: "list", "The k units with the largest |score|, as [name, score] pairs.",
+                 example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nexplain(net, tensor([1.0, -0.5, 2.0])).top(2)") { c in
+            let k = try c.int("k", 5)
+            guard k >= 0 else { throw RuntimeError("top: k must not be negative, found \(k)") }
+            return .list(try expl(c).top(k).map { .list([.string($0.0), .float($0.1)]) })
+        }
+        r.method("Explanation", "json", "", returns: "string", "The explanation as JSON (method, settings, target, every unit's score, checks).",
+                 example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nlen(explain(net, tensor([1.0, -0.5, 2.0])).json()) > 0") { c in
+            .string(Export.json(try expl(c)))
+        }
+        r.method("Explanation", "html", "", returns: "string", "The explanation as a self-contained HTML figure with inline SVG.",
+                 example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nexplain(net, tensor([1.0, -0.5, 2.0])).html().startswith(\"<figure\")") { c in
+            .string(Export.html(try expl(c)))
+        }
+        r.method("Explanation", "save", "path: string", returns: "nil", "Writes the explanation (atomically) as JSON (.json) or as an HTML page (.html).",
+                 example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nexplain(net, tensor([1.0, -0.5, 2.0])).save(\"/tmp/e.json\")") { c in
+            let e = try expl(c)
+            let path = try c.string("path")
+            let url = try c.interp.resolve(path)
+            let text: String
+            switch url.pathExtension.lowercased() {
+            case "json": text = Export.json(e)
+            case "html", "htm":
+                text = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>\(e.method)</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}}figcaption{margin-top:.5em;font-size:.9em}</style></head>\n<body>\n"
+                    + Export.html(e) + "</body>\n</html>\n"
+            default: throw RuntimeError("save: the file name must end in .json or .html, found \"\(path)\"")
+            }
+            do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+                throw RuntimeError("save: cannot write \(path): \(error.localizedDescription)")
+            }
+            return .none
+        }
+    }
+}
