@@ -57,7 +57,10 @@ public enum TerminalView {
     /// Horizontal bars around a centre line, largest |value| first: blue to the left for
     /// negative values, red to the right for positive.
     public static func bars(names: [String], values: [Double], mode: ColorMode = Palette.mode, width: Int = 80, limit: Int = 12) -> [String] {
-        let order = values.indices.sorted { abs(values[$0]) != abs(values[$1]) ? abs(values[$0]) > abs(values[$1]) : $0 < $1 }.prefix(limit)
+        // Exact zeros (features LIME left out, say) are counted, not drawn.
+        let shown = values.indices.filter { values[$0] != 0 }
+        let order = (shown.isEmpty ? Array(values.indices) : shown)
+            .sorted { abs(values[$0]) != abs(values[$1]) ? abs(values[$0]) > abs(values[$1]) : $0 < $1 }.prefix(limit)
         let nameWidth = min(28, order.map { names[$0].count }.max() ?? 4)
         let half = max(6, (width - nameWidth - 16) / 2)
         let m = scale(values)
@@ -72,7 +75,10 @@ public enum TerminalView {
             let right = values[i] >= 0 ? color + bar + Palette.reset(mode: mode) + String(repeating: " ", count: half - bar.count) : String(repeating: " ", count: half)
             lines.append("  " + name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + " " + left + "│" + right + " " + num(values[i]))
         }
-        if values.count > order.count { lines.append("  … \(values.count - order.count) more with smaller |score|") }
+        if values.count > order.count {
+            let zeros = values.count - shown.count
+            lines.append("  … \(values.count - order.count) more" + (zeros > 0 && !shown.isEmpty ? " (\(zeros) of them exactly 0)" : " with smaller |score|"))
+        }
         return lines
     }
 

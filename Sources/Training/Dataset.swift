@@ -80,7 +80,10 @@ public final class Dataset {
             let src = reference?.features ?? x
             mean = try src.mean(dim: 0)
             // Population standard deviation (numpy's default), as the reference scripts use.
-            std = try src.variance(dim: 0, correction: 0).sqrt().clamp(min: 1e-12)
+            // A constant column keeps scale 1 (as sklearn's StandardScaler does): dividing by
+            // ~0 would turn any other value in a later split into an enormous input.
+            let sd = try src.variance(dim: 0, correction: 0).sqrt()
+            std = try Tensor(shape: sd.shape, floats: sd.floats.map { $0 < 1e-12 ? 1 : $0 })
         }
         return try with(inputs: .features(try x.sub(mean).div(std)), scaling: (mean, std))
     }
