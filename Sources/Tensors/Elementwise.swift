@@ -218,7 +218,22 @@ extension Tensor {
     public func exp() -> Tensor { unary("exp", { Foundation.exp($0) }, derivative: { _, y in y }) }
     public func log() -> Tensor { unary("log", { Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
     public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
-    public func tanh() -> Tensor { unary("tanh", { Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    public func tanh() -> Tensor { unary("tanh", Tensor.tanhf, derivative: { _, y in 1 - y * y }) }
+
+    /// tanh from one expf (about three times cheaper than libm's tanhf): for |x| ≥ 1/16,
+    /// sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), which has no cancellation there; below,
+    /// the Taylor series to x⁷ (error under 1e-12). Agrees with tanhf to a few ulp.
+    @inline(__always) static func tanhf(_ x: Float) -> Float {
+        let a = Swift.abs(x)
+        if a < 0.0625 {
+            let x2 = x * x
+            return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
+        }
+        if a > 9 { return x > 0 ? 1 : -1 }
+        let e = Foundation.exp(-2 * a)
+        let t = (1 - e) / (1 + e)
+        return x < 0 ? -t : t
+    }
     public func sigmoid() -> Tensor { unary("sigmoid", Tensor.sigmoid, derivative: { _, y in y * (1 - y) }) }
     public func relu() -> Tensor { unary("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
     public func abs() -> Tensor {

@@ -3,6 +3,7 @@
 //   xai-bench steps         time of 1,000 small elementwise + backward steps
 //   xai-bench sentiment     one SentimentNet epoch over sentiment.tsv (the peer's sentiment_epoch)
 // Figures only; no assertion here. Compare with ../shared/bench/peer_workloads.py in the same run.
+import Explain
 import Foundation
 import Layers
 import Tensors
@@ -75,6 +76,77 @@ func benchSentiment() throws {
     print(String(format: "sentiment_epoch seconds=%.4f  (94 batches; training accuracy after one epoch %.3f)", t, e.accuracy))
 }
 
+/// The ig_text peer workload: Layer Integrated Gradients (50 Gauss–Legendre steps, pad
+/// baseline) on the untrained embed-64/hidden-64 SentimentNet, 100 sentences one at a time.
+func benchIGText() throws {
+    Random.seed(0)
+    let data = try Datasets.load("sentiment")
+    let vocab = try data.vocabulary()
+    let net = try SentimentNet(vocab: vocab.count, embed: 64, hidden: 64, layers: 1)
+    net.eval()
+    let model = Model(net, vocabulary: vocab)
+    let texts = Array((data.texts ?? []).prefix(100))
+    var req = ExplainRequest(method: "integrated_gradients")
+    req.target = 1
+    var total = 0.0
+    let t = try seconds {
+        for s in texts {
+            let e = try Explainer.explain(Explainer.subject(model, .text(s), req), req)
+            total += abs(e.check("convergence delta") ?? 0)
+        }
+    }
+    print(String(format: "ig_text seconds=%.4f  (100 sentences × 50 steps; mean |delta| %.2e)", t, total / 100))
+}
+
+/// The kernel_shap peer workload: KernelSHAP with 2,048 samples on an untrained
+/// 13-16-3 tanh MLP's softmax over standardised wine rows, background = the first 20 rows,
+/// rows 100..<110 explained, every class (shap explains all outputs).
+func benchKernelShap() throws {
+    Random.seed(0)
+    let wine = try Datasets.load("wine")
+    guard let raw = wine.features else { return }
+    let x = try raw.sub(raw.mean(dim: 0)).div(raw.variance(dim: 0, correction: 0).sqrt())
+    let net = try Sequential([Linear(13, 16), Activation("tanh"), Linear(16, 3)])
+    let model = Model(net)
+    let bg = try x.slice(dim: 0, start: 0, end: 20)
+    var gap = 0.0
+    let t = try seconds {
+        for r in 100..<110 {
+            for target in 0..<3 {
+                var req = ExplainRequest(method: "kernel_shap")
+                req.background = bg
+                req.samples = 2048
+                req.target = target
+                req.output = .probability
+                let e = try Explainer.explain(Explainer.subject(model, .row(x.select(dim: 0, index: r)), req), req)
+                gap = max(gap, abs(e.check("efficiency gap") ?? 0))
+            }
+        }
+    }
+    print(String(format: "kernel_shap seconds=%.4f  (10 rows × 3 classes × 2,048 coalitions × 20 background rows; max efficiency gap %.1e)", t, gap))
+}
+
+/// The lime_text peer workload: LIME with 5,000 samples on 10 sentences, untrained
+/// embed-64/hidden-64 SentimentNet.
+func benchLimeText() throws {
+    Random.seed(0)
+    let data = try Datasets.load("sentiment")
+    let vocab = try data.vocabulary()
+    let net = try SentimentNet(vocab: vocab.count, embed: 64, hidden: 64, layers: 1)
+    net.eval()
+    let model = Model(net, vocabulary: vocab)
+    var req = ExplainRequest(method: "lime")
+    req.target = 1
+    var r2 = 0.0
+    let t = try seconds {
+        for s in (data.texts ?? []).prefix(10) {
+            let e = try Explainer.explain(Explainer.subject(model, .text(s), req), req)
+            r2 += e.check("local fit R²") ?? 0
+        }
+    }
+    print(String(format: "lime_text seconds=%.4f  (10 sentences × 5,000 samples; mean local R² %.3f)", t, r2 / 10))
+}
+
 Blas.configure()
 Memory.configure()
 print("xai-bench · OpenBLAS \(Blas.coreName) kernel · \(Blas.threads) threads")
@@ -84,9 +156,13 @@ do {
     case "matmul": try benchMatmul()
     case "steps": try benchSteps()
     case "sentiment": try benchSentiment()
-    case "all": try benchMatmul(); try benchSteps(); try benchSentiment()
+    case "ig_text": try benchIGText()
+    case "kernel_shap": try benchKernelShap()
+    case "lime_text": try benchLimeText()
+    case "explain": try benchIGText(); try benchKernelShap(); try benchLimeText()
+    case "all": try benchMatmul(); try benchSteps(); try benchSentiment(); try benchIGText(); try benchKernelShap(); try benchLimeText()
     default:
-        print("unknown benchmark \(which); expected matmul, steps, sentiment or all")
+        print("unknown benchmark \(which); expected matmul, steps, sentiment, ig_text, kernel_shap, lime_text, explain or all")
         exit(2)
     }
 } catch {
