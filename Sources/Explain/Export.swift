@@ -61,6 +61,8 @@ public enum Export {
         var caption = "<strong>\(esc(e.method))</strong> · \(esc(s.model.module.typeName)) · \(esc(s.targetName)) (\(s.output.rawValue)) · f(x) = \(String(format: "%.4f", e.prediction))"
         if let b = e.baseValue { caption += " · base \(String(format: "%.4f", b))" }
         if !e.settings.isEmpty { caption += "<br>" + esc(e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · ")) }
+        let swatch = { (v: Double) in "<span style=\"display:inline-block;width:0.9em;height:0.9em;vertical-align:middle;background:\(Palette.hex(Palette.diverging(v)))\"></span>" }
+        caption += "<br>\(swatch(-1)) against · \(swatch(1)) toward \(esc(s.targetName)) (colour scaled to the largest |score|, \(String(format: "%.3g", scale(e.scores))))"
         for c in e.checks { caption += "<br>\(esc(c.name)): \(String(format: "%.4g", c.value)) — \(esc(c.note))" }
         return "<figure class=\"xai-explanation\">\n\(svg)\n<figcaption>\(caption)</figcaption>\n</figure>\n"
     }
@@ -130,7 +132,7 @@ public enum Export {
         if let image {
             let lo = image.min() ?? 0, hi = max(lo + 1e-12, image.max() ?? 1)
             for r in 0..<H { for c in 0..<W {
-                items.append("<rect x=\"\(f(Double(c) * cell))\" y=\"\(f(Double(r) * cell))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(Palette.hex(Palette.grey((image[r * W + c] - lo) / (hi - lo))))\"/>")
+                items.append("<rect x=\"\(f(Double(c) * cell))\" y=\"\(f(Double(r) * cell))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(Palette.hex(Palette.grey(1 - (image[r * W + c] - lo) / (hi - lo))))\"/>")
             } }
             offset = Double(W) * cell + 16
         }

@@ -90,7 +90,7 @@ public enum TerminalView {
         return String(repeating: "█", count: eighths / 8) + partial[eighths % 8]
     }
 
-    /// The image (grey) and the attribution map (diverging) side by side, two pixels per
+    /// The image (high values dark, like ink on paper) and the attribution map (diverging) side by side, two pixels per
     /// pair of character cells (▀: foreground = upper pixel, background = lower). Without colour, the
     /// attribution as a grid of numbers.
     static func image(_ e: Explanation, mode: ColorMode) -> [String] {
@@ -125,8 +125,8 @@ public enum TerminalView {
             }
             if let image {
                 for c in 0..<W {
-                    let top = Palette.grey((image[r * W + c] - lo) / (hi - lo))
-                    let bottom = r + 1 < H ? Palette.grey((image[(r + 1) * W + c] - lo) / (hi - lo)) : nil
+                    let top = Palette.grey(1 - (image[r * W + c] - lo) / (hi - lo))
+                    let bottom = r + 1 < H ? Palette.grey(1 - (image[(r + 1) * W + c] - lo) / (hi - lo)) : nil
                     line += cell(top, bottom) + cell(top, bottom)
                 }
                 line += "   "

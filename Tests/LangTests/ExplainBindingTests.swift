@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+import Tensors
+@testable import Lang
+
+/// explain() and its companions as a person calls them: results, and clear errors for
+/// every kind of wrong input.
+final class ExplainBindingTests: XCTestCase {
+    let setup = """
+    net = Linear(3, 1)
+    net.weight = tensor([[2.0, -1.0, 0.5]])
+    net.bias = tensor([0.1])
+    x = tensor([1.0, 2.0, -2.0])
+    """
+
+    func testExplainReturnsScoresUnitsAndChecks() throws {
+        let out = try runProgram(setup + """
+
+        e = explain(net, x, method: "integrated_gradients", target: 1, names: ["a", "b", "c"])
+        print(e.units, e.method, e.target, format(e.prediction, 2))
+        print(e.top(1))
+        print(abs(e.checks["convergence delta"]) < 0.0001)
+        """)
+        XCTAssertEqual(out, ["[\"a\", \"b\", \"c\"] integrated_gradients 1 -0.90", "[[\"a\", 2.0]]", "true"])
+    }
+
+    func testSeededMethodsRepeatExactlyInTheLanguage() throws {
+        let out = try runProgram(setup + """
+
+        bg = randn(8, 3)
+        a = explain(net, x, method: "kernel_shap", background: bg, samples: 4, seed: 3)
+        b = explain(net, x, method: "kernel_shap", background: bg, samples: 4, seed: 3)
+        print((a.scores == b.scores).all())
+        """)
+        XCTAssertEqual(out, ["true"])
+    }
+
+    func testWrongInputsAreClearErrors() {
+        let cases: [(String, String)] = [
+            ("explain(net, x, method: \"shapely\")", "unknown explanation method \"shapely\"; methods: saliency"),
+            ("explain(net, zeros(1, 1, 1, 1, 3))", "must be a text, a feature row [features] or one image"),
+            ("explain(net, tensor([1.0, 2.0]))", "input [1, 2] needs a weight [out, 2], found [1, 3]"),
+            ("explain(net, \"some words\")", "explaining text needs the model's vocabulary"),
+            ("explain(net, x, rule: \"simpson\")", "rule must be one of"),
+            ("explain(net, x, method: \"lime\")", "needs training rows"),
+            ("explain(net, x, samples: -5, method: \"kernel_shap\")", "samples must be between"),
+            ("explain(net, x, target: 7)", "target class must be in 0..<2, found 7"),
+            ("explain(net, x, baseline: zeros(2))", "baseline must have the input's shape"),
+            ("explain(net, x, method: \"attention\")", "attention explains token inputs"),
+            ("explain(net, x).save(\"/tmp/xai-e.txt\")", "must end in .json or .html"),
+            ("compare(explain(net, x), 3)", "must be an explanation"),
+            ("surrogate_tree(net, 5)", "must be a dataset"),
+        ]
+        for (code, expected) in cases {
+            let message = runError(setup + "\n" + code)
+            XCTAssertTrue(message.contains(expected), "\(code)\n→ \(message)")
+        }
+    }
+
+    func testSaveWritesJSONAndHTML() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xai-explain-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try runProgram(setup + """
+
+        e = explain(net, x, target: 1)
+        e.save("\(dir.path)/e.json")
+        e.save("\(dir.path)/e.html")
+        """)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("e.json"))) as? [String: Any]
+        XCTAssertEqual(json?["method"] as? String, "integrated_gradients")
+        let html = try String(contentsOf: dir.appendingPathComponent("e.html"), encoding: .utf8)
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("<script"))
+    }
+}
