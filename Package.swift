@@ -27,12 +27,14 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "Layers", dependencies: ["Tensors"], swiftSettings: fast),
         .target(name: "Training", dependencies: ["Layers", "Tensors"], swiftSettings: fast),
+        // Pictures for people: colours, terminal charts and SVG figures (no engine types).
+        .target(name: "Pictures"),
         // Attribution methods and their evaluation, on the engine, layers and models.
-        .target(name: "Explain", dependencies: ["Training", "Layers", "Tensors"], swiftSettings: fast),
+        .target(name: "Explain", dependencies: ["Training", "Layers", "Tensors", "Pictures"], swiftSettings: fast),
         // The language's front end (lexer, parser, AST) knows nothing of tensors.
         .target(name: "Syntax"),
-        .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain"], swiftSettings: fast),
-        .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "Explain", "CEditLine"]),
+        .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain", "Pictures"], swiftSettings: fast),
+        .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "Pictures", "CEditLine"]),
         .executableTarget(name: "xai", dependencies: [
             "Repl", "Lang", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -42,6 +44,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain"]),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"]),
         .testTarget(name: "LangTests", dependencies: ["Lang"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl"]),

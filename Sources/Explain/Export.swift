@@ -1,4 +1,5 @@
 import Foundation
+import Pictures
 import Tensors
 
 /// Explanations as files: JSON (every number, for other tools) and a self-contained
@@ -55,7 +56,7 @@ public enum Export {
         let svg: String
         switch e.kind {
         case .text: svg = tokenSVG(e)
-        case .tabular: svg = barSVG(names: e.units, values: e.scores)
+        case .tabular: svg = BarChart.svg(names: e.units, values: e.scores)
         case .image: svg = imageSVG(e)
         }
         var caption = "<strong>\(esc(e.method))</strong> · \(esc(s.model.module.typeName)) · \(esc(s.targetName)) (\(s.output.rawValue)) · f(x) = \(String(format: "%.4f", e.prediction))"
@@ -89,28 +90,6 @@ public enum Export {
             + items.joined(separator: "\n") + "\n</svg>"
     }
 
-    /// Horizontal bars, largest |value| first, negative to the left of a centre line.
-    public static func barSVG(names: [String], values: [Double], limit: Int = 15) -> String {
-        let order = values.indices.sorted { abs(values[$0]) != abs(values[$1]) ? abs(values[$0]) > abs(values[$1]) : $0 < $1 }.prefix(limit)
-        let m = scale(values)
-        let labelW = 200.0, half = 180.0, row = 22.0, numW = 80.0
-        let width = labelW + 2 * half + numW
-        var items: [String] = []
-        for (k, i) in order.enumerated() {
-            let y = Double(k) * row
-            let len = abs(values[i]) / m * half
-            let x = values[i] < 0 ? labelW + half - len : labelW + half
-            let color = Palette.hex(Palette.diverging(values[i] < 0 ? -0.85 : 0.85))
-            items.append("<text x=\"\(f(labelW - 8))\" y=\"\(f(y + 15))\" text-anchor=\"end\" fill=\"currentColor\">\(esc(names[i]))</text>"
-                         + "<rect x=\"\(f(x))\" y=\"\(f(y + 3))\" width=\"\(f(max(len, 0.5)))\" height=\"\(f(row - 6))\" fill=\"\(color)\"><title>\(esc(names[i])): \(String(format: "%+.4f", values[i]))</title></rect>"
-                         + "<text x=\"\(f(labelW + 2 * half + 6))\" y=\"\(f(y + 15))\" fill=\"currentColor\">\(String(format: "%+.4f", values[i]))</text>")
-        }
-        let height = Double(order.count) * row
-        items.append("<line x1=\"\(f(labelW + half))\" y1=\"0\" x2=\"\(f(labelW + half))\" y2=\"\(f(height))\" stroke=\"currentColor\" stroke-width=\"1\"/>")
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"system-ui, sans-serif\" font-size=\"13\" role=\"img\">\n"
-            + items.joined(separator: "\n") + "\n</svg>"
-    }
-
     /// The image in grey and the attribution map side by side, one square per pixel.
     static func imageSVG(_ e: Explanation) -> String {
         let x = e.subject.input
@@ -122,26 +101,7 @@ public enum Export {
         } else {
             for (u, px) in e.subject.patchPixels.enumerated() where u < e.scores.count { for p in px { map[p] = e.scores[u] } }
         }
-        return heatmapSVG(map, rows: H, cols: W, image: Array(x.floats.prefix(H * W)).map(Double.init))
+        return Heatmap.svg(map, rows: H, cols: W, image: Array(x.floats.prefix(H * W)).map(Double.init))
     }
 
-    public static func heatmapSVG(_ map: [Double], rows H: Int, cols W: Int, image: [Double]? = nil, cell: Double = 20) -> String {
-        let m = scale(map)
-        var items: [String] = []
-        var offset = 0.0
-        if let image {
-            let lo = image.min() ?? 0, hi = max(lo + 1e-12, image.max() ?? 1)
-            for r in 0..<H { for c in 0..<W {
-                items.append("<rect x=\"\(f(Double(c) * cell))\" y=\"\(f(Double(r) * cell))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(Palette.hex(Palette.grey(1 - (image[r * W + c] - lo) / (hi - lo))))\"/>")
-            } }
-            offset = Double(W) * cell + 16
-        }
-        for r in 0..<H { for c in 0..<W {
-            let v = map[r * W + c]
-            items.append("<rect x=\"\(f(offset + Double(c) * cell))\" y=\"\(f(Double(r) * cell))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(Palette.hex(Palette.diverging(v / m)))\"><title>(\(r), \(c)): \(String(format: "%+.4f", v))</title></rect>")
-        } }
-        let width = offset + Double(W) * cell, height = Double(H) * cell
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\">\n"
-            + items.joined(separator: "\n") + "\n</svg>"
-    }
 }

@@ -1,6 +1,6 @@
-import Explain
 import Foundation
 import Lang
+import Pictures
 import Syntax
 import Tensors
 

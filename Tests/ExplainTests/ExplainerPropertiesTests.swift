@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import XCTest
 import Layers
+import Pictures
 import Tensors
 import Training
 @testable import Explain

@@ -1,5 +1,6 @@
 import Explain
 import Foundation
+import Pictures
 import Tensors
 
 /// An explanation as a language value: shown as a picture, with its numbers as properties.
@@ -105,7 +106,7 @@ public final class TreeObject: HostObject {
     public var display: String {
         var lines = [summary, tree.rules, "feature importance (Gini):"]
         let order = tree.importances.indices.filter { tree.importances[$0] > 0 }.sorted { tree.importances[$0] > tree.importances[$1] }
-        lines += TerminalView.bars(names: order.map { tree.featureNames[$0] }, values: order.map { tree.importances[$0] }, width: 72, limit: 8)
+        lines += BarChart.terminal(names: order.map { tree.featureNames[$0] }, values: order.map { tree.importances[$0] }, width: 72, limit: 8)
         return lines.joined(separator: "\n")
     }
     public var propertyNames: [String] { ["fidelity", "rules", "importances", "depth"] }
@@ -127,7 +128,7 @@ public final class LinearSurrogateObject: HostObject {
     public var typeName: String { "LinearSurrogate" }
     public var summary: String { String(format: "linear surrogate · R² %.3f · intercept %.4f", fit.r2, fit.intercept) }
     public var display: String {
-        ([summary, "coefficients (on the rows' scale):"] + TerminalView.bars(names: fit.featureNames, values: fit.coefficients, width: 72, limit: 10)).joined(separator: "\n")
+        ([summary, "coefficients (on the rows' scale):"] + BarChart.terminal(names: fit.featureNames, values: fit.coefficients, width: 72, limit: 10)).joined(separator: "\n")
     }
     public var propertyNames: [String] { ["r2", "intercept", "coefficients"] }
     public func property(_ name: String) throws -> Value? {

@@ -1,0 +1,58 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The terminal's width, so charts fill the line without wrapping.
+public enum TerminalSize {
+    /// Columns of standard output's terminal; $COLUMNS, then 80, when it is not a terminal.
+    public static var columns: Int {
+        var w = winsize()
+        if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+        if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 20 { return c }
+        return 80
+    }
+
+    /// Charts are drawn at most this wide: wider lines are hard to read.
+    public static var chartWidth: Int { max(40, min(columns, 100)) }
+}
+
+/// Minimal SVG writing shared by every figure.
+public enum SVG {
+    public static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// Coordinates with one decimal: enough for screens and print, and stable text.
+    public static func f(_ v: Double) -> String { String(format: "%.1f", v.isFinite ? v : 0) }
+
+    /// A number as an axis label: short, without trailing noise.
+    public static func label(_ v: Double) -> String {
+        guard v.isFinite else { return "–" }
+        if v == 0 { return "0" }
+        let a = abs(v)
+        if a >= 1e5 || a < 1e-3 { return String(format: "%.2e", v) }
+        var s = String(format: a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v)
+        if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
+        return s
+    }
+
+    /// Opens an <svg> element of the given size; text uses the page's colour (light or dark).
+    public static func open(width: Double, height: Double, fontSize: Int = 12) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" "
+            + "font-family=\"system-ui, sans-serif\" font-size=\"\(fontSize)\" fill=\"currentColor\" role=\"img\">"
+    }
+
+    /// Evenly spaced "nice" tick values covering [lo, hi].
+    public static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+        guard hi > lo, lo.isFinite, hi.isFinite else { return [lo] }
+        let raw = (hi - lo) / Double(max(1, count - 1))
+        let mag = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? raw
+        var t = (lo / step).rounded(.up) * step
+        var out: [Double] = []
+        while t <= hi + step * 1e-9 && out.count < 20 { out.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+        return out
+    }
+}
