@@ -61,10 +61,10 @@ public enum Export {
         }
         var caption = "<strong>\(esc(e.method))</strong> · \(esc(s.model.module.typeName)) · \(esc(s.targetName)) (\(s.output.rawValue)) · f(x) = \(String(format: "%.4f", e.prediction))"
         if let b = e.baseValue { caption += " · base \(String(format: "%.4f", b))" }
-        if !e.settings.isEmpty { caption += "<br>" + esc(e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · ")) }
+        if !e.settings.isEmpty { caption += "<br/>" + esc(e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · ")) }
         let swatch = { (v: Double) in "<span style=\"display:inline-block;width:0.9em;height:0.9em;vertical-align:middle;background:\(Palette.hex(Palette.diverging(v)))\"></span>" }
-        caption += "<br>\(swatch(-1)) against · \(swatch(1)) toward \(esc(s.targetName)) (colour scaled to the largest |score|, \(String(format: "%.3g", scale(e.scores))))"
-        for c in e.checks { caption += "<br>\(esc(c.name)): \(String(format: "%.4g", c.value)) — \(esc(c.note))" }
+        caption += "<br/>\(swatch(-1)) against · \(swatch(1)) toward \(esc(s.targetName)) (colour scaled to the largest |score|, \(String(format: "%.3g", scale(e.scores))))"
+        for c in e.checks { caption += "<br/>\(esc(c.name)): \(String(format: "%.4g", c.value)) — \(esc(c.note))" }
         return "<figure class=\"xai-explanation\">\n\(svg)\n<figcaption>\(caption)</figcaption>\n</figure>\n"
     }
 

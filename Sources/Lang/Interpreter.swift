@@ -95,6 +95,7 @@ public final class Interpreter {
         ModelBuiltins.register(r)
         TrainingBuiltins.register(r)
         ExplainBuiltins.register(r)
+        PlotBuiltins.register(r)
         for ext in Interpreter.extensions { ext(r) }
         return r
     }
@@ -126,7 +127,12 @@ public final class Interpreter {
 
     /// Runs one top-level statement; returns the text to show for an expression statement
     /// whose value is not nil.
+    /// The value the last top-level statement showed (nil for statements that show nothing),
+    /// so notebooks can draw it as a figure.
+    public private(set) var lastShown: Value?
+
     public func executeTopLevel(_ stmt: Stmt) throws -> String? {
+        lastShown = nil
         steps = 0
         callDepth = 0
         wasInterrupted = false
@@ -134,6 +140,7 @@ public final class Interpreter {
             if case .expression(let e) = stmt.kind {
                 let v = try located(e.location) { try eval(e, globals) }
                 if case .none = v { return nil }
+                lastShown = v
                 return v.repr
             }
             switch try exec(stmt, globals) {

@@ -32,6 +32,13 @@ public struct Palette {
         return (mix(neutral.r, end.r), mix(neutral.g, end.g), mix(neutral.b, end.b))
     }
 
+    /// A sequential palette for non-negative values in [0, 1]: white to blue.
+    public static func sequential(_ v: Double) -> RGB {
+        let a = max(0, min(1, v.isFinite ? v : 0))
+        func mix(_ x: Int, _ y: Int) -> Int { Int((Double(x) + (Double(y) - Double(x)) * a).rounded()) }
+        return (mix(neutral.r, 8), mix(neutral.g, 69), mix(neutral.b, 148))
+    }
+
     /// A grey level for image pixels in [0, 1] (0 black).
     public static func grey(_ v: Double) -> RGB {
         let g = Int((max(0, min(1, v.isFinite ? v : 0)) * 255).rounded())

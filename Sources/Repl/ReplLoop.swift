@@ -75,6 +75,7 @@ public final class ReplLoop {
         (":vars", "variables of the session with their type and shape"),
         (":save FILE", "write the session so far as a replayable .xai script with its outputs"),
         (":load FILE", "run a .xai script in this session"),
+        (":export FILE", "write the session so far as a notebook: FILE.html (one page with figures) or FILE.md"),
         (":time", "toggle timing of each statement"),
         (":env", "versions, BLAS kernel and threads, seed"),
         (":quit", "leave (Ctrl-D also works)"),
@@ -107,6 +108,12 @@ public final class ReplLoop {
                 try Data(session.transcript().utf8).write(to: try session.interp.resolve(arg), options: .atomic)
                 say("saved \(session.entries.count) entries to \(arg)")
             } catch { say("error: cannot write \(arg): \(error.localizedDescription)") }
+        case ":export":
+            guard !arg.isEmpty else { say("usage: :export FILE.html or :export FILE.md"); return }
+            do {
+                try Notebook.fromSession(session).write(to: try session.interp.resolve(arg))
+                say("exported \(session.entries.count) entries to \(arg)")
+            } catch { say("error: \(error)") }
         case ":load":
             guard !arg.isEmpty else { say("usage: :load FILE.xai"); return }
             guard let url = try? session.interp.resolve(arg), let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {

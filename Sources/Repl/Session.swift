@@ -9,6 +9,8 @@ public final class Session {
     public let interp: Interpreter
     /// Source and output of every entry, in order, for `:save`.
     public private(set) var entries: [(source: String, outputs: [Transcript.Line])] = []
+    /// Figures (HTML) each entry showed, in order, for `:export`.
+    public private(set) var entryFigures: [[String]] = []
     public var timing = false
     /// Where output goes as it is produced (stdout in the REPL; nowhere when only captured).
     public var echo: (String) -> Void = { print($0) }
@@ -35,12 +37,27 @@ public final class Session {
         public var failed: Bool
     }
 
+    /// What one statement produced, for notebooks.
+    public struct StatementRecord {
+        /// 0-based index of the statement's last line in the source.
+        public var lastLine: Int
+        public var outputs: [Transcript.Line]
+        /// HTML of the figures the statement showed (charts, explanations, confusion matrices).
+        public var figures: [String]
+        /// How many of the last output lines are the shown figure drawn as text (a notebook
+        /// shows the figure instead).
+        public var figureTextLines: Int = 0
+    }
+
     /// Parses and runs `source` (one REPL entry or a file), statement by statement. Each
-    /// statement's output is reported to `onStatement` with the 0-based index of its last line.
+    /// statement's output is reported to `onStatement` with the 0-based index of its last line,
+    /// and with its figures to `onRecord`.
     @discardableResult
     public func run(_ source: String, file: String = "<input>", record: Bool = true,
-                    onStatement: ((_ lastLine: Int, _ outputs: [Transcript.Line]) -> Void)? = nil) -> Outcome {
+                    onStatement: ((_ lastLine: Int, _ outputs: [Transcript.Line]) -> Void)? = nil,
+                    onRecord: ((StatementRecord) -> Void)? = nil) -> Outcome {
         var all: [Transcript.Line] = []
+        var figures: [String] = []
         var failed = false
         let firstLine = sessionLines.count + 1
         sessionLines += source.components(separatedBy: "\n")
@@ -53,16 +70,26 @@ public final class Session {
             interp.output(interp.renderError(error, source: sessionText), false)
             let lines = captured
             captured = []
-            if let e = error as? SyntaxError { onStatement?(max(0, e.location.line - firstLine), lines) }
-            if record { entries.append((source, lines)) }
+            if let e = error as? SyntaxError {
+                onStatement?(max(0, e.location.line - firstLine), lines)
+                onRecord?(StatementRecord(lastLine: max(0, e.location.line - firstLine), outputs: lines, figures: []))
+            }
+            if record { entries.append((source, lines)); entryFigures.append([]) }
             return Outcome(outputs: lines, failed: true)
         }
         for stmt in program.statements {
             captured = []
             let start = DispatchTime.now().uptimeNanoseconds
+            var statementFigures: [String] = []
+            var figureTextLines = 0
             do {
                 if let v = try interp.executeTopLevel(stmt) {
-                    for l in v.split(separator: "\n", omittingEmptySubsequences: false) { interp.output(String(l), false) }
+                    let lines = v.split(separator: "\n", omittingEmptySubsequences: false)
+                    for l in lines { interp.output(String(l), false) }
+                    if case .object(let o as FigureProviding)? = interp.lastShown {
+                        statementFigures.append(o.figureHTML)
+                        figureTextLines = lines.count
+                    }
                 }
             } catch {
                 failed = true
@@ -73,11 +100,14 @@ public final class Session {
                 interp.output(String(format: "time %.1f ms", ms), true)
             }
             onStatement?(stmt.range.lastLine - firstLine, captured)
+            onRecord?(StatementRecord(lastLine: stmt.range.lastLine - firstLine, outputs: captured, figures: statementFigures,
+                                      figureTextLines: timing ? 0 : figureTextLines))
+            figures += statementFigures
             all += captured
             if failed && interp.wasInterrupted { break }
         }
         captured = []
-        if record { entries.append((source, all)) }
+        if record { entries.append((source, all)); entryFigures.append(figures) }
         return Outcome(outputs: all, failed: failed)
     }
 

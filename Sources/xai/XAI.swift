@@ -11,7 +11,7 @@ struct XAI: ParsableCommand {
         abstract: "Build, train and explain neural models at a prompt or from .xai scripts.",
         discussion: "With no subcommand, xai starts the interactive prompt: line editing, history and tab completion in a terminal, plain lines from a pipe. Type :help at the prompt for its commands.",
         version: Version.string,
-        subcommands: [Prompt.self, Run.self, Check.self],
+        subcommands: [Prompt.self, Run.self, Check.self, ExportNotebook.self],
         defaultSubcommand: Prompt.self)
 }
 
@@ -80,5 +80,38 @@ struct Check: ParsableCommand {
         }
         print("\(files.count - bad) passed, \(bad) failed")
         if bad > 0 { throw ExitCode(1) }
+    }
+}
+
+struct ExportNotebook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Run a .xai script and write it as a notebook: prose, code, outputs and figures.",
+        discussion: "The HTML file is self-contained (inline SVG figures, no scripts, light and dark friendly, printable). Timings are left out, so exporting again gives the same bytes.")
+
+    @Argument(help: "The .xai script.")
+    var file: String
+
+    @Option(name: .long, help: "Write a self-contained HTML notebook here.")
+    var html: String?
+
+    @Option(name: .long, help: "Write a Markdown notebook here.")
+    var md: String?
+
+    func validate() throws {
+        if html == nil && md == nil { throw ValidationError("give --html OUT.html and/or --md OUT.md") }
+    }
+
+    func run() throws {
+        Blas.configure()
+        Memory.configure()
+        do {
+            let notebook = try Notebook.fromScript(path: file)
+            if let html { try notebook.write(to: URL(fileURLWithPath: html)); print("wrote \(html)") }
+            if let md { try notebook.write(to: URL(fileURLWithPath: md)); print("wrote \(md)") }
+        } catch {
+            print("error: \(error)")
+            throw ExitCode(1)
+        }
     }
 }

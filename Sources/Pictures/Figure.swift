@@ -1,0 +1,159 @@
+import Foundation
+
+/// Anything drawn both as terminal text and as an SVG figure for notebooks.
+public protocol Figure {
+    var title: String { get }
+    /// Text for the terminal (colour per `mode`; plain text when `.none`).
+    func terminal(width: Int, mode: ColorMode) -> String
+    /// A self-contained <svg> element.
+    func svg() -> String
+}
+
+extension LineChart: Figure {
+    public func terminal(width: Int, mode: ColorMode) -> String { terminal(width: width, height: 10, mode: mode) }
+    public func svg() -> String { svg(width: 560, height: 300) }
+}
+
+/// Named values as horizontal bars.
+public struct BarFigure: Figure {
+    public var title: String
+    public var names: [String]
+    public var values: [Double]
+    public init(title: String = "", names: [String], values: [Double]) { self.title = title; self.names = names; self.values = values }
+    public func terminal(width: Int, mode: ColorMode) -> String {
+        ((title.isEmpty ? [] : [title]) + BarChart.terminal(names: names, values: values, mode: mode, width: width, limit: 20)).joined(separator: "\n")
+    }
+    public func svg() -> String { BarChart.svg(names: names, values: values, limit: 30) }
+}
+
+/// A matrix of numbers as coloured cells, with row and column labels: attention weights,
+/// confusion matrices, any 2-D tensor. Signed data use the diverging palette, non-negative
+/// data a sequential one (white → blue).
+public struct MatrixFigure: Figure {
+    public var title: String
+    public var values: [Double]
+    public var rows: Int, cols: Int
+    public var rowLabels: [String], colLabels: [String]
+    /// Print each cell's value in the SVG (confusion counts).
+    public var annotate: Bool
+    public var integers: Bool
+
+    public init(title: String = "", values: [Double], rows: Int, cols: Int, rowLabels: [String] = [], colLabels: [String] = [],
+                annotate: Bool = false, integers: Bool = false) {
+        self.title = title; self.values = values; self.rows = rows; self.cols = cols
+        self.rowLabels = rowLabels.count == rows ? rowLabels : (0..<rows).map(String.init)
+        self.colLabels = colLabels.count == cols ? colLabels : (0..<cols).map(String.init)
+        self.annotate = annotate; self.integers = integers
+    }
+
+    var signed: Bool { values.contains { $0 < 0 } }
+    var scale: Double { max(1e-12, values.map(abs).filter(\.isFinite).max() ?? 1) }
+
+    func color(_ v: Double) -> Palette.RGB { signed ? Palette.diverging(v / scale) : Palette.sequential(v / scale) }
+
+    func text(_ v: Double) -> String { integers ? String(Int(v.rounded())) : SVG.label(v) }
+
+    public func terminal(width: Int, mode: ColorMode) -> String {
+        let lw = min(16, rowLabels.map(\.count).max() ?? 1)
+        var lines = title.isEmpty ? [] : [title]
+        if mode == .none {
+            let cw = max(6, (values.map { text($0).count }.max() ?? 1) + 1, (colLabels.map(\.count).max() ?? 1) + 1)
+            lines.append(String(repeating: " ", count: lw + 1) + colLabels.map { String($0.prefix(cw - 1)).leftPad(cw) }.joined())
+            for r in 0..<rows {
+                lines.append(String(rowLabels[r].prefix(lw)).padding(toLength: lw, withPad: " ", startingAt: 0) + " "
+                             + (0..<cols).map { text(values[r * cols + $0]).leftPad(cw) }.joined())
+            }
+            return lines.joined(separator: "\n")
+        }
+        // Two character cells per matrix cell; columns labelled by index underneath when they do not fit.
+        for r in 0..<rows {
+            var line = String(rowLabels[r].prefix(lw)).padding(toLength: lw, withPad: " ", startingAt: 0) + " "
+            for c in 0..<cols { line += Palette.escape(color(values[r * cols + c]), background: true, mode: mode) + "  " + Palette.reset(mode: mode) }
+            lines.append(line)
+        }
+        let sw = { (v: Double) in Palette.escape(self.color(v), background: true, mode: mode) + "  " + Palette.reset(mode: mode) }
+        lines.append(String(repeating: " ", count: lw + 1) + (signed ? "\(sw(-scale)) \(SVG.label(-scale))  \(sw(0)) 0  \(sw(scale)) \(SVG.label(scale))"
+                                                                  : "\(sw(0)) 0  \(sw(scale)) \(SVG.label(scale))")
+                     + "   columns: " + colLabels.prefix(12).joined(separator: " ") + (cols > 12 ? " …" : ""))
+        return lines.joined(separator: "\n")
+    }
+
+    public func svg() -> String {
+        let cell = max(14, min(36, 420 / Double(max(rows, cols))))
+        let lw = 8 + 7 * Double(min(16, rowLabels.map(\.count).max() ?? 1))
+        let th = 8 + 7 * Double(min(12, colLabels.map(\.count).max() ?? 1))
+        let top = (title.isEmpty ? 4 : 26) + th
+        let width = lw + Double(cols) * cell + 8, height = top + Double(rows) * cell + 8
+        var s = [SVG.open(width: width, height: height, fontSize: 11)]
+        if !title.isEmpty { s.append("<text x=\"\(SVG.f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-weight=\"bold\">\(SVG.esc(title))</text>") }
+        for c in 0..<cols {
+            let x = lw + (Double(c) + 0.5) * cell
+            s.append("<text transform=\"translate(\(SVG.f(x + 4)) \(SVG.f(top - 4))) rotate(-60)\">\(SVG.esc(String(colLabels[c].prefix(12))))</text>")
+        }
+        for r in 0..<rows {
+            let y = top + Double(r) * cell
+            s.append("<text x=\"\(SVG.f(lw - 6))\" y=\"\(SVG.f(y + cell / 2 + 4))\" text-anchor=\"end\">\(SVG.esc(String(rowLabels[r].prefix(16))))</text>")
+            for c in 0..<cols {
+                let v = values[r * cols + c], bg = color(v)
+                var cellSVG = "<rect x=\"\(SVG.f(lw + Double(c) * cell))\" y=\"\(SVG.f(y))\" width=\"\(SVG.f(cell))\" height=\"\(SVG.f(cell))\" fill=\"\(Palette.hex(bg))\" stroke=\"#8888\" stroke-width=\"0.5\"><title>\(SVG.esc(rowLabels[r])), \(SVG.esc(colLabels[c])): \(text(v))</title></rect>"
+                if annotate {
+                    cellSVG += "<text x=\"\(SVG.f(lw + (Double(c) + 0.5) * cell))\" y=\"\(SVG.f(y + cell / 2 + 4))\" text-anchor=\"middle\" fill=\"\(Palette.hex(Palette.ink(on: bg)))\">\(text(v))</text>"
+                }
+                s.append(cellSVG)
+            }
+        }
+        s.append("</svg>")
+        return s.joined(separator: "\n")
+    }
+}
+
+/// A small greyscale image (high values dark, like ink).
+public struct ImageFigure: Figure {
+    public var title: String
+    public var pixels: [Double]
+    public var rows: Int, cols: Int
+    public init(title: String = "", pixels: [Double], rows: Int, cols: Int) { self.title = title; self.pixels = pixels; self.rows = rows; self.cols = cols }
+
+    func shade(_ v: Double) -> Double {
+        let lo = pixels.min() ?? 0, hi = max(lo + 1e-12, pixels.max() ?? 1)
+        return 1 - (v - lo) / (hi - lo)
+    }
+
+    public func terminal(width: Int, mode: ColorMode) -> String {
+        var lines = title.isEmpty ? [] : [title]
+        if mode == .none {
+            let ramp = Array(" .:-=+*#%@")
+            for r in 0..<rows {
+                lines.append("  " + (0..<cols).map { c -> String in
+                    let k = Int(((1 - shade(pixels[r * cols + c])) * Double(ramp.count - 1)).rounded())
+                    return String(repeating: ramp[max(0, min(ramp.count - 1, k))], count: 2)
+                }.joined())
+            }
+            return lines.joined(separator: "\n")
+        }
+        for r in stride(from: 0, to: rows, by: 2) {
+            var line = "  "
+            for c in 0..<cols {
+                let top = Palette.grey(shade(pixels[r * cols + c]))
+                let bottom = r + 1 < rows ? Palette.escape(Palette.grey(shade(pixels[(r + 1) * cols + c])), background: true, mode: mode) : ""
+                line += Palette.escape(top, background: false, mode: mode) + bottom + "▀▀" + Palette.reset(mode: mode)
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public func svg() -> String {
+        let cell = max(4, min(24, 240 / Double(max(rows, cols))))
+        var s = [SVG.open(width: Double(cols) * cell, height: Double(rows) * cell)]
+        for r in 0..<rows { for c in 0..<cols {
+            s.append("<rect x=\"\(SVG.f(Double(c) * cell))\" y=\"\(SVG.f(Double(r) * cell))\" width=\"\(SVG.f(cell))\" height=\"\(SVG.f(cell))\" fill=\"\(Palette.hex(Palette.grey(shade(pixels[r * cols + c]))))\"/>")
+        } }
+        s.append("</svg>")
+        return s.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import Lang
+import Tensors
+
+/// A script or a session as a notebook: prose from `##` comment blocks, code cells, their
+/// outputs and figures. Renders to one self-contained HTML file or to Markdown. Output that
+/// changes run to run (`#~` timings) is left out, so exporting twice gives the same bytes.
+public struct Notebook {
+    public enum Cell: Equatable {
+        case prose([String])
+        case code(lines: [String], outputs: [String], figures: [String])
+    }
+    public var title: String
+    public var cells: [Cell]
+
+    /// Runs a .xai file in a fresh session (as `xai check` does) and builds its notebook.
+    public static func fromScript(path: String) throws -> Notebook {
+        let url = URL(fileURLWithPath: path)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw RuntimeError("export: no readable file at \(path)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw RuntimeError("export: \(path) is not UTF-8 text") }
+        let parsed = Transcript.parse(text)
+        Random.seed(0)
+        let session = Session(baseDirectory: url.deletingLastPathComponent())
+        session.echo = { _ in }
+        var records: [Int: (outputs: [String], figures: [String])] = [:]
+        session.run(parsed.code, file: url.lastPathComponent, record: false, onRecord: { r in
+            // A shown figure replaces its text drawing.
+            let lines = r.outputs.dropLast(r.figureTextLines).filter { !$0.volatile }.map(\.text)
+            if !lines.isEmpty || !r.figures.isEmpty {
+                records[r.lastLine, default: ([], [])].outputs += lines
+                records[r.lastLine, default: ([], [])].figures += r.figures
+            }
+        })
+        return build(lines: parsed.codeLines, records: records, fallbackTitle: url.deletingPathExtension().lastPathComponent)
+    }
+
+    /// The REPL session so far: one code cell per entry, prose from `##` lines typed.
+    public static func fromSession(_ session: Session) -> Notebook {
+        var lines: [String] = []
+        var records: [Int: (outputs: [String], figures: [String])] = [:]
+        for (k, entry) in session.entries.enumerated() {
+            lines += entry.source.components(separatedBy: "\n")
+            let outs = entry.outputs.filter { !$0.volatile }.map(\.text)
+            let figs = k < session.entryFigures.count ? session.entryFigures[k] : []
+            if !outs.isEmpty || !figs.isEmpty { records[lines.count - 1] = (outs, figs) }
+        }
+        return build(lines: lines, records: records, fallbackTitle: "xai session")
+    }
+
+    /// Groups lines into cells: consecutive `##` lines are prose; code runs until a statement
+    /// that printed or drew something, whose output closes the cell.
+    static func build(lines: [String], records: [Int: (outputs: [String], figures: [String])], fallbackTitle: String) -> Notebook {
+        var cells: [Cell] = []
+        var prose: [String] = []
+        var code: [String] = []
+        func flushProse() { if !prose.isEmpty { cells.append(.prose(prose)); prose = [] } }
+        func flushCode(_ outputs: [String] = [], _ figures: [String] = []) {
+            while code.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { code.removeFirst() }
+            while code.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { code.removeLast() }
+            if !code.isEmpty || !outputs.isEmpty || !figures.isEmpty { cells.append(.code(lines: code, outputs: outputs, figures: figures)) }
+            code = []
+        }
+        for (i, line) in lines.enumerated() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            // Prose: `##` at the start of a line (an indented `##` is a comment inside code).
+            if line.hasPrefix("##") && !line.hasPrefix("###") {
+                flushCode()
+                var text = String(t.dropFirst(2))
+                if text.hasPrefix(" ") { text.removeFirst() }
+                prose.append(text)
+                continue
+            }
+            flushProse()
+            code.append(line)
+            if let r = records[i] { flushCode(r.outputs, r.figures) }
+        }
+        flushProse()
+        flushCode()
+        // The first prose line of the file is the title.
+        var title = fallbackTitle
+        if case .prose(var p)? = cells.first, let first = p.first, !first.isEmpty {
+            title = first
+            p.removeFirst()
+            if p.isEmpty { cells.removeFirst() } else { cells[0] = .prose(p) }
+        }
+        return Notebook(title: title, cells: cells)
+    }
+
+    // MARK: HTML
+
+    static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// Inline Markdown of prose: `code`, **bold**, *emphasis*, [text](url); everything escaped.
+    static func inline(_ s: String) -> String {
+        var out = ""
+        var i = s.startIndex
+        func take(until end: String, from start: String.Index) -> (String, String.Index)? {
+            guard let r = s.range(of: end, range: start..<s.endIndex), r.lowerBound > start else { return nil }
+            return (String(s[start..<r.lowerBound]), r.upperBound)
+        }
+        while i < s.endIndex {
+            let rest = s[i...]
+            if rest.hasPrefix("`"), let (inner, next) = take(until: "`", from: s.index(after: i)) {
+                out += "<code>\(esc(inner))</code>"; i = next; continue
+            }
+            if rest.hasPrefix("**"), let (inner, next) = take(until: "**", from: s.index(i, offsetBy: 2)) {
+                out += "<strong>\(inline(inner))</strong>"; i = next; continue
+            }
+            if rest.hasPrefix("*"), !rest.hasPrefix("* "), let (inner, next) = take(until: "*", from: s.index(after: i)), !inner.hasSuffix(" ") {
+                out += "<em>\(inline(inner))</em>"; i = next; continue
+            }
+            if rest.hasPrefix("["), let (text, afterText) = take(until: "](", from: s.index(after: i)),
+               let (url, next) = take(until: ")", from: afterText), !url.contains(" ") {
+                out += "<a href=\"\(esc(url))\">\(inline(text))</a>"; i = next; continue
+            }
+            out += esc(String(s[i]))
+            i = s.index(after: i)
+        }
+        return out
+    }
+
+    /// Prose lines to HTML: blank lines separate paragraphs, "- " lines make lists, "#" lines headings.
+    static func proseHTML(_ lines: [String]) -> String {
+        var out: [String] = []
+        var para: [String] = []
+        var list: [String] = []
+        func flush() {
+            if !para.isEmpty { out.append("<p>" + para.map(inline).joined(separator: " ") + "</p>"); para = [] }
+            if !list.isEmpty { out.append("<ul>" + list.map { "<li>\(inline($0))</li>" }.joined() + "</ul>"); list = [] }
+        }
+        for l in lines {
+            let t = l.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { flush(); continue }
+            if t.hasPrefix("- ") { if !para.isEmpty { flush() }; list.append(String(t.dropFirst(2))); continue }
+            if t.hasPrefix("# ") { flush(); out.append("<h3>\(inline(String(t.dropFirst(2))))</h3>"); continue }
+            if !list.isEmpty { flush() }
+            para.append(t)
+        }
+        flush()
+        return out.joined(separator: "\n")
+    }
+
+    static let keywords: Set<String> = ["fn", "if", "else", "for", "in", "while", "return", "break", "continue", "true", "false", "nil", "and", "or", "not"]
+
+    /// Code with comments, strings, numbers and keywords marked for colour.
+    static func highlight(_ line: String) -> String {
+        var out = ""
+        let chars = Array(line)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "#" { out += "<span class=\"c\">\(esc(String(chars[i...])))</span>"; break }
+            if c == "\"" {
+                var j = i + 1
+                while j < chars.count && chars[j] != "\"" { if chars[j] == "\\" { j += 1 }; j += 1 }
+                let end = min(j + 1, chars.count)
+                out += "<span class=\"s\">\(esc(String(chars[i..<end])))</span>"; i = end; continue
+            }
+            if c.isLetter || c == "_" {
+                var j = i
+                while j < chars.count && (chars[j].isLetter || chars[j].isNumber || chars[j] == "_") { j += 1 }
+                let word = String(chars[i..<j])
+                out += keywords.contains(word) ? "<span class=\"k\">\(word)</span>" : esc(word); i = j; continue
+            }
+            if c.isNumber {
+                var j = i
+                while j < chars.count && (chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "_") { j += 1 }
+                out += "<span class=\"n\">\(esc(String(chars[i..<j])))</span>"; i = j; continue
+            }
+            out += esc(String(c)); i += 1
+        }
+        return out
+    }
+
+    static let style = """
+    :root{color-scheme:light dark;--fg:#1f2328;--bg:#ffffff;--muted:#59636e;--code:#f6f8fa;--border:#d1d9e0;--c:#6e7781;--s:#0a3069;--k:#cf222e;--n:#0550ae}
+    @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9198a1;--code:#151b23;--border:#3d444d;--c:#9198a1;--s:#a5d6ff;--k:#ff7b72;--n:#79c0ff}}
+    body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif}
+    main{max-width:860px;margin:0 auto;padding:2rem 1.25rem 4rem}
+    h1{font-size:1.8rem;margin:0 0 1rem}
+    p,ul{margin:.6rem 0}
+    pre{margin:.5rem 0;padding:.6rem .8rem;overflow-x:auto;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;border-radius:6px}
+    pre.code{background:var(--code);border:1px solid var(--border)}
+    pre.output{border-left:3px solid var(--border);color:var(--fg)}
+    .c{color:var(--c);font-style:italic}.s{color:var(--s)}.k{color:var(--k)}.n{color:var(--n)}
+    figure{margin:.8rem 0;overflow-x:auto}figcaption{font-size:.85rem;color:var(--muted);margin-top:.3rem}
+    svg{max-width:100%;height:auto}
+    footer{margin-top:3rem;font-size:.8rem;color:var(--muted)}
+    @media print{body{font-size:11pt}main{max-width:none;padding:0}pre,figure{break-inside:avoid}pre.code{background:none}}
+    """
+
+    /// One self-contained HTML file: no scripts, no external resources; well-formed XML.
+    public func html() -> String {
+        var body: [String] = ["<h1>\(Notebook.inline(title))</h1>"]
+        for cell in cells {
+            switch cell {
+            case .prose(let lines): body.append(Notebook.proseHTML(lines))
+            case .code(let lines, let outputs, let figures):
+                if !lines.isEmpty { body.append("<pre class=\"code\"><code>" + lines.map(Notebook.highlight).joined(separator: "\n") + "</code></pre>") }
+                if !outputs.isEmpty { body.append("<pre class=\"output\">" + Notebook.esc(outputs.joined(separator: "\n")) + "</pre>") }
+                body += figures.map { $0.trimmingCharacters(in: .newlines) }
+            }
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="xai \(Version.string)"/>
+        <title>\(Notebook.esc(title))</title>
+        <style>
+        \(Notebook.style)
+        </style>
+        </head>
+        <body>
+        <main>
+        \(body.joined(separator: "\n"))
+        <footer>Exported by xai \(Version.string) from a run of the script; every output and figure above was produced by that run.</footer>
+        </main>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// Markdown: prose as written, code in ```xai fences, output in plain fences, figures as
+    /// inline HTML (SVG), so the file stands alone.
+    public func markdown() -> String {
+        var out = ["# \(title)", ""]
+        for cell in cells {
+            switch cell {
+            case .prose(let lines): out += lines + [""]
+            case .code(let lines, let outputs, let figures):
+                if !lines.isEmpty { out += ["```xai"] + lines + ["```", ""] }
+                if !outputs.isEmpty { out += ["```text"] + outputs + ["```", ""] }
+                for f in figures { out += [f.trimmingCharacters(in: .newlines), ""] }
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// Writes the notebook atomically as HTML (.html/.htm) or Markdown (.md).
+    public func write(to url: URL) throws {
+        let text: String
+        switch url.pathExtension.lowercased() {
+        case "html", "htm": text = html()
+        case "md", "markdown": text = markdown()
+        default: throw RuntimeError("export: the file name must end in .html or .md, found \"\(url.lastPathComponent)\"")
+        }
+        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+            throw RuntimeError("export: cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+}
