@@ -5,11 +5,11 @@ import Glibc
 
 /// The terminal's width, so charts fill the line without wrapping.
 public enum TerminalSize {
-    /// Columns of standard output's terminal; $COLUMNS, then 80, when it is not a terminal.
+    /// Columns of standard output's terminal; 80 when it is not a terminal, so scripts and
+    /// transcripts print the same charts everywhere.
     public static var columns: Int {
         var w = winsize()
         if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
-        if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 20 { return c }
         return 80
     }
 
@@ -50,9 +50,17 @@ public enum SVG {
         let raw = (hi - lo) / Double(max(1, count - 1))
         let mag = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? raw
-        var t = (lo / step).rounded(.up) * step
+        let first = (lo / step).rounded(.up)
         var out: [Double] = []
-        while t <= hi + step * 1e-9 && out.count < 20 { out.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+        var k = 0.0
+        while out.count < 20 {
+            // Multiples of the step, printed and read back at 12 digits to drop binary noise (0.6, not 0.6000000000000001).
+            let raw = (first + k) * step
+            guard raw <= hi + step * 1e-9 else { break }
+            let t = Double(String(format: "%.12g", raw)) ?? raw
+            out.append(abs(t) < step * 1e-9 ? 0 : t)
+            k += 1
+        }
         return out
     }
 }

@@ -39,10 +39,16 @@ public struct Notebook {
         var lines: [String] = []
         var records: [Int: (outputs: [String], figures: [String])] = [:]
         for (k, entry) in session.entries.enumerated() {
-            lines += entry.source.components(separatedBy: "\n")
-            let outs = entry.outputs.filter { !$0.volatile }.map(\.text)
-            let figs = k < session.entryFigures.count ? session.entryFigures[k] : []
-            if !outs.isEmpty || !figs.isEmpty { records[lines.count - 1] = (outs, figs) }
+            let base = lines.count
+            let entryLines = entry.source.components(separatedBy: "\n")
+            lines += entryLines
+            for r in k < session.entryRecords.count ? session.entryRecords[k] : [] {
+                let outs = r.outputs.dropLast(r.figureTextLines).filter { !$0.volatile }.map(\.text)
+                guard !outs.isEmpty || !r.figures.isEmpty else { continue }
+                let at = base + min(max(0, r.lastLine), entryLines.count - 1)
+                records[at, default: ([], [])].outputs += outs
+                records[at, default: ([], [])].figures += r.figures
+            }
         }
         return build(lines: lines, records: records, fallbackTitle: "xai session")
     }
@@ -189,7 +195,7 @@ public struct Notebook {
     figure{margin:.8rem 0;overflow-x:auto}figcaption{font-size:.85rem;color:var(--muted);margin-top:.3rem}
     svg{max-width:100%;height:auto}
     footer{margin-top:3rem;font-size:.8rem;color:var(--muted)}
-    @media print{body{font-size:11pt}main{max-width:none;padding:0}pre,figure{break-inside:avoid}pre.code{background:none}}
+    @media print{body{font-size:11pt}main{max-width:none;padding:0}pre,figure{break-inside:avoid}pre{white-space:pre-wrap}pre.code{background:none}}
     """
 
     /// One self-contained HTML file: no scripts, no external resources; well-formed XML.

@@ -9,8 +9,8 @@ public final class Session {
     public let interp: Interpreter
     /// Source and output of every entry, in order, for `:save`.
     public private(set) var entries: [(source: String, outputs: [Transcript.Line])] = []
-    /// Figures (HTML) each entry showed, in order, for `:export`.
-    public private(set) var entryFigures: [[String]] = []
+    /// What each statement of each entry produced, with figures, for `:export`.
+    public private(set) var entryRecords: [[StatementRecord]] = []
     public var timing = false
     /// Where output goes as it is produced (stdout in the REPL; nowhere when only captured).
     public var echo: (String) -> Void = { print($0) }
@@ -57,7 +57,7 @@ public final class Session {
                     onStatement: ((_ lastLine: Int, _ outputs: [Transcript.Line]) -> Void)? = nil,
                     onRecord: ((StatementRecord) -> Void)? = nil) -> Outcome {
         var all: [Transcript.Line] = []
-        var figures: [String] = []
+        var records: [StatementRecord] = []
         var failed = false
         let firstLine = sessionLines.count + 1
         sessionLines += source.components(separatedBy: "\n")
@@ -70,11 +70,12 @@ public final class Session {
             interp.output(interp.renderError(error, source: sessionText), false)
             let lines = captured
             captured = []
-            if let e = error as? SyntaxError {
-                onStatement?(max(0, e.location.line - firstLine), lines)
-                onRecord?(StatementRecord(lastLine: max(0, e.location.line - firstLine), outputs: lines, figures: []))
+            let rec = StatementRecord(lastLine: max(0, ((error as? SyntaxError)?.location.line ?? firstLine) - firstLine), outputs: lines, figures: [])
+            if error is SyntaxError {
+                onStatement?(rec.lastLine, lines)
+                onRecord?(rec)
             }
-            if record { entries.append((source, lines)); entryFigures.append([]) }
+            if record { entries.append((source, lines)); entryRecords.append([rec]) }
             return Outcome(outputs: lines, failed: true)
         }
         for stmt in program.statements {
@@ -100,14 +101,15 @@ public final class Session {
                 interp.output(String(format: "time %.1f ms", ms), true)
             }
             onStatement?(stmt.range.lastLine - firstLine, captured)
-            onRecord?(StatementRecord(lastLine: stmt.range.lastLine - firstLine, outputs: captured, figures: statementFigures,
-                                      figureTextLines: timing ? 0 : figureTextLines))
-            figures += statementFigures
+            let rec = StatementRecord(lastLine: stmt.range.lastLine - firstLine, outputs: captured, figures: statementFigures,
+                                      figureTextLines: timing ? 0 : figureTextLines)
+            onRecord?(rec)
+            records.append(rec)
             all += captured
             if failed && interp.wasInterrupted { break }
         }
         captured = []
-        if record { entries.append((source, all)); entryFigures.append(figures) }
+        if record { entries.append((source, all)); entryRecords.append(records) }
         return Outcome(outputs: all, failed: failed)
     }
 

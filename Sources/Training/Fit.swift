@@ -73,13 +73,14 @@ public enum Progress {
 /// optimizer per batch, and reports progress. Ctrl-C (Interruption) stops after the
 /// current batch; the model keeps what it learned and the history says where it stopped.
 public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, optimizer: Optimizer, loss: LossKind? = nil,
-                validation: Dataset? = nil, schedule: Schedule? = nil, clipNorm: Double? = nil,
+                validation: Dataset? = nil, schedule: Schedule? = nil, clipNorm: Double? = nil, log: EventWriter? = nil,
                 progress: (Progress) -> Void = { _ in }) throws -> History {
     guard epochs > 0 else { throw TensorError.value("epochs must be positive, found \(epochs)") }
     var history = History()
     let baseLR = optimizer.lr
     model.module.train()
     defer { model.module.eval() }
+    var step = 0
     for epoch in 1...epochs {
         if let schedule { optimizer.lr = schedule.rate(base: baseLR, epoch: epoch - 1) }
         let start = DispatchTime.now().uptimeNanoseconds
@@ -94,7 +95,10 @@ public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, op
             if let clipNorm { clipGradNorm(optimizer.parameters, maxNorm: clipNorm) }
             try optimizer.step()
             let n = batch.y.count
-            lossSum += Double(try l.item()) * Double(n)
+            let batchLoss = Double(try l.item())
+            lossSum += batchLoss * Double(n)
+            step += 1
+            log?.scalars([("batch/loss", batchLoss)], step: step)
             if kind != .mse { correct += zip(try classes(logits.detach()), batch.y.intValues).filter { $0 == $1 }.count }
             seen += n
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -103,6 +107,7 @@ public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, op
                             accuracy: Double(correct) / Double(seen), rowsPerSecond: rate,
                             eta: Double(data.count * (epochs - epoch) + data.count - seen) / max(rate, 1e-9)))
             if Interruption.poll() {
+                try log?.flush()
                 history.stopped = (epoch, k + 1)
                 history.epochs.append(EpochRecord(epoch: epoch, loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen), seconds: elapsed))
                 return history
@@ -117,6 +122,12 @@ public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, op
             model.module.train()
         }
         history.epochs.append(record)
+        if let log {
+            var values = [("epoch/loss", record.loss), ("epoch/accuracy", record.accuracy), ("epoch/learning_rate", optimizer.lr)]
+            if let vl = record.validationLoss, let va = record.validationAccuracy { values += [("epoch/val_loss", vl), ("epoch/val_accuracy", va)] }
+            log.scalars(values, step: epoch)
+            try log.flush()
+        }
         progress(.epoch(record, epochs: epochs))
     }
     return history

@@ -41,11 +41,14 @@ extension CurveObject: FigureProviding {
 }
 
 extension EvaluationObject: FigureProviding {
-    public var figureHTML: String { "<figure class=\"xai-figure\">\n\(confusionFigure.svg())\n</figure>\n" }
+    /// The confusion matrix drawn, with the metrics as its caption.
+    public var figureHTML: String {
+        "<figure class=\"xai-figure\">\n\(confusionFigure.svg())\n<figcaption>\(SVG.esc(summary))</figcaption>\n</figure>\n"
+    }
     var confusionFigure: MatrixFigure {
         let c = evaluation.confusion
         let names = (0..<c.count).map { $0 < classNames.count ? classNames[$0] : String($0) }
-        return MatrixFigure(title: "confusion (rows: true, columns: predicted)", values: c.flatMap { $0.map(Double.init) }, rows: c.count, cols: c.count,
+        return MatrixFigure(title: "confusion: rows true, columns predicted", values: c.flatMap { $0.map(Double.init) }, rows: c.count, cols: c.count,
                             rowLabels: names, colLabels: names, annotate: true, integers: true)
     }
 }

@@ -99,11 +99,21 @@ enum TrainingBuiltins {
             }
         }
 
-        r.function("fit", "model: Module, data: Dataset, epochs: int = 5, batch: int = 32, optimizer: Optimizer? = nil, loss: string? = nil, validation: Dataset? = nil, clip: float? = nil, schedule: string? = nil",
+        r.function("fit", "model: Module, data: Dataset, epochs: int = 5, batch: int = 32, optimizer: Optimizer? = nil, loss: string? = nil, validation: Dataset? = nil, clip: float? = nil, schedule: string? = nil, log_dir: string? = nil",
                    returns: "History", "Trains a model: seeded shuffles, mini-batches, a live progress bar at a terminal; Ctrl-C stops after the current batch.",
-                   details: "loss: \"bce\" (one logit), \"cross_entropy\" or \"mse\"; by default bce for one-logit models, cross-entropy otherwise.\noptimizer defaults to Adam(lr: 0.001). schedule: \"cosine\" or \"step\" (halves the rate every epochs/3).\nEach epoch prints one line; its duration goes to a #~ line that `xai check` skips.",
+                   details: "loss: \"bce\" (one logit), \"cross_entropy\" or \"mse\"; by default bce for one-logit models, cross-entropy otherwise.\noptimizer defaults to Adam(lr: 0.001). schedule: \"cosine\" or \"step\" (halves the rate every epochs/3).\nEach epoch prints one line; its duration goes to a #~ line that `xai check` skips.\nlog_dir: writes TensorBoard event files there (batch/loss per step; epoch/loss, accuracy, learning rate and validation metrics per epoch).",
                    example: "seed(0)\ntrain, test = dataset(\"iris\").split(0.8)\nmlp = Sequential(Linear(4, 16), ReLU(), Linear(16, 3))\nh = fit(mlp, train.standardize(), epochs: 3, optimizer: Adam(lr: 0.01))") { c in
             try fitCall(c)
+        }
+        r.function("log_scalar", "log_dir: string, tag: string, value: float, step: int = 0", returns: "nil",
+                   "Adds one scalar to the TensorBoard log in log_dir (the file fit() writes there in this session), e.g. an explanation's faithfulness.",
+                   example: "log_scalar(\"/tmp/xai-runs/demo\", \"explain/aopc\", 0.42, step: 1)") { c in
+            let w = try EventWriter.shared(c.interp.resolve(c.string("log_dir")))
+            let v = try c.double("value")
+            guard v.isFinite else { throw RuntimeError("log_scalar: value must be a finite number, found \(v)") }
+            w.scalars([(try c.string("tag"), v)], step: try c.int("step", 0))
+            try w.flush()
+            return .none
         }
         r.function("evaluate", "model: Module, data: Dataset", returns: "Evaluation",
                    "Accuracy, precision, recall, F1, ROC AUC (binary) and the confusion matrix on a dataset.",
@@ -170,7 +180,8 @@ enum TrainingBuiltins {
         let bar = ProgressBar(live: interp.interactive && isatty(1) == 1)
         let history = try fit(m.model, d, epochs: epochs, batchSize: batch, optimizer: optimizer, loss: loss,
                               validation: try c.value("validation").map { try data($0, "validation") }, schedule: schedule,
-                              clipNorm: try c.optionalDouble("clip")) { event in
+                              clipNorm: try c.optionalDouble("clip"),
+                              log: try c.optionalString("log_dir").map { try EventWriter.shared(c.interp.resolve($0)) }) { event in
             switch event {
             case .batch(let e, let n, let b, let bs, let l, let a, let rate, let eta):
                 bar.update(epoch: e, epochs: n, batch: b, batches: bs, loss: l, accuracy: a, rate: rate, eta: eta)
