@@ -73,3 +73,20 @@ final class ExplainBindingTests: XCTestCase {
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("<script"))
     }
 }
+
+/// plot, bar, heatmap and show: what they draw as text, and their errors.
+final class PlotBindingTests: XCTestCase {
+    func testFiguresDrawAsPlainTextOutsideATerminal() throws {
+        let out = try runProgram("bar([\"a\", \"b\"], [1.0, -0.5])\nheatmap(tensor([[1, 2], [3, 4]]), rows: [\"r\", \"s\"])\nshow(eye(2))")
+        XCTAssertTrue(out[0].contains("a") && out[0].hasSuffix("+1.0000"), out.joined(separator: "\n"))
+        XCTAssertEqual(Array(out[2...6]), ["       0     1", "r      1     2", "s      3     4", "  @@  ", "    @@"])
+    }
+
+    func testPlotErrorsNameTheProblem() {
+        XCTAssertTrue(runError("plot([1, 2, 3], [1.0, 2.0])").contains("3 x values but 2 y values"))
+        XCTAssertTrue(runError("plot([])").contains("nothing to draw"))
+        XCTAssertTrue(runError("heatmap(zeros(2, 2, 2))").contains("needs a 2-D tensor"))
+        XCTAssertTrue(runError("bar([\"a\"], [1.0, 2.0])").contains("1 names but 2 values"))
+        XCTAssertTrue(runError("show(zeros(300, 300))").contains("too large"))
+    }
+}

@@ -144,6 +144,17 @@ final class TerminalTests: XCTestCase {
         type("[h.stopped, m(d.features[0].unsqueeze(0)).shape]", "Enter")
         waitFor("[true, [1, 10]]")
 
+        // Charts are drawn in braille at a terminal; :export writes the session as a notebook.
+        type("plot([1, 2, 3], [3.0, 1.0, 2.0], title: \"zigzag\")", "Enter")
+        waitFor("zigzag")
+        XCTAssertTrue(screen.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF }, "braille dots on screen")
+        let notebook = FileManager.default.temporaryDirectory.appendingPathComponent("xai-notebook-\(getpid()).html")
+        defer { try? FileManager.default.removeItem(at: notebook) }
+        type(":export \(notebook.path)", "Enter")
+        waitFor("exported")
+        let html = try String(contentsOf: notebook, encoding: .utf8)
+        XCTAssertTrue(html.contains("zigzag") && html.contains("<svg"), "the chart is in the notebook as SVG")
+
         // Ctrl-D leaves; the history file holds the entries, the function as one.
         type("C-d")
         let end = Date().addingTimeInterval(5)
