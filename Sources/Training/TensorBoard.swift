@@ -11,6 +11,21 @@ public final class EventWriter {
 
     /// One writer per directory per process, so fit() and log_scalar() share a file.
     nonisolated(unsafe) static var open: [String: EventWriter] = [:]
+    /// The log the last fit(log_dir:) wrote: explanation metrics computed afterwards go there too.
+    public nonisolated(unsafe) static var current: EventWriter?
+    /// Steps for explanation metrics, counted per tag.
+    var metricSteps: [String: Int] = [:]
+
+    /// Logs explanation-quality scalars under "explain/…", each tag at its next step.
+    public func metrics(_ values: [(String, Double)]) throws {
+        for (tag, v) in values where v.isFinite {
+            let t = "explain/" + tag
+            let step = (metricSteps[t] ?? 0) + 1
+            metricSteps[t] = step
+            scalars([(t, v)], step: step)
+        }
+        try flush()
+    }
 
     public static func shared(_ directory: URL) throws -> EventWriter {
         let key = directory.standardizedFileURL.path

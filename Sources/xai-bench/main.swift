@@ -147,6 +147,37 @@ func benchLimeText() throws {
     print(String(format: "lime_text seconds=%.4f  (10 sentences × 5,000 samples; mean local R² %.3f)", t, r2 / 10))
 }
 
+/// The gpt_steps peer workload: 20 AdamW steps (lr 3e-4) of a 4-layer, d_model 128, 4-head,
+/// context 64 character GPT on the first 200,000 characters of tiny Shakespeare, batch 16.
+func benchGPT() throws {
+    Random.seed(0)
+    let text = Array(try Datasets.corpus("shakespeare"))
+    let chars = Array(Set(text)).sorted()
+    let index = Dictionary(uniqueKeysWithValues: chars.enumerated().map { ($1, Int64($0)) })
+    let data = text.prefix(200_000).map { index[$0] ?? 0 }
+    let net = try TinyGPT(vocab: chars.count, dModel: 128, heads: 4, layers: 4, context: 64)
+    let opt = try Adam(net.parameters, lr: 3e-4, weightDecay: 0.01, decoupled: true)   // torch.optim.AdamW defaults
+    var g = RandomGenerator(seed: 0)
+    var last = 0.0
+    let t = try seconds {
+        for _ in 0..<20 {
+            var x = [Int64](), y = [Int64]()
+            for _ in 0..<16 {
+                let i = Int(g.below(UInt64(data.count - 65)))
+                x += data[i..<i + 64]
+                y += data[i + 1..<i + 65]
+            }
+            opt.zeroGrad()
+            let logits = try net.forward(ids: Tensor(shape: [16, 64], ints: x))
+            let loss = try Tensor.crossEntropy(logits.reshape([16 * 64, chars.count]), Tensor(shape: [16 * 64], ints: y))
+            try loss.backward()
+            try opt.step()
+            last = Double(try loss.item())
+        }
+    }
+    print(String(format: "gpt_steps seconds=%.4f tokens=%d  (20 AdamW steps, batch 16 × 64; last loss %.3f)", t, 20 * 16 * 64, last))
+}
+
 Blas.configure()
 Memory.configure()
 print("xai-bench · OpenBLAS \(Blas.coreName) kernel · \(Blas.threads) threads")
@@ -159,10 +190,11 @@ do {
     case "ig_text": try benchIGText()
     case "kernel_shap": try benchKernelShap()
     case "lime_text": try benchLimeText()
+    case "gpt_steps": try benchGPT()
     case "explain": try benchIGText(); try benchKernelShap(); try benchLimeText()
-    case "all": try benchMatmul(); try benchSteps(); try benchSentiment(); try benchIGText(); try benchKernelShap(); try benchLimeText()
+    case "all": try benchMatmul(); try benchSteps(); try benchSentiment(); try benchIGText(); try benchKernelShap(); try benchLimeText(); try benchGPT()
     default:
-        print("unknown benchmark \(which); expected matmul, steps, sentiment, ig_text, kernel_shap, lime_text, explain or all")
+        print("unknown benchmark \(which); expected matmul, steps, sentiment, ig_text, kernel_shap, lime_text, explain, gpt_steps or all")
         exit(2)
     }
 } catch {

@@ -90,3 +90,27 @@ final class PlotBindingTests: XCTestCase {
         XCTAssertTrue(runError("show(zeros(300, 300))").contains("too large"))
     }
 }
+
+/// fit(log_dir:) writes TensorBoard events, and explanation metrics computed afterwards land
+/// in the same log.
+final class LoggingBindingTests: XCTestCase {
+    func testExplanationMetricsJoinTheTrainingLog() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xai-log-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try runProgram("""
+        seed(0)
+        train, test = dataset("iris").standardize().split(0.8)
+        net = Sequential(Linear(4, 8), ReLU(), Linear(8, 3))
+        h = fit(net, train, epochs: 2, optimizer: Adam(lr: 0.05), log_dir: "\(dir.path)")
+        f = faithfulness(explain(net, test[0][0]))
+        log_scalar("\(dir.path)", "custom/value", 0.5, step: 3)
+        """)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("tfevents") }
+        XCTAssertEqual(files.count, 1)
+        let bytes = try Data(contentsOf: dir.appendingPathComponent(files[0]))
+        let text = String(decoding: bytes, as: UTF8.self)
+        for tag in ["epoch/loss", "explain/integrated_gradients/aopc_comprehensiveness", "custom/value"] {
+            XCTAssertTrue(text.contains(tag), "the log holds \(tag)")
+        }
+    }
+}

@@ -78,6 +78,13 @@ enum ExplainBuiltins {
         return (r, names)
     }
 
+    /// Where explanation metrics are logged: log_dir: if given, else the log of the last
+    /// fit(log_dir:) in this session, else nowhere.
+    static func metricsLog(_ c: Call) throws -> EventWriter? {
+        if let dir = try c.optionalString("log_dir") { return try EventWriter.shared(c.interp.resolve(dir)) }
+        return EventWriter.current
+    }
+
     static func register(_ r: Registry) {
         r.function("explain", "model: Module, input: any, " + options, returns: "Explanation",
                    "Explains one prediction: which tokens, features or pixels drove the model's output for the target class.",
@@ -112,27 +119,30 @@ enum ExplainBuiltins {
             return .dict(DictBox([("spearman", .float(r.spearman)), ("top_k_overlap", .float(r.topK)), ("k", .int(r.k))]))
         }
         for (name, insertion) in [("deletion", false), ("insertion", true)] {
-            r.function(name, "explanation: Explanation, steps: int? = nil", returns: "Curve",
+            r.function(name, "explanation: Explanation, steps: int? = nil, log_dir: string? = nil", returns: "Curve",
                        insertion ? "The insertion curve: the score as the top-ranked units are added to the baseline, with its AUC (higher is better)."
                                  : "The deletion curve: the score as the top-ranked units are removed (set to the baseline), with its AUC (lower is better).",
                        example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\n\(name)(explain(net, tensor([1.0, -0.5, 2.0]))).auc") { c in
                 let e = try explanation(c.value("explanation"), name)
-                return .object(CurveObject(try ExplanationMetrics.curve(e, insertion: insertion, steps: try c.optionalInt("steps"))))
+                let curve = try ExplanationMetrics.curve(e, insertion: insertion, steps: try c.optionalInt("steps"))
+                try metricsLog(c)?.metrics([("\(e.method)/\(name)_auc", curve.auc)])
+                return .object(CurveObject(curve))
             }
         }
-        r.function("faithfulness", "explanation: Explanation, fractions: list? = nil", returns: "dict",
+        r.function("faithfulness", "explanation: Explanation, fractions: list? = nil, log_dir: string? = nil", returns: "dict",
                    "ERASER's comprehensiveness (score drop without the top units: high is good) and sufficiency (drop with only them: low is good) at 1, 5, 10, 20 and 50% of units, and their AOPC means.",
                    example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nfaithfulness(explain(net, tensor([1.0, -0.5, 2.0])))[\"aopc_comprehensiveness\"]") { c in
             let e = try explanation(c.value("explanation"), "faithfulness")
             let fr = try c.value("fractions").map { try c.interp.iterate($0).map { try Convert.double($0, what: "faithfulness: fraction") } } ?? [0.01, 0.05, 0.1, 0.2, 0.5]
             let f = try ExplanationMetrics.faithfulness(e, fractions: fr)
+            try metricsLog(c)?.metrics([("\(e.method)/aopc_comprehensiveness", f.aopcComprehensiveness), ("\(e.method)/aopc_sufficiency", f.aopcSufficiency)])
             return .dict(DictBox([("fractions", .list(f.fractions.map { .float($0) })),
                                   ("comprehensiveness", .list(f.comprehensiveness.map { .float($0) })),
                                   ("sufficiency", .list(f.sufficiency.map { .float($0) })),
                                   ("aopc_comprehensiveness", .float(f.aopcComprehensiveness)),
                                   ("aopc_sufficiency", .float(f.aopcSufficiency))]))
         }
-        r.function("sanity_check", "model: Module, input: any, " + options, returns: "SanityCheck",
+        r.function("sanity_check", "model: Module, input: any, " + options + ", log_dir: string? = nil", returns: "SanityCheck",
                    "Adebayo et al.'s model-parameter randomisation check: re-initialises layers from the output back, one more at a time, re-explains, and reports the rank correlation with the original explanation. The model is restored afterwards.",
                    example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nsanity_check(net, tensor([1.0, -0.5, 2.0]), method: \"saliency\").layers") { c in
             let m = try TrainingBuiltins.model(c.value("model"), "sanity_check: model")
@@ -140,6 +150,7 @@ enum ExplainBuiltins {
             let (req, names) = try request(c)
             m.module.eval()
             let r = try ExplanationMetrics.randomization(m.model, input: input, request: req, names: names, seed: req.seed)
+            if let last = r.steps.last { try metricsLog(c)?.metrics([("\(r.original.method)/sanity_spearman", last.spearman)]) }
             return .object(SanityObject(r.original, r.steps))
         }
         r.function("surrogate_tree", "model: Module, data: Dataset, depth: int = 3, min_leaf: int = 5", returns: "SurrogateTree",

@@ -181,7 +181,11 @@ enum TrainingBuiltins {
         let history = try fit(m.model, d, epochs: epochs, batchSize: batch, optimizer: optimizer, loss: loss,
                               validation: try c.value("validation").map { try data($0, "validation") }, schedule: schedule,
                               clipNorm: try c.optionalDouble("clip"),
-                              log: try c.optionalString("log_dir").map { try EventWriter.shared(c.interp.resolve($0)) }) { event in
+                              log: try c.optionalString("log_dir").map { dir -> EventWriter in
+                                  let w = try EventWriter.shared(c.interp.resolve(dir))
+                                  EventWriter.current = w
+                                  return w
+                              }) { event in
             switch event {
             case .batch(let e, let n, let b, let bs, let l, let a, let rate, let eta):
                 bar.update(epoch: e, epochs: n, batch: b, batches: bs, loss: l, accuracy: a, rate: rate, eta: eta)

@@ -1,0 +1,28 @@
+import Dispatch
+import Foundation
+
+/// Splitting elementwise loops across the machine's cores. Only loops whose elements are
+/// independent use it (maps, not reductions), so results are the same bits with one
+/// thread or several.
+enum Parallel {
+    /// Workers: the BLAS thread count (XAI_BLAS_THREADS=1 makes everything single-threaded).
+    static var workers: Int { Blas.configured }
+
+    /// Calls `body` on contiguous ranges covering 0..<n: one range for small n, otherwise
+    /// one per worker, run concurrently.
+    @inline(__always)
+    static func ranges(_ n: Int, minimum: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+        let k = Swift.min(workers, n / minimum)
+        if k <= 1 { body(0..<n); return }
+        DispatchQueue.concurrentPerform(iterations: k) { c in body((n * c / k)..<(n * (c + 1) / k)) }
+    }
+
+    /// A float array of n elements written by `fill` (no zeroing first), in parallel ranges.
+    @inline(__always)
+    static func floats(_ n: Int, _ fill: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: n) { buf, count in
+            if let base = buf.baseAddress { ranges(n) { r in fill(base, r) } }
+            count = n
+        }
+    }
+}
