@@ -1,6 +1,7 @@
 import Foundation
 import Syntax
 import Tensors
+import Training
 
 /// Variables of one scope. Blocks (if/for/while) share their function's scope, as in Python;
 /// each function call gets a scope whose parent is the scope the function was defined in.
@@ -77,6 +78,8 @@ public final class Interpreter {
     public var stepBudget: Int?
     /// True at a terminal prompt: training may draw a live progress bar.
     public var interactive = false
+    /// The TensorBoard log of this session's last fit(log_dir:): explanation metrics go there too.
+    public var trainingLog: EventWriter?
     public private(set) var wasInterrupted = false
     var steps = 0
     var callDepth = 0

@@ -11,8 +11,6 @@ public final class EventWriter {
 
     /// One writer per directory per process, so fit() and log_scalar() share a file.
     nonisolated(unsafe) static var open: [String: EventWriter] = [:]
-    /// The log the last fit(log_dir:) wrote: explanation metrics computed afterwards go there too.
-    public nonisolated(unsafe) static var current: EventWriter?
     /// Steps for explanation metrics, counted per tag.
     var metricSteps: [String: Int] = [:]
 

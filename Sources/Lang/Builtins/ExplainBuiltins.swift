@@ -82,7 +82,7 @@ enum ExplainBuiltins {
     /// fit(log_dir:) in this session, else nowhere.
     static func metricsLog(_ c: Call) throws -> EventWriter? {
         if let dir = try c.optionalString("log_dir") { return try EventWriter.shared(c.interp.resolve(dir)) }
-        return EventWriter.current
+        return c.interp.trainingLog
     }
 
     static func register(_ r: Registry) {

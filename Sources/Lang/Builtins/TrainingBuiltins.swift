@@ -183,7 +183,7 @@ enum TrainingBuiltins {
                               clipNorm: try c.optionalDouble("clip"),
                               log: try c.optionalString("log_dir").map { dir -> EventWriter in
                                   let w = try EventWriter.shared(c.interp.resolve(dir))
-                                  EventWriter.current = w
+                                  c.interp.trainingLog = w
                                   return w
                               }) { event in
             switch event {
