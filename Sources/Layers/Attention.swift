@@ -48,18 +48,16 @@ public final class MultiheadAttention: Module {
         let k = key ?? query, v = value ?? k
         let S = k.shape.count == 3 ? k.shape[1] : 0
         let w = inProjWeight.value, b = inProjBias.value
-        let q: Tensor, kk: Tensor, vv: Tensor
-        if key == nil && value == nil {
-            let qkv = try Tensor.linear(query, w, b)
-            q = try qkv.slice(dim: 2, start: 0, end: E)
-            kk = try qkv.slice(dim: 2, start: E, end: 2 * E)
-            vv = try qkv.slice(dim: 2, start: 2 * E, end: 3 * E)
-        } else {
-            q = try Tensor.linear(query, w.slice(dim: 0, start: 0, end: E), b.slice(dim: 0, start: 0, end: E))
-            kk = try Tensor.linear(k, w.slice(dim: 0, start: E, end: 2 * E), b.slice(dim: 0, start: E, end: 2 * E))
-            vv = try Tensor.linear(v, w.slice(dim: 0, start: 2 * E, end: 3 * E), b.slice(dim: 0, start: 2 * E, end: 3 * E))
-        }
         func heads(_ x: Tensor, _ len: Int) throws -> Tensor { try x.reshape([B, len, h, d]).permute([0, 2, 1, 3]) }
+        // Self-attention: one projection, split straight into heads (one pass each way).
+        let qh: Tensor, kh: Tensor, vh: Tensor
+        if key == nil && value == nil {
+            (qh, kh, vh) = try Tensor.splitHeads(Tensor.linear(query, w, b), heads: h)
+        } else {
+            qh = try heads(Tensor.linear(query, w.slice(dim: 0, start: 0, end: E), b.slice(dim: 0, start: 0, end: E)), T)
+            kh = try heads(Tensor.linear(k, w.slice(dim: 0, start: E, end: 2 * E), b.slice(dim: 0, start: E, end: 2 * E)), S)
+            vh = try heads(Tensor.linear(v, w.slice(dim: 0, start: 2 * E, end: 3 * E), b.slice(dim: 0, start: 2 * E, end: 3 * E)), S)
+        }
         // One additive mask [B, 1|h, T, S] from the three kinds of masks (−∞ = not allowed).
         var additive: [Float]?
         func forbid(_ b: Int, _ i: Int, _ j: Int) {
@@ -81,12 +79,12 @@ public final class MultiheadAttention: Module {
         }
         var mask: Tensor? = try additive.map { try Tensor(shape: [B, 1, T, S], floats: $0) }
         if let f = floatMask { mask = try mask.map { try $0.add(f) } ?? f.reshape([1, 1, T, S]) }
-        let (ctxHeads, weights) = try Tensor.attention(heads(q, T), heads(kk, S), heads(vv, S), mask: mask)
-        var ctx = try ctxHeads.permute([0, 2, 1, 3]).reshape([B, T, E])
+        let (ctxHeads, weights) = try Tensor.attention(qh, kh, vh, mask: mask)
+        var ctx = try Tensor.mergeHeads(ctxHeads)
         if training && dropout > 0 {
             // Dropout on the weights needs them as a separate step: recompute that path unfused.
             let dropped = try weights.dropout(p: dropout)
-            ctx = try dropped.matmul(heads(vv, S)).permute([0, 2, 1, 3]).reshape([B, T, E])
+            ctx = try Tensor.mergeHeads(dropped.matmul(vh))
         }
         return Result(output: try outProj.forward(ctx), weights: weights)
     }

@@ -58,3 +58,65 @@ extension Tensor {
         return (r[0], r[1])
     }
 }
+
+// Head layout changes around attention, each one pass instead of slice + reshape + permute:
+//   splitHeads: [B, T, 3E] (q | k | v) → three [B, H, T, d]; its pullback writes the three
+//   gradients back into one [B, T, 3E].  mergeHeads: [B, H, T, d] → [B, T, H·d] and back.
+extension Tensor {
+    public static func splitHeads(_ qkv: Tensor, heads h: Int) throws -> (q: Tensor, k: Tensor, v: Tensor) {
+        try qkv.requireFloat("splitHeads")
+        guard qkv.rank == 3, h > 0, qkv.shape[2] % (3 * h) == 0 else {
+            throw TensorError.shape("splitHeads needs [batch, time, 3·heads·d], found \(fmt(qkv.shape)) with \(h) heads")
+        }
+        let (B, T, E3) = (qkv.shape[0], qkv.shape[1], qkv.shape[2])
+        let E = E3 / 3, d = E / h
+        let n = B * T * E
+        var parts = [[Float]](repeating: [], count: 3)
+        qkv.floats.withUnsafeBufferPointer { src in
+            for p in 0..<3 {
+                parts[p] = [Float](unsafeUninitializedCapacity: n) { dst, done in
+                    for b in 0..<B { for t in 0..<T { for hh in 0..<h {
+                        let from = (b * T + t) * E3 + p * E + hh * d, to = ((b * h + hh) * T + t) * d
+                        for j in 0..<d { dst[to + j] = src[from + j] }
+                    } } }
+                    done = n
+                }
+            }
+        }
+        let outs = parts.map { Tensor(unchecked: [B, h, T, d], floats: $0) }
+        let r = Tensor.recorded("splitHeads", [qkv], outputs: outs) { gs in
+            let g = [Float](unsafeUninitializedCapacity: B * T * E3) { dst, done in
+                for p in 0..<3 {
+                    gs[p].floats.withUnsafeBufferPointer { src in
+                        for b in 0..<B { for t in 0..<T { for hh in 0..<h {
+                            let to = (b * T + t) * E3 + p * E + hh * d, from = ((b * h + hh) * T + t) * d
+                            for j in 0..<d { dst[to + j] = src[from + j] }
+                        } } }
+                    }
+                }
+                done = B * T * E3
+            }
+            return [Tensor(unchecked: qkv.shape, floats: g)]
+        }
+        return (r[0], r[1], r[2])
+    }
+
+    public static func mergeHeads(_ x: Tensor) throws -> Tensor {
+        try x.requireFloat("mergeHeads")
+        guard x.rank == 4 else { throw TensorError.shape("mergeHeads needs [batch, heads, time, d], found \(fmt(x.shape))") }
+        let (B, h, T, d) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        func move(_ src: UnsafeBufferPointer<Float>, toMerged: Bool) -> [Float] {
+            [Float](unsafeUninitializedCapacity: B * h * T * d) { dst, done in
+                for b in 0..<B { for hh in 0..<h { for t in 0..<T {
+                    let split = ((b * h + hh) * T + t) * d, merged = (b * T + t) * h * d + hh * d
+                    for j in 0..<d { if toMerged { dst[merged + j] = src[split + j] } else { dst[split + j] = src[merged + j] } }
+                } } }
+                done = B * h * T * d
+            }
+        }
+        let y = x.floats.withUnsafeBufferPointer { move($0, toMerged: true) }
+        return Tensor(unchecked: [B, T, h * d], floats: y).recorded("mergeHeads", [x]) { g in
+            [Tensor(unchecked: x.shape, floats: g.floats.withUnsafeBufferPointer { move($0, toMerged: false) })]
+        }
+    }
+}

@@ -54,18 +54,30 @@ extension Tensor {
 
     /// Raw batched product of row-major buffers (see `Blas.gemm` for the layout).
     static func product(_ a: [Float], _ b: [Float], batch: Int, m: Int, n: Int, k: Int,
-                        transA: Bool, transB: Bool, strideA: Int, strideB: Int) -> [Float] {
-        var c = [Float](repeating: 0, count: batch * m * n)
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    guard let ba = pa.baseAddress, let bb = pb.baseAddress, let bc = pc.baseAddress else { return }
+                        transA: Bool, transB: Bool, strideA: Int, strideB: Int, initial: [Float]? = nil) -> [Float] {
+        // GEMM overwrites C (β = 0), so C needs no zeroing; with `initial` (one row of n
+        // values, e.g. a bias) every row starts from it and the product is added (β = 1).
+        let count = batch * m * n
+        return [Float](unsafeUninitializedCapacity: count) { pc, done in
+            done = count
+            guard let bc = pc.baseAddress else { return }
+            if let initial {
+                initial.withUnsafeBufferPointer { pi in
+                    guard let bi = pi.baseAddress else { return }
+                    for r in 0..<(batch * m) { (bc + r * n).update(from: bi, count: n) }
+                }
+            }
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    guard let ba = pa.baseAddress, let bb = pb.baseAddress else {
+                        if initial == nil { bc.update(repeating: 0, count: count) }
+                        return
+                    }
                     Blas.gemm(batch: batch, m: m, n: n, k: k, ba, transA: transA, strideA: strideA,
-                              bb, transB: transB, strideB: strideB, bc)
+                              bb, transB: transB, strideB: strideB, bc, accumulate: initial != nil)
                 }
             }
         }
-        return c
     }
 
     public static func ⊗ (a: Tensor, b: Tensor) throws -> Tensor { try a.matmul(b) }
@@ -84,12 +96,8 @@ extension Tensor {
         let outF = weight.shape[0]
         if let bias, bias.shape != [outF] { throw TensorError.shape("linear: bias must have shape [\(outF)], found \(fmt(bias.shape))") }
         let rows = inF == 0 ? Shape.product(x.shape.dropLast()) : x.count / inF
-        var y = product(x.floats, weight.floats, batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0)
-        if let b = bias?.floats {
-            y.withUnsafeMutableBufferPointer { py in
-                for r in 0..<rows { for j in 0..<outF { py[r * outF + j] += b[j] } }
-            }
-        }
+        let y = product(x.floats, weight.floats, batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0,
+                        initial: bias?.floats)
         var inputs = [x, weight]
         if let bias { inputs.append(bias) }
         return Tensor(unchecked: Array(x.shape.dropLast()) + [outF], floats: y).recorded("linear", inputs) { g in
@@ -100,7 +108,9 @@ extension Tensor {
             var grads: [Tensor?] = [dx, dw]
             if bias != nil {
                 var db = [Float](repeating: 0, count: outF)
-                g.floats.withUnsafeBufferPointer { pg in for r in 0..<rows { for j in 0..<outF { db[j] += pg[r * outF + j] } } }
+                g.floats.withUnsafeBufferPointer { pg in
+                    db.withUnsafeMutableBufferPointer { pd in for r in 0..<rows { for j in 0..<outF { pd[j] += pg[r * outF + j] } } }
+                }
                 grads.append(Tensor(unchecked: [outF], floats: db))
             }
             return grads

@@ -59,49 +59,69 @@ extension Tensor {
         }
         let n = Shape.product(normalizedShape)
         let rows = n == 0 ? 0 : x.count / n
-        var y = [Float](repeating: 0, count: x.count)
+        // Missing affine parameters act as ones and zeros, so the loops have no branches.
+        let w = weight?.floats ?? [Float](repeating: 1, count: n), b = bias?.floats ?? [Float](repeating: 0, count: n)
         var xhat = [Float](repeating: 0, count: x.count)
         var rstd = [Float](repeating: 0, count: rows)
-        let w = weight?.floats, b = bias?.floats
-        x.floats.withUnsafeBufferPointer { px in
-            for r in 0..<rows {
-                var mean: Float = 0
-                for j in 0..<n { mean += px[r * n + j] }
-                mean /= Float(n)
-                var v: Float = 0
-                for j in 0..<n { let d = px[r * n + j] - mean; v += d * d }
-                v /= Float(n)
-                let rs = 1 / (v + eps).squareRoot()
-                rstd[r] = rs
-                for j in 0..<n {
-                    let h = (px[r * n + j] - mean) * rs
-                    xhat[r * n + j] = h
-                    y[r * n + j] = h * (w?[j] ?? 1) + (b?[j] ?? 0)
+        let y = [Float](unsafeUninitializedCapacity: x.count) { py, done in
+            x.floats.withUnsafeBufferPointer { px in
+                xhat.withUnsafeMutableBufferPointer { ph in
+                    w.withUnsafeBufferPointer { pw in
+                        b.withUnsafeBufferPointer { pb in
+                            for r in 0..<rows {
+                                let o = r * n
+                                var mean: Float = 0
+                                for j in 0..<n { mean += px[o + j] }
+                                mean /= Float(n)
+                                var v: Float = 0
+                                for j in 0..<n { let d = px[o + j] - mean; v += d * d }
+                                v /= Float(n)
+                                let rs = 1 / (v + eps).squareRoot()
+                                rstd[r] = rs
+                                for j in 0..<n {
+                                    let h = (px[o + j] - mean) * rs
+                                    ph[o + j] = h
+                                    py[o + j] = h * pw[j] + pb[j]
+                                }
+                            }
+                        }
+                    }
                 }
             }
+            done = x.count
         }
         var inputs = [x]
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
         let xshape = x.shape
         return Tensor(unchecked: xshape, floats: y).recorded("layer_norm", inputs) { g in
-            var dx = [Float](repeating: 0, count: g.floats.count)
             var dw = [Float](repeating: 0, count: n), db = [Float](repeating: 0, count: n)
-            g.floats.withUnsafeBufferPointer { pg in
-                for r in 0..<rows {
-                    var meanG: Float = 0, meanGX: Float = 0
-                    for j in 0..<n {
-                        let gh = pg[r * n + j] * (w?[j] ?? 1)
-                        meanG += gh; meanGX += gh * xhat[r * n + j]
-                        dw[j] += pg[r * n + j] * xhat[r * n + j]
-                        db[j] += pg[r * n + j]
-                    }
-                    meanG /= Float(n); meanGX /= Float(n)
-                    for j in 0..<n {
-                        let gh = pg[r * n + j] * (w?[j] ?? 1)
-                        dx[r * n + j] = rstd[r] * (gh - meanG - xhat[r * n + j] * meanGX)
+            let dx = [Float](unsafeUninitializedCapacity: g.floats.count) { pdx, done in
+                g.floats.withUnsafeBufferPointer { pg in
+                    xhat.withUnsafeBufferPointer { ph in
+                        w.withUnsafeBufferPointer { pw in
+                            dw.withUnsafeMutableBufferPointer { pdw in
+                                db.withUnsafeMutableBufferPointer { pdb in
+                                    for r in 0..<rows {
+                                        let o = r * n
+                                        var meanG: Float = 0, meanGX: Float = 0
+                                        for j in 0..<n {
+                                            let gj = pg[o + j], hj = ph[o + j]
+                                            let gh = gj * pw[j]
+                                            meanG += gh; meanGX += gh * hj
+                                            pdw[j] += gj * hj
+                                            pdb[j] += gj
+                                        }
+                                        meanG /= Float(n); meanGX /= Float(n)
+                                        let rs = rstd[r]
+                                        for j in 0..<n { pdx[o + j] = rs * (pg[o + j] * pw[j] - meanG - ph[o + j] * meanGX) }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
+                done = g.floats.count
             }
             var grads: [Tensor?] = [Tensor(unchecked: xshape, floats: dx)]
             if weight != nil { grads.append(Tensor(unchecked: normalizedShape, floats: dw)) }
