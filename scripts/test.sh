@@ -14,13 +14,25 @@ if [ $status -ne 0 ] || grep -qE 'warning:' "$log"; then
     exit 1
 fi
 
-swift test --skip-build 2>&1 | tee "$log" | grep -vE "^Test Case '.*' (started|passed)"
-status=${PIPESTATUS[0]}
-[ $status -eq 0 ] || { echo "test: swift test failed" >&2; exit 1; }
-
+# Every shipped script exported as a notebook twice by the release build: the two exports
+# must be the same bytes, and NotebookTests (below) parses each one strictly.
 swift build -c release --product xai >"$log" 2>&1 || { cat "$log"; exit 1; }
 shopt -s nullglob
 scripts=(scripts/*.xai)
+notebooks=$(mktemp -d)
+for f in "${scripts[@]}"; do
+    name=$(basename "$f" .xai)
+    .build/release/xai export "$f" --html "$notebooks/$name.html" --md "$notebooks/$name.md" >/dev/null || { echo "test: exporting $f failed" >&2; exit 1; }
+    .build/release/xai export "$f" --html "$notebooks/$name.again.html" >/dev/null || exit 1
+    cmp -s "$notebooks/$name.html" "$notebooks/$name.again.html" || { echo "test: exporting $f twice gave different bytes" >&2; exit 1; }
+    rm "$notebooks/$name.again.html"
+done
+
+XAI_NOTEBOOK_DIR="$notebooks" swift test --skip-build 2>&1 | tee "$log" | grep -vE "^Test Case '.*' (started|passed)"
+status=${PIPESTATUS[0]}
+rm -rf "$notebooks"
+[ $status -eq 0 ] || { echo "test: swift test failed" >&2; exit 1; }
+
 if [ ${#scripts[@]} -gt 0 ]; then
     .build/release/xai check "${scripts[@]}" || { echo "test: a shipped script's transcript no longer matches" >&2; exit 1; }
 fi

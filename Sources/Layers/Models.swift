@@ -106,3 +106,53 @@ public final class SmallCNN: Layer {
         try fc.forward(conv.forward(x).relu().maxPool2d(kernel: 2).flatten(from: 1))
     }
 }
+
+/// A Transformer encoder that classifies token sequences: token embeddings (padding 0) plus
+/// learned positions, `layers` post-norm encoder layers that ignore padding, the mean of the
+/// valid positions, and a linear head (one logit for two classes, else one per class).
+public final class TransformerClassifier: Module, TextClassifier {
+    public let embedding: Embedding
+    public let positions: Embedding
+    public let layers: ModuleList<TransformerEncoderLayer>
+    public let head: Linear
+    public let maxLength: Int
+
+    public init(vocab: Int, dModel: Int, heads: Int, layers n: Int, feedforward: Int? = nil, classes: Int = 1,
+                maxLength: Int = 64, dropout: Float = 0.1) throws {
+        guard dModel > 0, heads > 0, dModel % heads == 0 else {
+            throw TensorError.value("d_model must be a positive multiple of heads, found \(dModel) and \(heads)")
+        }
+        guard n >= 1, classes >= 1, maxLength >= 1 else { throw TensorError.value("layers, classes and max_length must be positive") }
+        embedding = try Embedding(vocab, dModel, paddingIndex: 0)
+        positions = try Embedding(maxLength, dModel)
+        layers = ModuleList(try (0..<n).map { _ in
+            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: feedforward ?? 4 * dModel, dropout: dropout)
+        })
+        head = try Linear(dModel, classes == 2 ? 1 : classes)
+        self.maxLength = maxLength
+        super.init()
+        register("embedding", embedding)
+        register("positions", positions)
+        register("layers", layers)
+        register("head", head)
+    }
+
+    public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
+        guard embedded.rank == 3, embedded.shape[0] == lengths.count else {
+            throw TensorError.shape("TransformerClassifier takes embeddings [batch, time, d] and one length per row, found \(embedded.shape) and \(lengths.count)")
+        }
+        let (B, T) = (embedded.shape[0], embedded.shape[1])
+        guard T <= maxLength else { throw TensorError.shape("sequences of \(T) tokens are longer than max_length \(maxLength)") }
+        var h = try embedded.add(positions.forward(Tensor.arange(0, Double(T), dtype: .int64)))
+        var pad = [Bool](repeating: false, count: B * T), keep = [Float](repeating: 0, count: B * T)
+        for (b, l) in lengths.enumerated() {
+            for t in 0..<T { if t < max(1, l) { keep[b * T + t] = 1 / Float(max(1, min(l, T))) } else { pad[b * T + t] = true } }
+        }
+        let padMask = try Tensor(shape: [B, T], bools: pad)
+        for layer in layers.items { h = try layer.forward(h, keyPaddingMask: padMask) }
+        // Mean over valid positions: weights 1/length on them, 0 on padding.
+        let pooled = try h.mul(Tensor(shape: [B, T, 1], floats: keep)).sum(dim: 1)
+        let out = try head.forward(pooled)
+        return out.shape[1] == 1 ? try out.squeeze(1) : out
+    }
+}

@@ -51,7 +51,12 @@ public struct MatrixFigure: Figure {
 
     func color(_ v: Double) -> Palette.RGB { signed ? Palette.diverging(v / scale) : Palette.sequential(v / scale) }
 
-    func text(_ v: Double) -> String { integers ? String(Int(v.rounded())) : SVG.label(v) }
+    /// Cell text: integers as integers; values up to 10 with two decimals (attention weights,
+    /// scaled scores); others as short labels.
+    func text(_ v: Double) -> String {
+        if integers { return String(Int(v.rounded())) }
+        return scale < 10 ? String(format: "%.2f", v) : SVG.label(v)
+    }
 
     public func terminal(width: Int, mode: ColorMode) -> String {
         let lw = min(16, rowLabels.map(\.count).max() ?? 1)

@@ -16,9 +16,9 @@ public final class Model {
     /// Logits for a batch: [B] for one-logit models, [B, C] for classifiers.
     public func logits(_ batch: Batch) throws -> Tensor {
         switch module {
-        case let m as SentimentNet:
-            guard let lengths = batch.lengths else { throw TensorError.value("SentimentNet needs token ids with lengths (a text dataset)") }
-            return try m.forward(ids: batch.x, lengths: lengths).logit
+        case let m as TextClassifier:
+            guard let lengths = batch.lengths else { throw TensorError.value("\(m.typeName) needs token ids with lengths (a text dataset)") }
+            return try m.logits(ids: batch.x, lengths: lengths)
         case let m as Layer:
             return try m.forward(batch.x)
         default:

@@ -79,7 +79,7 @@ final class PlotBindingTests: XCTestCase {
     func testFiguresDrawAsPlainTextOutsideATerminal() throws {
         let out = try runProgram("bar([\"a\", \"b\"], [1.0, -0.5])\nheatmap(tensor([[1, 2], [3, 4]]), rows: [\"r\", \"s\"])\nshow(eye(2))")
         XCTAssertTrue(out[0].contains("a") && out[0].hasSuffix("+1.0000"), out.joined(separator: "\n"))
-        XCTAssertEqual(Array(out[2...6]), ["       0     1", "r      1     2", "s      3     4", "  @@  ", "    @@"])
+        XCTAssertEqual(Array(out[2...6]), ["       0     1", "r   1.00  2.00", "s   3.00  4.00", "  @@  ", "    @@"])
     }
 
     func testPlotErrorsNameTheProblem() {

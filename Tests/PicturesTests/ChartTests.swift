@@ -49,7 +49,7 @@ final class ChartTests: XCTestCase {
 
     func testMatrixWithoutColourPrintsNumbersWithLabels() {
         let text = MatrixFigure(values: [0.9, 0.1, 0.3, 0.7], rows: 2, cols: 2, rowLabels: ["a", "b"], colLabels: ["x", "y"]).terminal(width: 80, mode: .none)
-        XCTAssertEqual(text, "       x     y\na    0.9   0.1\nb    0.3   0.7")
+        XCTAssertEqual(text, "       x     y\na   0.90  0.10\nb   0.30  0.70")
     }
 
     func testTicksAreRoundNumbersInsideTheRange() {

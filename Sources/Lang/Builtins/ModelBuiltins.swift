@@ -94,6 +94,18 @@ enum ModelBuiltins {
             if case .object(let v as VocabObject)? = c.value("vocab") { vocab = v.vocabulary; size = v.vocabulary.count } else { size = try c.int("vocab") }
             return obj(try SentimentNet(vocab: size, embed: c.int("embed", 64), hidden: c.int("hidden", 64), layers: c.int("layers", 1)), vocab: vocab)
         }
+        r.function("TransformerClassifier", "vocab: any, d_model: int = 64, heads: int = 4, layers: int = 2, feedforward: int? = nil, classes: int = 2, max_length: int = 64, dropout: float = 0.1",
+                   returns: "Module",
+                   "A Transformer text classifier: token + learned position embeddings, post-norm encoder layers that ignore padding, mean pooling, a linear head (one logit for 2 classes).",
+                   details: "vocab: a vocabulary (data.vocab()) — kept by the model to read raw text — or a size. explain(..., method: \"attention\") shows every layer and head; \"attention_rollout\" combines them.",
+                   example: "data = dataset(\"sentiment\")\nmodel = TransformerClassifier(vocab: data.vocab(), d_model: 16, heads: 2, layers: 1)\nmodel(\"great phone\")") { c in
+            var vocab: Vocabulary?
+            let size: Int
+            if case .object(let v as VocabObject)? = c.value("vocab") { vocab = v.vocabulary; size = v.vocabulary.count } else { size = try c.int("vocab") }
+            return obj(try TransformerClassifier(vocab: size, dModel: c.int("d_model", 64), heads: c.int("heads", 4), layers: c.int("layers", 2),
+                                                 feedforward: c.optionalInt("feedforward"), classes: c.int("classes", 2),
+                                                 maxLength: c.int("max_length", 64), dropout: c.float("dropout", 0.1)), vocab: vocab)
+        }
         r.function("TinyGPT", "vocab: int, d_model: int = 64, heads: int = 4, layers: int = 2, context: int = 64, dropout: float = 0", returns: "Module",
                    "A decoder-only Transformer: token and position embeddings, pre-norm causal blocks, final LayerNorm, linear head.",
                    example: "gpt = TinyGPT(vocab: 30, d_model: 16, heads: 2, layers: 1, context: 8)\ngpt(tensor([[1, 2, 3]])).shape") { c in

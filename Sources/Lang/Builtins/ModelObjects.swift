@@ -79,6 +79,16 @@ public final class ModuleObject: HostObject, Callable {
             }
             let r = try m.forward(ids: ids, lengths: lengths)
             return .list([.tensor(r.logit), .tensor(r.attention)])
+        case let m as TextClassifier:
+            var ids: Tensor, lengths: [Int]
+            if let enc = try encode(first) { (ids, lengths) = enc } else {
+                ids = try Convert.tensor(first, what: "ids")
+                guard let l = named["lengths"] ?? (args.positional.count > 1 ? args.positional[1] : nil) else {
+                    throw RuntimeError("\(m.typeName) needs text, or ids with lengths: model(ids, lengths)")
+                }
+                lengths = try Convert.tensor(l, what: "lengths").intValues.map { Int($0) }
+            }
+            return .tensor(try m.logits(ids: ids, lengths: lengths))
         case let m as TinyGPT:
             return .tensor(try m.forward(ids: Convert.tensor(first, what: "ids")))
         case let m as Recurrent:
