@@ -30,6 +30,11 @@ public enum AttentionMaps {
         guard let maps = try layers(s) else { throw TensorError.value("\(s.model.module.typeName) has no attention layers") }
         let (L, T) = (maps.shape[0], maps.shape[2])
         let last = try maps.select(dim: 0, index: L - 1).mean(dim: 0)      // [T, T]
+        if s.model.module is NextTokenModel {
+            // A language model predicts from its last position: that row is the attention that matters.
+            let scores = (0..<T).map { Double(last.floats[(T - 1) * T + $0]) }
+            return Explanation(method: "attention", settings: [("layer", "last of \(L), heads averaged, last position's row")], subject: s, scores: scores, raw: maps)
+        }
         let scores = (0..<T).map { j in (0..<T).reduce(0.0) { $0 + Double(last.floats[$1 * T + j]) } / Double(T) }
         return Explanation(method: "attention", settings: [("layer", "last of \(L), heads averaged, queries averaged")], subject: s, scores: scores, raw: maps)
     }
@@ -43,7 +48,9 @@ public enum AttentionMaps {
         }
         let R = try rolloutMatrix(maps)
         let T = R.shape[0]
-        let scores = (0..<T).map { j in (0..<T).reduce(0.0) { $0 + Double(R.floats[$1 * T + j]) } / Double(T) }
+        let scores = s.model.module is NextTokenModel
+            ? (0..<T).map { Double(R.floats[(T - 1) * T + $0]) }
+            : (0..<T).map { j in (0..<T).reduce(0.0) { $0 + Double(R.floats[$1 * T + j]) } / Double(T) }
         return Explanation(method: "attention_rollout", settings: [("layers", "\(maps.shape[0])")], subject: s, scores: scores, raw: R)
     }
 

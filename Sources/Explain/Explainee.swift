@@ -116,7 +116,15 @@ public final class Explainee {
     }
 
     public var unitCount: Int { unitNames.count }
-    public var targetName: String { target.map { "class \($0)" } ?? "output" }
+    public var targetName: String {
+        guard let t = target else { return "output" }
+        // A character model's classes are characters: name the one explained.
+        if let v = model.vocabulary, v.tokenizer == .characters, t > 1, t < v.tokens.count {
+            let ch = v.tokens[t]
+            return "next \"" + (ch == "\n" ? "⏎" : ch == " " ? "␣" : ch) + "\""
+        }
+        return "class \(t)"
+    }
 
     // MARK: scores
 

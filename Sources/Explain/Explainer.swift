@@ -76,9 +76,20 @@ public enum Explainer {
             guard let vocab = model.vocabulary else {
                 throw TensorError.value("explaining text needs the model's vocabulary: set model.vocab = data.vocab() first")
             }
-            let w = words(text)
+            // Character models see every character (the last `context` of them); word models
+            // see words, looked up lower-cased.
+            let w: [String], ids: [Int]
+            if vocab.tokenizer == .characters {
+                let limit = (model.module as? NextTokenModel)?.gpt.context ?? 40
+                let chars = Array(text.map { String($0) }.suffix(limit))
+                ids = chars.map { vocab.id($0) }
+                // Spaces and line breaks get visible names.
+                w = chars.map { $0 == " " ? "␣" : $0 == "\n" ? "⏎" : $0 }
+            } else {
+                w = words(text)
+                ids = w.map { vocab.id($0.lowercased()) }
+            }
             guard !w.isEmpty else { throw TensorError.value("the text \"\(text)\" has no words to explain") }
-            let ids = w.map { vocab.id($0.lowercased()) }
             return try Explainee.text(model: model, ids: ids, words: w, target: r.target, output: output)
         case .row(let x):
             return try Explainee(model: model, kind: .tabular, input: x, baseline: r.baseline, target: r.target, output: output,

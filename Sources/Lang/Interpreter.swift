@@ -99,6 +99,7 @@ public final class Interpreter {
         TrainingBuiltins.register(r)
         ExplainBuiltins.register(r)
         PlotBuiltins.register(r)
+        LanguageModelBuiltins.register(r)
         for ext in Interpreter.extensions { ext(r) }
         return r
     }

@@ -83,10 +83,38 @@ public final class TinyGPT: Module {
         guard ids.rank == 2, ids.shape[1] <= context else {
             throw TensorError.shape("TinyGPT takes ids [batch, time ≤ \(context)], found \(ids.shape)")
         }
-        let T = ids.shape[1]
-        var x = try tokEmb.forward(ids).add(posEmb.forward(Tensor.arange(0, Double(T), dtype: .int64)))
+        return try forward(embedded: tokEmb.forward(ids))
+    }
+
+    /// The same from token embeddings [B, T, d] (explanations attribute at this layer).
+    public func forward(embedded: Tensor) throws -> Tensor {
+        guard embedded.rank == 3, embedded.shape[1] <= context else {
+            throw TensorError.shape("TinyGPT takes embeddings [batch, time ≤ \(context), d], found \(embedded.shape)")
+        }
+        let T = embedded.shape[1]
+        var x = try embedded.add(posEmb.forward(Tensor.arange(0, Double(T), dtype: .int64)))
         for b in blocks.items { x = try b.forward(x, causal: true) }
         return try head.forward(lnF.forward(x))
+    }
+}
+
+/// A language model seen as a classifier of its context: the logits of the token that
+/// follows the last position. Explanations of "why this next character" attribute to the
+/// context's token embeddings through it.
+public final class NextTokenModel: Module, TextClassifier {
+    public let gpt: TinyGPT
+    public var embedding: Embedding { gpt.tokEmb }
+    public init(_ gpt: TinyGPT) {
+        self.gpt = gpt
+        super.init()
+        register("gpt", gpt)
+    }
+    public override var typeName: String { "TinyGPT" }
+
+    /// Logits [B, vocab] of the next token after each row's last position.
+    public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
+        let all = try gpt.forward(embedded: embedded)
+        return try all.select(dim: 1, index: all.shape[1] - 1)
     }
 }
 

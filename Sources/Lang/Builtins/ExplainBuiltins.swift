@@ -6,7 +6,7 @@ import Training
 
 /// explain() and the functions that judge explanations.
 enum ExplainBuiltins {
-    static let options = "method: string = \"integrated_gradients\", target: int? = nil, output: string? = nil, baseline: tensor? = nil, "
+    static let options = "method: string = \"integrated_gradients\", target: any = nil, output: string? = nil, baseline: tensor? = nil, "
         + "background: any = nil, names: list? = nil, steps: int = 50, rule: string = \"gausslegendre\", batch: int? = nil, samples: int? = nil, "
         + "stdev: float = 1.0, base: string = \"saliency\", seed: int = 0, features: int = 10, kernel_width: float? = nil, "
         + "permutations: int = 10, window: int = 2, stride: int = 1, patch: int = 1, abs: bool = true"
@@ -34,9 +34,17 @@ enum ExplainBuiltins {
     }
 
     /// Reads explain()'s options into a request, and the feature names if any were given.
-    static func request(_ c: Call) throws -> (ExplainRequest, [String]) {
+    static func request(_ c: Call, vocabulary: Vocabulary? = nil) throws -> (ExplainRequest, [String]) {
         var r = ExplainRequest(method: try ExplainRequest.canonical(c.string("method", "integrated_gradients")))
-        r.target = try c.optionalInt("target")
+        if case .string(let t)? = c.value("target") {
+            // A language model's target may be the next token itself ("e").
+            guard let v = vocabulary, v.tokenizer == .characters, t.count == 1 else {
+                throw RuntimeError("explain: target must be a class number, or one character for a character language model; found \"\(t)\"")
+            }
+            r.target = v.id(t)
+        } else {
+            r.target = try c.optionalInt("target")
+        }
         if let o = try c.optionalString("output") {
             guard let k = OutputKind(rawValue: o) else { throw RuntimeError("explain: output must be \"logit\" or \"probability\", found \"\(o)\"") }
             r.output = k
@@ -104,9 +112,11 @@ enum ExplainBuiltins {
                    example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\ne = explain(net, tensor([1.0, -0.5, 2.0]), method: \"integrated_gradients\", target: 1)\ne.units") { c in
             let m = try TrainingBuiltins.model(c.value("model"), "explain: model")
             let input = try rawInput(c.value("input"))
-            let (req, names) = try request(c)
+            let (req, names) = try request(c, vocabulary: m.model.vocabulary)
             m.module.eval()
-            let subject = try Explainer.subject(m.model, input, req, names: names)
+            // A language model is explained through its next-token prediction.
+            let model = (m.module as? TinyGPT).map { Model(NextTokenModel($0), vocabulary: m.model.vocabulary) } ?? m.model
+            let subject = try Explainer.subject(model, input, req, names: names)
             return .object(ExplanationObject(try Explainer.explain(subject, req)))
         }
         r.function("compare", "a: Explanation, b: Explanation, k: int = 5", returns: "dict",

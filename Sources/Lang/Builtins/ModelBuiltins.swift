@@ -106,11 +106,15 @@ enum ModelBuiltins {
                                                  feedforward: c.optionalInt("feedforward"), classes: c.int("classes", 2),
                                                  maxLength: c.int("max_length", 64), dropout: c.float("dropout", 0.1)), vocab: vocab)
         }
-        r.function("TinyGPT", "vocab: int, d_model: int = 64, heads: int = 4, layers: int = 2, context: int = 64, dropout: float = 0", returns: "Module",
+        r.function("TinyGPT", "vocab: any, d_model: int = 64, heads: int = 4, layers: int = 2, context: int = 64, dropout: float = 0", returns: "Module",
                    "A decoder-only Transformer: token and position embeddings, pre-norm causal blocks, final LayerNorm, linear head.",
+                   details: "vocab: a size, or a vocabulary (char_vocab(text)) that the model keeps for train_lm and generate.",
                    example: "gpt = TinyGPT(vocab: 30, d_model: 16, heads: 2, layers: 1, context: 8)\ngpt(tensor([[1, 2, 3]])).shape") { c in
-            obj(try TinyGPT(vocab: c.int("vocab"), dModel: c.int("d_model", 64), heads: c.int("heads", 4), layers: c.int("layers", 2),
-                            context: c.int("context", 64), dropout: c.float("dropout", 0)))
+            var vocab: Vocabulary?
+            let size: Int
+            if case .object(let v as VocabObject)? = c.value("vocab") { vocab = v.vocabulary; size = v.vocabulary.count } else { size = try c.int("vocab") }
+            return obj(try TinyGPT(vocab: size, dModel: c.int("d_model", 64), heads: c.int("heads", 4), layers: c.int("layers", 2),
+                                   context: c.int("context", 64), dropout: c.float("dropout", 0)), vocab: vocab)
         }
         r.function("SmallCNN", "channels: int = 4, classes: int = 10", returns: "Module", "Conv2d(1, channels, 3, padding 1) → ReLU → MaxPool2d(2) → Linear, for 8×8 images.",
                    example: "SmallCNN()(zeros(2, 1, 8, 8)).shape") { c in obj(try SmallCNN(channels: c.int("channels", 4), classes: c.int("classes", 10))) }

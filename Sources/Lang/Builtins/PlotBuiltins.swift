@@ -80,7 +80,7 @@ enum PlotBuiltins {
     static func register(_ r: Registry) {
         r.function("plot", "data: any, ys: any = nil, title: string = \"\", xlabel: string = \"\", ylabel: string = \"\", metric: string = \"loss\", label: string = \"y\"",
                    returns: "Figure",
-                   "A line chart: plot(history) for training curves (metric: \"loss\" or \"accuracy\"), plot(curve) for a deletion/insertion curve, plot(xs, ys) for numbers (ys may be a dict of name → values for several lines).",
+                   "A line chart: plot(history) for training curves (also train_lm's) (metric: \"loss\" or \"accuracy\"), plot(curve) for a deletion/insertion curve, plot(xs, ys) for numbers (ys may be a dict of name → values for several lines).",
                    details: "In a terminal the lines are drawn in braille dots and colour, sized to the window; elsewhere with plain marker characters. Exported notebooks draw an SVG chart.",
                    example: "plot([1, 2, 3, 4], [1.0, 0.5, 0.4, 0.2], title: \"loss\")") { c in
             let title = try c.string("title", ""), xl = try c.string("xlabel", ""), yl = try c.string("ylabel", "")
@@ -89,6 +89,10 @@ enum PlotBuiltins {
                 let metric = try c.string("metric", "loss")
                 guard metric == "loss" || metric == "accuracy" else { throw RuntimeError("plot: metric must be \"loss\" or \"accuracy\", found \"\(metric)\"") }
                 var chart = historyChart(o.history, metric: metric)
+                if !title.isEmpty { chart.title = title }
+                return .object(FigureObject(chart))
+            case .object(let o as LMHistoryObject)?:
+                var chart = o.chart
                 if !title.isEmpty { chart.title = title }
                 return .object(FigureObject(chart))
             case .object(let o as CurveObject)?:

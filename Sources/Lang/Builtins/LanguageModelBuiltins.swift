@@ -1,0 +1,96 @@
+import Foundation
+import Layers
+import Pictures
+import Tensors
+import Training
+
+/// The training record of a language model: loss and validation loss at each evaluation.
+public final class LMHistoryObject: HostObject, FigureProviding {
+    let history: LanguageModel.History
+    init(_ h: LanguageModel.History) { history = h }
+    public var typeName: String { "LMHistory" }
+    public var summary: String {
+        guard let last = history.records.last else { return "language-model history · no evaluations" }
+        return String(format: "language-model history · %d steps · validation loss %.4f nats/token", last.step, last.validationLoss)
+            + (history.stoppedAt != nil ? " (stopped early)" : "")
+    }
+    public var display: String {
+        (["  step   loss     val_loss"] + history.records.map { String(format: "%6d   %.4f   %.4f", $0.step, $0.loss, $0.validationLoss) }).joined(separator: "\n")
+    }
+    var chart: LineChart {
+        let xs = history.records.map { Double($0.step) }
+        return LineChart(title: "language model loss (nats per token)", xLabel: "step", yLabel: "cross-entropy",
+                         series: [.init("train", xs: xs, ys: history.records.map(\.loss)), .init("validation", xs: xs, ys: history.records.map(\.validationLoss))])
+    }
+    public var figureHTML: String { "<figure class=\"xai-figure\">\n\(chart.svg())\n</figure>\n" }
+    public var propertyNames: [String] { ["steps", "loss", "val_loss", "stopped"] }
+    public func property(_ name: String) throws -> Value? {
+        switch name {
+        case "steps": return .list(history.records.map { .int($0.step) })
+        case "loss": return .list(history.records.map { .float($0.loss) })
+        case "val_loss": return .list(history.records.map { .float($0.validationLoss) })
+        case "stopped": return .bool(history.stoppedAt != nil)
+        default: return nil
+        }
+    }
+}
+
+enum LanguageModelBuiltins {
+    static func gpt(_ v: Value?) throws -> (TinyGPT, Vocabulary) {
+        guard case .object(let o as ModuleObject)? = v, let m = o.module as? TinyGPT else {
+            throw RuntimeError("expected a TinyGPT model, found \(v?.typeName ?? "nil")")
+        }
+        guard let vocab = o.model.vocabulary else { throw RuntimeError("the model has no vocabulary: make it with TinyGPT(vocab: char_vocab(text), ...)") }
+        return (m, vocab)
+    }
+
+    static func encode(_ text: String, _ vocab: Vocabulary) -> [Int64] { vocab.tokenizer.tokens(text).map { Int64(vocab.id($0)) } }
+
+    static func register(_ r: Registry) {
+        r.function("char_vocab", "text: string", returns: "Vocabulary",
+                   "A character vocabulary of a text (<pad> = 0, <unk> = 1, then characters by frequency), for character language models.",
+                   example: "char_vocab(\"hello world\").length") { c in
+            .object(VocabObject(Vocabulary(texts: [try c.string("text")], tokenizer: .characters)))
+        }
+        r.function("train_lm", "model: Module, text: string, steps: int = 1000, batch: int = 32, optimizer: Optimizer? = nil, validation: float = 0.1, eval_every: int = 100, clip: float? = 1.0",
+                   returns: "LMHistory",
+                   "Trains a TinyGPT to predict each next character of text: random windows of its context, cross-entropy, the last `validation` fraction held out.",
+                   details: "Prints the training and validation loss (nats per character) every eval_every steps; Ctrl-C stops after the current step. optimizer defaults to AdamW(lr: 0.001).",
+                   example: "text = \"to be or not to be \" * 20\ngpt = TinyGPT(vocab: char_vocab(text), d_model: 16, heads: 2, layers: 1, context: 16)\ntrain_lm(gpt, text, steps: 20, batch: 4, eval_every: 10)") { c in
+            let (model, vocab) = try gpt(c.value("model"))
+            let ids = encode(try c.string("text"), vocab)
+            let frac = try c.double("validation", 0.1)
+            guard frac > 0, frac < 0.5 else { throw RuntimeError("train_lm: validation must be between 0 and 0.5, found \(frac)") }
+            let cut = Int(Double(ids.count) * (1 - frac))
+            guard cut > model.context + 1, ids.count - cut > model.context + 1 else {
+                throw RuntimeError("train_lm: the text (\(ids.count) characters) is too short for a context of \(model.context) in both parts")
+            }
+            let optimizer: Optimizer
+            if case .object(let o as OptimizerObject)? = c.value("optimizer") { optimizer = try o.make(model.parameters) } else {
+                optimizer = try Adam(model.parameters, lr: 1e-3, weightDecay: 0.01, decoupled: true)
+            }
+            let steps = try c.int("steps", 1000)
+            let interp = c.interp
+            let h = try LanguageModel.train(model, train: Array(ids[..<cut]), validation: Array(ids[cut...]), steps: steps, batch: c.int("batch", 32),
+                                            optimizer: optimizer, evalEvery: c.int("eval_every", 100), clipNorm: try c.optionalDouble("clip")) { r in
+                interp.emit(String(format: "step %d/%d · loss %.4f · val_loss %.4f", r.step, steps, r.loss, r.validationLoss))
+                interp.emitVolatile(String(format: "%.1f s", r.seconds))
+            }
+            if let s = h.stoppedAt { interp.emit("stopped by Ctrl-C after step \(s); the model keeps what it learned") }
+            return .object(LMHistoryObject(h))
+        }
+        r.function("generate", "model: Module, prompt: string, tokens: int = 200, temperature: float = 1.0, top_k: int? = nil, seed: int = 0",
+                   returns: "string",
+                   "Continues a prompt with a TinyGPT, one character at a time: softmax(logits / temperature), from the top_k most likely if given; seeded, so the same call gives the same text.",
+                   example: "text = \"to be or not to be \" * 20\ngpt = TinyGPT(vocab: char_vocab(text), d_model: 16, heads: 2, layers: 1, context: 16)\nlen(generate(gpt, \"to \", tokens: 10))") { c in
+            let (model, vocab) = try gpt(c.value("model"))
+            let prompt = encode(try c.string("prompt"), vocab)
+            let seed = try c.int("seed", 0)
+            guard seed >= 0 else { throw RuntimeError("generate: seed must not be negative, found \(seed)") }
+            var g = RandomGenerator(seed: UInt64(seed))
+            let out = try LanguageModel.generate(model, prompt: prompt, count: c.int("tokens", 200), temperature: c.double("temperature", 1.0),
+                                                 topK: c.optionalInt("top_k"), using: &g)
+            return .string(out.map { Int($0) < vocab.tokens.count && $0 > 1 ? vocab.tokens[Int($0)] : "" }.joined())
+        }
+    }
+}
