@@ -79,7 +79,8 @@ final class TerminalTests: XCTestCase {
         session = "xai-test-\(getpid())"
         historyFile = FileManager.default.temporaryDirectory.appendingPathComponent("xai-history-\(getpid())")
         try? FileManager.default.removeItem(at: historyFile)
-        let command = "env XAI_HISTORY=\(historyFile.path) TERM=xterm \(xaiBinary.path)"
+        // swift test sets NO_COLOR (which xai honours); this terminal is meant to show colour.
+        let command = "env -u NO_COLOR XAI_HISTORY=\(historyFile.path) TERM=xterm \(xaiBinary.path)"
         XCTAssertEqual(tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "50", command]).status, 0)
         waitFor("xai>")   // capture-pane trims trailing spaces
     }
@@ -146,8 +147,9 @@ final class TerminalTests: XCTestCase {
 
         // Charts are drawn in braille at a terminal; :export writes the session as a notebook.
         type("plot([1, 2, 3], [3.0, 1.0, 2.0], title: \"zigzag\")", "Enter")
-        waitFor("zigzag")
-        XCTAssertTrue(screen.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF }, "braille dots on screen")
+        waitFor("\nzigzag\n")     // the chart's title line, not the typed command
+        waitFor("└─")
+        XCTAssertTrue(screen.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF }, "braille dots on screen:\n\(screen)")
         let notebook = FileManager.default.temporaryDirectory.appendingPathComponent("xai-notebook-\(getpid()).html")
         defer { try? FileManager.default.removeItem(at: notebook) }
         type(":export \(notebook.path)", "Enter")
