@@ -22,8 +22,13 @@ public final class Linear: Layer {
         register("weight", weight)
         if let b = self.bias { register("bias", b) }
     }
-    public override var details: String { "\(inFeatures) → \(outFeatures)" + (bias == nil ? ", no bias" : "") }
-    public override func forward(_ x: Tensor) throws -> Tensor { try Tensor.linear(x, weight.value, bias?.value) }
+    /// Set by quantizeInt8(): the layer then computes with int8 weights and activations.
+    public var int8: Int8Matrix?
+    public override var details: String { "\(inFeatures) → \(outFeatures)" + (bias == nil ? ", no bias" : "") + (int8 != nil ? ", int8" : "") }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        if let q = int8 { return try Tensor.int8Linear(x, q, bias?.value) }
+        return try Tensor.linear(x, weight.value, bias?.value)
+    }
 }
 
 /// Rows of a table picked by token ids (nn.Embedding); N(0, 1) init, the padding row zero
