@@ -9,6 +9,9 @@ public final class Parameter {
         self.value = try value.requiringGrad()
     }
     public var grad: Tensor? { value.grad }
+    /// Set by pruning: 0 where a weight was removed. Optimizers re-apply it after every step,
+    /// so fine-tuning cannot bring removed weights back.
+    public var mask: [Float]?
     public var frozen: Bool {
         get { !value.requiresGrad }
         set { value = (try? value.requiringGrad(!newValue)) ?? value }

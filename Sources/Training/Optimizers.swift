@@ -16,6 +16,14 @@ public class Optimizer {
     }
     public func zeroGrad() { for p in parameters { p.value.zeroGrad() } }
     public func step() throws {}
+
+    /// Keeps pruned weights at zero (see Parameter.mask).
+    func applyMasks() throws {
+        for p in parameters {
+            guard let m = p.mask, m.count == p.value.count else { continue }
+            try p.value.updateValues { w in for i in 0..<w.count { w[i] *= m[i] } }
+        }
+    }
     public var summary: String { "\(name)(lr: \(lr))" }
 }
 
@@ -57,6 +65,7 @@ public final class SGD: Optimizer {
             }
             if mu != 0 { buffers[key] = buf }
         }
+        try applyMasks()
     }
     public override var summary: String { "SGD(lr: \(lr)\(momentum > 0 ? ", momentum: \(momentum)" : "")\(nesterov ? ", nesterov" : "")\(weightDecay > 0 ? ", weight_decay: \(weightDecay)" : ""))" }
 }
@@ -112,6 +121,7 @@ public final class Adam: Optimizer {
             }
             moments[key] = state
         }
+        try applyMasks()
     }
     public override var summary: String { "\(name)(lr: \(lr)\(weightDecay > 0 ? ", weight_decay: \(weightDecay)" : ""))" }
 }

@@ -115,6 +115,15 @@ enum ModelBuiltins {
             return .dict(DictBox([("int8_linear_layers", .int(r.int8Linear)), ("int8_weight_only_matrices", .int(r.weightOnly)),
                                   ("float_bytes", .int(r.floatBytes)), ("int8_bytes", .int(r.quantizedBytes))]))
         }
+        r.function("prune", "model: Module, sparsity: float = 0.5, scope: string = \"global\"", returns: "dict",
+                   "Magnitude pruning, in place: the smallest weights of Linear, LSTM/GRU and attention matrices become zero, across all of them (scope: \"global\") or within each (\"layer\"). Fine-tuning afterwards keeps them zero.",
+                   example: "net = Sequential(Linear(4, 8), ReLU(), Linear(8, 2))\nprune(net, sparsity: 0.5)[\"sparsity\"]") { c in
+            guard case .object(let o as ModuleObject)? = c.value("model") else { throw RuntimeError("prune needs a model, found \(c.value("model")?.typeName ?? "nil")") }
+            let scope = try c.string("scope", "global")
+            guard scope == "global" || scope == "layer" else { throw RuntimeError("prune: scope must be \"global\" or \"layer\", found \"\(scope)\"") }
+            let r = try o.module.prune(sparsity: c.double("sparsity", 0.5), global: scope == "global")
+            return .dict(DictBox([("matrices", .int(r.matrices)), ("weights", .int(r.weights)), ("removed", .int(r.removed)), ("sparsity", .float(r.sparsity))]))
+        }
         r.function("TinyGPT", "vocab: any, d_model: int = 64, heads: int = 4, layers: int = 2, context: int = 64, dropout: float = 0", returns: "Module",
                    "A decoder-only Transformer: token and position embeddings, pre-norm causal blocks, final LayerNorm, linear head.",
                    details: "vocab: a size, or a vocabulary (char_vocab(text)) that the model keeps for train_lm and generate.",
