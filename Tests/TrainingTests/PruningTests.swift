@@ -34,3 +34,22 @@ final class PruningTests: XCTestCase {
         XCTAssertThrowsError(try net.prune(sparsity: 1.5))
     }
 }
+
+/// Distillation teaches a small student what a larger teacher predicts.
+final class DistillationTests: XCTestCase {
+    func testAStudentLearnsTheTeachersDecisions() throws {
+        Random.seed(6)
+        let data = try Datasets.load("iris").standardized()
+        let teacher = try Sequential([Linear(4, 32), Activation("relu"), Linear(32, 3)])
+        _ = try fit(Model(teacher), data, epochs: 20, batchSize: 16, optimizer: Adam(teacher.parameters, lr: 0.02))
+        let student = try Sequential([Linear(4, 3)])
+        let h = try distill(teacher: Model(teacher), student: Model(student), data: data, epochs: 30, batchSize: 16,
+                            optimizer: Adam(student.parameters, lr: 0.05), temperature: 3, alpha: 0.7)
+        XCTAssertLessThan(h.epochs.last!.loss, h.epochs.first!.loss)
+        let t = try predict(Model(teacher), data).argmax(dim: 1).ints, s = try predict(Model(student), data).argmax(dim: 1).ints
+        let agree = zip(t, s).filter { $0 == $1 }.count
+        XCTAssertGreaterThanOrEqual(Double(agree) / 150, 0.9, "the student agrees with the teacher on \(agree) of 150")
+        XCTAssertThrowsError(try distill(teacher: Model(teacher), student: Model(student), data: data, epochs: 1, batchSize: 16,
+                                         optimizer: Adam(student.parameters), temperature: 0))
+    }
+}

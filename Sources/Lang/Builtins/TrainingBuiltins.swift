@@ -105,6 +105,28 @@ enum TrainingBuiltins {
                    example: "seed(0)\ntrain, test = dataset(\"iris\").split(0.8)\nmlp = Sequential(Linear(4, 16), ReLU(), Linear(16, 3))\nh = fit(mlp, train.standardize(), epochs: 3, optimizer: Adam(lr: 0.01))") { c in
             try fitCall(c)
         }
+        r.function("distill", "teacher: Module, student: Module, data: Dataset, epochs: int = 5, batch: int = 32, optimizer: Optimizer? = nil, temperature: float = 4.0, alpha: float = 0.5",
+                   returns: "History",
+                   "Knowledge distillation: trains the student on α·T²·KL(teacher/T ‖ student/T) plus (1 − α) times the label loss (Hinton et al. 2015).",
+                   details: "One-logit models are read as two classes [0, z]. optimizer defaults to Adam(lr: 0.001). Each epoch prints one line.",
+                   example: "seed(0)\ndata = dataset(\"iris\").standardize()\nteacher = Sequential(Linear(4, 32), ReLU(), Linear(32, 3))\nh = fit(teacher, data, epochs: 2)\nstudent = Sequential(Linear(4, 3))\nh2 = distill(teacher, student, data, epochs: 2)") { c in
+            let teacher = try model(c.value("teacher"), "distill: teacher"), student = try model(c.value("student"), "distill: student")
+            let d = try data(c.value("data"), "distill: data")
+            let optimizer: Optimizer
+            if case .object(let o as OptimizerObject)? = c.value("optimizer") { optimizer = try o.make(student.module.parameters) } else {
+                optimizer = try Adam(student.module.parameters, lr: 1e-3)
+            }
+            let interp = c.interp
+            let h = try distill(teacher: teacher.model, student: student.model, data: d, epochs: c.int("epochs", 5), batchSize: c.int("batch", 32),
+                                optimizer: optimizer, temperature: c.double("temperature", 4), alpha: c.double("alpha", 0.5)) { event in
+                if case .epoch(let rec, let n) = event {
+                    interp.emit(String(format: "epoch %d/%d · distillation loss %.4f · acc %.3f", rec.epoch, n, rec.loss, rec.accuracy))
+                    interp.emitVolatile(String(format: "epoch %d took %.2f s", rec.epoch, rec.seconds))
+                }
+            }
+            if let s = h.stopped { interp.emit("stopped by Ctrl-C after batch \(s.batch) of epoch \(s.epoch); the student keeps what it learned") }
+            return .object(HistoryObject(h))
+        }
         r.function("log_scalar", "log_dir: string, tag: string, value: float, step: int = 0", returns: "nil",
                    "Adds one scalar to the TensorBoard log in log_dir (the file fit() writes there in this session), e.g. an explanation's faithfulness.",
                    example: "log_scalar(\"/tmp/xai-runs/demo\", \"explain/aopc\", 0.42, step: 1)") { c in
