@@ -46,6 +46,21 @@ public struct Explanation {
         }
     }
 
+    /// For images: one attribution per pixel [H·W] — the raw attribution summed over
+    /// channels, or each unit's score spread over its patch — with the image's size.
+    public var pixelMap: (map: [Double], rows: Int, cols: Int)? {
+        let x = subject.input
+        guard kind == .image, x.rank == 3 else { return nil }
+        let (H, W) = (x.shape[1], x.shape[2])
+        var map = [Double](repeating: 0, count: H * W)
+        if let raw, raw.rank == 3, raw.shape[1] == H, raw.shape[2] == W {
+            for c in 0..<raw.shape[0] { for p in 0..<(H * W) { map[p] += Double(raw.floats[c * H * W + p]) } }
+        } else {
+            for (u, px) in subject.patchPixels.enumerated() where u < scores.count { for p in px { map[p] = scores[u] } }
+        }
+        return (map, H, W)
+    }
+
     /// The k units with the largest attributions, as (name, score).
     public func top(_ k: Int, byMagnitude: Bool = true) -> [(String, Double)] {
         ranking(byMagnitude: byMagnitude).prefix(k).map { (units[$0], scores[$0]) }

@@ -5,21 +5,7 @@ import Tensors
 /// Explanations as files: JSON (every number, for other tools) and a self-contained
 /// HTML fragment with inline SVG (for notebooks and pages; no scripts, no external files).
 public enum Export {
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { SafeTensors.jsonString(s) }
 
     static func jsonNumber(_ v: Double) -> String { v.isFinite ? String(format: "%.9g", v) : "null" }
 
@@ -41,12 +27,8 @@ public enum Export {
         return "{\n  " + f.joined(separator: ",\n  ") + "\n}\n"
     }
 
-    static func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    static func f(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
+    static func esc(_ s: String) -> String { SVG.esc(s) }
+    static func f(_ v: Double) -> String { SVG.f(v) }
 
     /// A <figure> with the picture as inline SVG and a caption with the method, settings
     /// and checks. Colours are fills with their own text colour, so the figure reads on light
@@ -92,15 +74,8 @@ public enum Export {
 
     /// The image in grey and the attribution map side by side, one square per pixel.
     static func imageSVG(_ e: Explanation) -> String {
+        guard let (map, H, W) = e.pixelMap else { return "" }
         let x = e.subject.input
-        guard x.rank == 3 else { return "" }
-        let (H, W) = (x.shape[1], x.shape[2])
-        var map = [Double](repeating: 0, count: H * W)
-        if let raw = e.raw, raw.rank == 3, raw.shape[1] == H, raw.shape[2] == W {
-            for c in 0..<raw.shape[0] { for p in 0..<(H * W) { map[p] += Double(raw.floats[c * H * W + p]) } }
-        } else {
-            for (u, px) in e.subject.patchPixels.enumerated() where u < e.scores.count { for p in px { map[p] = e.scores[u] } }
-        }
         return Heatmap.svg(map, rows: H, cols: W, image: Array(x.floats.prefix(H * W)).map(Double.init))
     }
 

@@ -59,16 +59,8 @@ public enum TerminalView {
     /// pair of character cells (▀: foreground = upper pixel, background = lower). Without colour, the
     /// attribution as a grid of numbers.
     static func image(_ e: Explanation, mode: ColorMode) -> [String] {
+        guard let (map, H, W) = e.pixelMap else { return [] }
         let x = e.subject.input
-        guard x.rank == 3 else { return [] }
-        let (H, W) = (x.shape[1], x.shape[2])
-        // Per-pixel map: the raw attribution summed over channels, or unit scores spread over patches.
-        var map = [Double](repeating: 0, count: H * W)
-        if let raw = e.raw, raw.rank == 3, raw.shape[1] == H, raw.shape[2] == W {
-            for c in 0..<raw.shape[0] { for p in 0..<(H * W) { map[p] += Double(raw.floats[c * H * W + p]) } }
-        } else {
-            for (u, px) in e.subject.patchPixels.enumerated() where u < e.scores.count { for p in px { map[p] = e.scores[u] } }
-        }
         return Heatmap.terminal(map, rows: H, cols: W, image: Array(x.floats.prefix(H * W)).map(Double.init), mode: mode)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Lang
+import Pictures
 import Tensors
 
 /// A script or a session as a notebook: prose from `##` comment blocks, code cells, their
@@ -94,10 +95,7 @@ public struct Notebook {
 
     // MARK: HTML
 
-    static func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func esc(_ s: String) -> String { SVG.esc(s) }
 
     /// Inline Markdown of prose: `code`, **bold**, *emphasis*, [text](url); everything escaped.
     static func inline(_ s: String) -> String {

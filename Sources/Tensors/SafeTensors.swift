@@ -238,7 +238,8 @@ public enum SafeTensors {
         }
     }
 
-    static func jsonString(_ s: String) -> String {
+    /// A JSON string literal (also used by explanation exports).
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
