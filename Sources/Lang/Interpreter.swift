@@ -100,6 +100,9 @@ public final class Interpreter {
         ExplainBuiltins.register(r)
         PlotBuiltins.register(r)
         LanguageModelBuiltins.register(r)
+        BertBuiltins.register(r)
+        FusionBuiltins.register(r)
+        CompressionBuiltins.register(r)
         for ext in Interpreter.extensions { ext(r) }
         return r
     }

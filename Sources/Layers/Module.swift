@@ -12,6 +12,23 @@ public final class Parameter {
     /// Set by pruning: 0 where a weight was removed. Optimizers re-apply it after every step,
     /// so fine-tuning cannot bring removed weights back.
     public var mask: [Float]?
+    /// Set by quantization: the values are int8 codes times one float scale per row.
+    public var storedAsInt8 = false
+
+    /// Bytes to store this parameter: 4 per float, or 1 per int8 code plus a 4-byte scale
+    /// per row; a pruned matrix counts as compressed sparse rows (kept values, a 2-byte column
+    /// index each while columns fit 16 bits, else 4, and one 4-byte offset per row) when
+    /// that is smaller than dense.
+    public var storedBytes: Int {
+        let count = value.count
+        let rows = value.rank >= 2 ? value.shape[0] : 1
+        let valueBytes = storedAsInt8 ? 1 : 4
+        let dense = count * valueBytes + (storedAsInt8 ? 4 * rows : 0)
+        guard let mask, value.rank == 2 else { return dense }
+        let kept = mask.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        let indexBytes = value.shape[1] <= 65_536 ? 2 : 4
+        return Swift.min(dense, kept * (valueBytes + indexBytes) + 4 * (rows + 1) + (storedAsInt8 ? 4 * rows : 0))
+    }
     public var frozen: Bool {
         get { !value.requiresGrad }
         set { value = (try? value.requiringGrad(!newValue)) ?? value }

@@ -42,9 +42,12 @@ extension Module {
             default: break
             }
         }
-        for p in parameters {
-            report.quantizedBytes += quantized.contains(ObjectIdentifier(p)) ? p.value.count + 4 * p.value.shape[0] : 4 * p.value.count
-        }
+        for p in parameters where quantized.contains(ObjectIdentifier(p)) { p.storedAsInt8 = true }
+        report.quantizedBytes = storedBytes
         return report
     }
+
+    /// Bytes to store the parameters as they are: float32, int8 where quantized, sparse
+    /// rows where pruning made that smaller.
+    public var storedBytes: Int { parameters.reduce(0) { $0 + $1.storedBytes } }
 }

@@ -18,11 +18,13 @@ public enum Blas {
     /// of many small products ran 20–35% faster). The choice depends only on the sizes, so
     /// results stay the same run to run.
     public nonisolated(unsafe) static var smallWork = Int(ProcessInfo.processInfo.environment["XAI_BLAS_SMALL"].flatMap(Int.init) ?? (1 << 22))
+    /// Large products split into one single-threaded call per worker (XAI_BLAS_SPLIT=0: OpenBLAS's threads).
+    public nonisolated(unsafe) static var splitProducts = ProcessInfo.processInfo.environment["XAI_BLAS_SPLIT"] != "0"
     nonisolated(unsafe) static var configured = 1
     nonisolated(unsafe) static var current = 1
 
     @inline(__always) static func useThreads(forWork work: Int) {
-        let want = work < smallWork ? 1 : configured
+        let want = work < smallWork || splitProducts ? 1 : configured
         if want != current {
             openblas_set_num_threads(Int32(want))
             current = want
@@ -46,11 +48,44 @@ public enum Blas {
             return
         }
         let lda = transA ? m : k, ldb = transB ? k : n
-        useThreads(forWork: m * n * k)
-        for i in 0..<batch {
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), 1, a + i * strideA, Int32(lda), b + i * strideB, Int32(ldb),
-                        accumulate ? 1 : 0, c + i * m * n, Int32(n))
+        let workers = m * n * k < smallWork ? 1 : configured
+        if workers <= 1 || !splitProducts {
+            useThreads(forWork: m * n * k)
+            for i in 0..<batch {
+                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(n), Int32(k), 1, a + i * strideA, Int32(lda), b + i * strideB, Int32(ldb),
+                            accumulate ? 1 : 0, c + i * m * n, Int32(n))
+            }
+            return
+        }
+        // Large products: one single-threaded OpenBLAS call per worker on its own block of
+        // C (whole matrices of the batch, else rows or columns), all on the pool that runs
+        // elementwise loops. OpenBLAS's own threads spin after each product and took a core
+        // from those loops. Every element's sum still runs over all of k in one call.
+        useThreads(forWork: 0)
+        let byRows = m >= n
+        let parts = batch >= workers ? workers : Swift.min(workers, byRows ? m : n)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            if batch >= workers {
+                for i in (batch * p / parts)..<(batch * (p + 1) / parts) {
+                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k), 1, a + i * strideA, Int32(lda), b + i * strideB, Int32(ldb),
+                                accumulate ? 1 : 0, c + i * m * n, Int32(n))
+                }
+                return
+            }
+            let total = byRows ? m : n
+            let lo = total * p / parts, hi = total * (p + 1) / parts
+            guard hi > lo else { return }
+            for i in 0..<batch {
+                // Rows lo..<hi of C use rows lo..<hi of op(A); columns use columns of op(B).
+                let aPart = byRows ? a + i * strideA + (transA ? lo : lo * lda) : a + i * strideA
+                let bPart = byRows ? b + i * strideB : b + i * strideB + (transB ? lo * ldb : lo)
+                let cPart = c + i * m * n + (byRows ? lo * n : lo)
+                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                            Int32(byRows ? hi - lo : m), Int32(byRows ? n : hi - lo), Int32(k), 1, aPart, Int32(lda), bPart, Int32(ldb),
+                            accumulate ? 1 : 0, cPart, Int32(n))
+            }
         }
     }
 }

@@ -250,17 +250,41 @@ extension Tensor {
                 return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
             })
         }
-        return unary("gelu", { x in x * Tensor.normal(x).cdf }, derivative: { x, _ in
-            let n = Tensor.normal(x)
-            return n.cdf + x * n.pdf
-        })
+        // One pass computes x·Φ(x) and its derivative Φ(x) + x·φ(x) (kept for backward), in a
+        // loop without calls so that it vectorizes.
+        let x = toFloat()
+        let n = x.count
+        var y = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var slope = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
+        x.floats.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                slope.withUnsafeMutableBufferPointer { ps in
+                    guard let xb = px.baseAddress, let yb = py.baseAddress, let sb = ps.baseAddress else { return }
+                    Parallel.ranges(n) { r in
+                        for i in r {
+                            let v = xb[i]
+                            let (cdf, pdf) = Tensor.normal(v)
+                            yb[i] = v * cdf
+                            sb[i] = cdf + v * pdf
+                        }
+                    }
+                }
+            }
+        }
+        let out = Tensor(unchecked: shape, floats: y)
+        return out.recorded("gelu", [self]) { g in
+            let d = g.floats.withUnsafeBufferPointer { pg in
+                slope.withUnsafeBufferPointer { ps in Parallel.floats(pg.count) { pd, r in for i in r { pd[i] = pg[i] * ps[i] } } }
+            }
+            return [Tensor(unchecked: g.shape, floats: d)]
+        }
     }
 
-    /// Φ(x) and φ(x) of the standard normal from one expf: Φ(−|x|) = ½·erfc(|x|/√2) with
-    /// Abramowitz–Stegun 7.1.26 (absolute error under 1.5e-7, and relative accuracy in the
-    /// tail, where x·Φ(x) is tiny), instead of libm's erff plus a separate exp.
+    /// Φ(x) and φ(x) of the standard normal from one exponential: Φ(−|x|) = ½·erfc(|x|/√2)
+    /// with Abramowitz–Stegun 7.1.26 (absolute error under 1.5e-7, and relative accuracy in
+    /// the tail, where x·Φ(x) is tiny), instead of libm's erff plus a separate exp.
     @inline(__always) static func normal(_ x: Float) -> (cdf: Float, pdf: Float) {
-        let e = Foundation.exp(-0.5 * x * x)
+        let e = FastMath.exp(-0.5 * x * x)
         let t = 1 / (1 + 0.3275911 * 0.70710678 * Swift.abs(x))
         let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
         let tail = 0.5 * poly * e

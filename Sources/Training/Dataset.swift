@@ -1,4 +1,5 @@
 import Foundation
+import Layers
 import Tensors
 
 /// Labelled examples: feature rows (tables, images) or texts, with int64 class labels.
@@ -14,9 +15,11 @@ public final class Dataset {
     public let classNames: [String]
     /// Mean and standard deviation used to standardise these features, if they were.
     public let scaling: (mean: Tensor, std: Tensor)?
+    /// Named blocks of columns when the rows join several views (modalities) of each example.
+    public let views: [FeatureView]
 
     public init(name: String, inputs: Inputs, labels: Tensor, featureNames: [String] = [], classNames: [String] = [],
-                scaling: (mean: Tensor, std: Tensor)? = nil) throws {
+                scaling: (mean: Tensor, std: Tensor)? = nil, views: [FeatureView] = []) throws {
         let n: Int
         switch inputs {
         case .features(let x): n = x.shape.first ?? 0
@@ -29,6 +32,7 @@ public final class Dataset {
         self.featureNames = featureNames
         self.classNames = classNames
         self.scaling = scaling
+        self.views = views
     }
 
     public var count: Int { labels.count }
@@ -38,7 +42,39 @@ public final class Dataset {
 
     func with(inputs: Inputs? = nil, labels: Tensor? = nil, name: String? = nil, scaling: (mean: Tensor, std: Tensor)?? = nil) throws -> Dataset {
         try Dataset(name: name ?? self.name, inputs: inputs ?? self.inputs, labels: labels ?? self.labels, featureNames: featureNames,
-                    classNames: classNames, scaling: scaling ?? self.scaling)
+                    classNames: classNames, scaling: scaling ?? self.scaling, views: views)
+    }
+
+    /// Feature tables of the same examples (same labels, in the same order) side by side,
+    /// each kept as a named view.
+    public static func joining(_ parts: [(name: String, data: Dataset)]) throws -> Dataset {
+        guard let first = parts.first else { throw TensorError.value("joining views needs at least one dataset") }
+        var views: [FeatureView] = [], names: [String] = [], tables: [Tensor] = []
+        for (name, d) in parts {
+            guard let x = d.features, x.rank == 2 else { throw TensorError.value("view '\(name)' must be a feature table [rows, columns]; \(d.name) is not") }
+            guard d.labels.shape == first.data.labels.shape, d.labels.ints == first.data.labels.ints else {
+                throw TensorError.value("view '\(name)' has other rows or labels than view '\(first.name)': views must describe the same examples in the same order")
+            }
+            guard !views.contains(where: { $0.name == name }) else { throw TensorError.value("two views are named '\(name)'") }
+            let start = names.count
+            views.append(FeatureView(name, start..<start + x.shape[1]))
+            names += (0..<x.shape[1]).map { $0 < d.featureNames.count ? "\(name).\(d.featureNames[$0])" : "\(name).\($0)" }
+            tables.append(x)
+        }
+        return try Dataset(name: parts.map(\.name).joined(separator: "+"), inputs: .features(Tensor.cat(tables, dim: 1)), labels: first.data.labels,
+                           featureNames: names, classNames: first.data.classNames, views: views)
+    }
+
+    /// The columns of one view as a dataset of its own (to train a model on that view alone).
+    public func view(_ name: String) throws -> Dataset {
+        guard let v = views.first(where: { $0.name == name }) else {
+            throw TensorError.value("\(self.name) has no view '\(name)'; its views: \(views.isEmpty ? "none" : views.map(\.name).joined(separator: ", "))")
+        }
+        guard let x = features else { throw TensorError.value("views need feature rows") }
+        let prefix = name + "."
+        return try Dataset(name: name, inputs: .features(v.take(x)), labels: labels,
+                           featureNames: featureNames.count >= v.columns.upperBound ? featureNames[v.columns].map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 } : [],
+                           classNames: classNames)
     }
 
     /// The examples at `indices`, in that order.
@@ -123,7 +159,9 @@ public final class Dataset {
     public var summary: String {
         let kind: String
         switch inputs {
-        case .features(let x): kind = x.rank == 2 ? "\(x.shape[1]) features" : "images \(x.shape.dropFirst().map(String.init).joined(separator: "×"))"
+        case .features(let x):
+            kind = x.rank == 2 ? "\(x.shape[1]) features" + (views.isEmpty ? "" : " (views " + views.map { "\($0.name) \($0.width)" }.joined(separator: " + ") + ")")
+                : "images \(x.shape.dropFirst().map(String.init).joined(separator: "×"))"
         case .text: kind = "texts"
         }
         let counts = (0..<classCount).map { c in labels.ints.filter { $0 == Int64(c) }.count }
@@ -136,6 +174,9 @@ public struct Batch {
     public let lengths: [Int]?
     public let y: Tensor
     public let indices: [Int]
+    public init(x: Tensor, lengths: [Int]?, y: Tensor, indices: [Int]) {
+        self.x = x; self.lengths = lengths; self.y = y; self.indices = indices
+    }
 }
 
 /// The datasets shipped in data/ (see data/README.md for sources and licences).

@@ -63,10 +63,18 @@ public enum Tokenizer: Equatable {
     case words
     case characters
 
+    /// The token a masked-language model predicts.
+    public static let mask = "[MASK]"
+
     public func tokens(_ text: String) -> [String] {
         switch self {
         case .characters: return text.map { String($0) }
         case .words:
+            // "[MASK]" stays one token, so masked-language models can be asked to fill it.
+            if text.contains(Tokenizer.mask) {
+                let parts = text.components(separatedBy: Tokenizer.mask)
+                return parts.enumerated().flatMap { i, part in (i > 0 ? [Tokenizer.mask] : []) + tokens(part) }
+            }
             var out: [String] = []
             var cur = ""
             for u in text.lowercased().unicodeScalars {

@@ -5,7 +5,7 @@ import Tensors
 import Training
 
 /// The training record of a language model: loss and validation loss at each evaluation.
-public final class LMHistoryObject: HostObject, FigureProviding {
+public final class LMHistoryObject: HostObject, FigureProviding, LineChartProviding {
     let history: LanguageModel.History
     init(_ h: LanguageModel.History) { history = h }
     public var typeName: String { "LMHistory" }

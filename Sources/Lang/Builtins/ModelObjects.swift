@@ -131,7 +131,7 @@ public final class DatasetObject: HostObject {
     init(_ d: Dataset) { dataset = d }
     public var typeName: String { "Dataset" }
     public var summary: String { dataset.summary }
-    public var propertyNames: [String] { ["length", "labels", "features", "texts", "feature_names", "classes", "name"] }
+    public var propertyNames: [String] { ["length", "labels", "features", "texts", "feature_names", "classes", "name", "views"] }
     public func property(_ name: String) throws -> Value? {
         switch name {
         case "length": return .int(dataset.count)
@@ -141,6 +141,7 @@ public final class DatasetObject: HostObject {
         case "feature_names": return .list(dataset.featureNames.map { .string($0) })
         case "classes": return .list(dataset.classNames.map { .string($0) })
         case "name": return .string(dataset.name)
+        case "views": return .list(dataset.views.map { .string($0.name) })
         case "__getitem__":
             return .function(NativeFunction(name: "Dataset[]") { [dataset] _, args in
                 let i = try Convert.int(args.positional.first ?? .none, what: "dataset index")

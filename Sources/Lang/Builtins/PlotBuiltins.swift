@@ -9,6 +9,11 @@ public protocol FigureProviding {
     var figureHTML: String { get }
 }
 
+/// A value with its own line chart (training records of language models), which plot() draws.
+protocol LineChartProviding {
+    var chart: LineChart { get }
+}
+
 /// A chart, matrix or image as a language value: drawn in the terminal when shown, and as
 /// SVG in exported notebooks.
 public final class FigureObject: HostObject, FigureProviding {
@@ -91,7 +96,7 @@ enum PlotBuiltins {
                 var chart = historyChart(o.history, metric: metric)
                 if !title.isEmpty { chart.title = title }
                 return .object(FigureObject(chart))
-            case .object(let o as LMHistoryObject)?:
+            case .object(let o as LineChartProviding)?:
                 var chart = o.chart
                 if !title.isEmpty { chart.title = title }
                 return .object(FigureObject(chart))

@@ -1,0 +1,160 @@
+import Foundation
+import Layers
+import Pictures
+import Tensors
+import Training
+
+/// The record of masked-language-model pre-training: per epoch, the loss and accuracy of
+/// predicting the hidden tokens (and on held-out sentences when given).
+public final class MLMHistoryObject: HostObject, FigureProviding, LineChartProviding {
+    let history: MaskedLanguageModel.History
+    init(_ h: MaskedLanguageModel.History) { history = h }
+    public var typeName: String { "MLMHistory" }
+    public var summary: String {
+        guard let last = history.records.last else { return "masked-LM history · no epochs" }
+        var s = String(format: "masked-LM history · %d epochs · loss %.4f · masked accuracy %.3f", last.epoch, last.loss, last.accuracy)
+        if let v = last.validationAccuracy { s += String(format: " · held-out accuracy %.3f", v) }
+        return s + (history.stoppedAt != nil ? " (stopped early)" : "")
+    }
+    var chart: LineChart {
+        let xs = history.records.map { Double($0.epoch) }
+        var series: [LineChart.Series] = [.init("train", xs: xs, ys: history.records.map(\.loss))]
+        let v = history.records.compactMap(\.validationLoss)
+        if v.count == xs.count { series.append(.init("held-out", xs: xs, ys: v)) }
+        return LineChart(title: "masked-token loss (nats)", xLabel: "epoch", yLabel: "cross-entropy", series: series)
+    }
+    public var figureHTML: String { "<figure class=\"xai-figure\">\n\(chart.svg())\n</figure>\n" }
+    public var propertyNames: [String] { ["epochs", "loss", "accuracy", "val_loss", "val_accuracy", "stopped"] }
+    public func property(_ name: String) throws -> Value? {
+        let r = history.records
+        switch name {
+        case "epochs": return .list(r.map { .int($0.epoch) })
+        case "loss": return .list(r.map { .float($0.loss) })
+        case "accuracy": return .list(r.map { .float($0.accuracy) })
+        case "val_loss": return .list(r.map { $0.validationLoss.map(Value.float) ?? .none })
+        case "val_accuracy": return .list(r.map { $0.validationAccuracy.map(Value.float) ?? .none })
+        case "stopped": return .bool(history.stoppedAt != nil)
+        default: return nil
+        }
+    }
+}
+
+/// The answer of fill_mask: for each [MASK], the most probable words.
+public final class FillMaskObject: HostObject, FigureProviding {
+    let text: String
+    let slots: [[(token: String, probability: Double)]]
+    init(text: String, slots: [[(token: String, probability: Double)]]) { self.text = text; self.slots = slots }
+    public var typeName: String { "FillMask" }
+    public var summary: String {
+        slots.map { s in s.map { String(format: "%@ %.3f", $0.token, $0.probability) }.joined(separator: ", ") }.joined(separator: " | ")
+    }
+    public var display: String {
+        var lines = [text]
+        for (i, s) in slots.enumerated() {
+            if slots.count > 1 { lines.append("[MASK] #\(i + 1)") }
+            lines += BarChart.terminal(names: s.map(\.token), values: s.map(\.probability), mode: Palette.mode, width: TerminalSize.chartWidth)
+        }
+        return lines.joined(separator: "\n")
+    }
+    public var figureHTML: String {
+        slots.map { s in
+            "<figure class=\"xai-figure\">\n\(BarChart.svg(names: s.map(\.token), values: s.map(\.probability)))\n<figcaption>\(SVG.esc(text)): probability of each word at [MASK]</figcaption>\n</figure>\n"
+        }.joined()
+    }
+    public var propertyNames: [String] { ["tokens", "probabilities", "best"] }
+    public func property(_ name: String) throws -> Value? {
+        func each(_ f: ([(token: String, probability: Double)]) -> Value) -> Value { slots.count == 1 ? f(slots[0]) : .list(slots.map(f)) }
+        switch name {
+        case "tokens": return each { .list($0.map { .string($0.token) }) }
+        case "probabilities": return each { .list($0.map { .float($0.probability) }) }
+        case "best": return each { .string($0.first?.token ?? "") }
+        default: return nil
+        }
+    }
+}
+
+enum BertBuiltins {
+    static func bert(_ v: Value?, _ fn: String) throws -> (Bert, Vocabulary) {
+        guard case .object(let o as ModuleObject)? = v, let m = o.module as? Bert else {
+            throw RuntimeError("\(fn) expects a BERT model, found \(v?.typeName ?? "nil")")
+        }
+        guard let vocab = o.model.vocabulary else { throw RuntimeError("\(fn): the model has no vocabulary; make it with BERT(vocab: data.vocab(), ...)") }
+        return (m, vocab)
+    }
+
+    /// Sentences from a text dataset or a list of strings, as token ids (truncated to the model's length).
+    static func sentences(_ v: Value?, _ vocab: Vocabulary, _ model: Bert, _ what: String) throws -> [[Int]] {
+        let texts: [String]
+        switch v {
+        case .object(let d as DatasetObject)?:
+            guard let t = d.dataset.texts else { throw RuntimeError("\(what) must hold texts; dataset \(d.dataset.name) holds features") }
+            texts = t
+        case .list(let l)?: texts = l.items.map(\.display)
+        case .string(let s)?: texts = [s]
+        default: throw RuntimeError("\(what) must be a text dataset or a list of strings, found \(v?.typeName ?? "nil")")
+        }
+        return texts.map { vocab.encode($0, maxLength: model.maxLength) }
+    }
+
+    static func register(_ r: Registry) {
+        r.function("BERT", "vocab: Vocabulary, d_model: int = 64, heads: int = 4, layers: int = 2, feedforward: int? = nil, classes: int = 2, max_length: int = 64, dropout: float = 0.1",
+                   returns: "Module",
+                   "A small BERT: a bidirectional Transformer encoder with a masked-language-model head (for pretrain_mlm and fill_mask) and a classification head on the mean of the words (for fit).",
+                   details: "The vocabulary gains the token [MASK]. Post-norm GELU encoder layers that ignore padding, LayerNorm on the embeddings as in BERT. explain(), attention maps and fit() work as for TransformerClassifier.",
+                   example: "data = dataset(\"sentiment\")\nbert = BERT(vocab: data.vocab(), d_model: 16, heads: 2, layers: 1)\nbert(\"great phone\")") { c in
+            guard case .object(let v as VocabObject)? = c.value("vocab") else {
+                throw RuntimeError("BERT needs a word vocabulary (vocab: data.vocab()), found \(c.value("vocab")?.typeName ?? "nil")")
+            }
+            let base = v.vocabulary
+            let vocab = base.tokens.contains(Tokenizer.mask) ? base : Vocabulary(tokens: base.tokens + [Tokenizer.mask], tokenizer: base.tokenizer)
+            let model = try Bert(vocab: vocab.count, maskId: vocab.id(Tokenizer.mask), dModel: c.int("d_model", 64), heads: c.int("heads", 4),
+                                 layers: c.int("layers", 2), feedforward: c.optionalInt("feedforward"), classes: c.int("classes", 2),
+                                 maxLength: c.int("max_length", 64), dropout: c.float("dropout", 0.1))
+            return .object(ModuleObject(model, vocabulary: vocab))
+        }
+        r.function("pretrain_mlm", "model: Module, texts: any, epochs: int = 10, batch: int = 32, mask: float = 0.15, optimizer: Optimizer? = nil, validation: any = nil, clip: float? = 1.0",
+                   returns: "MLMHistory",
+                   "Pre-trains a BERT by masked-language modelling: in each sentence 15% of the words are chosen (at least one); a chosen word becomes [MASK] 80% of the time, a random word 10%, itself 10%; the model learns to predict the chosen words from both sides.",
+                   details: "texts: a text dataset (its labels are not used) or a list of strings. Prints the loss and the masked-word accuracy per epoch, and the held-out ones for validation: (masked with a fixed seed, so epochs compare). optimizer defaults to AdamW(lr: 0.001). Ctrl-C stops after the current batch.",
+                   example: "data = dataset(\"sentiment\")\nbert = BERT(vocab: data.vocab(), d_model: 16, heads: 2, layers: 1)\npretrain_mlm(bert, data.texts[0:64], epochs: 1)") { c in
+            let (model, vocab) = try bert(c.value("model"), "pretrain_mlm")
+            let rows = try sentences(c.value("texts"), vocab, model, "pretrain_mlm: texts")
+            var validation: [[Int]]?
+            if let v = c.value("validation"), !{ if case .none = v { return true }; return false }() { validation = try sentences(v, vocab, model, "pretrain_mlm: validation") }
+            let optimizer: Optimizer
+            if case .object(let o as OptimizerObject)? = c.value("optimizer") { optimizer = try o.make(model.parameters) } else {
+                optimizer = try Adam(model.parameters, lr: 1e-3, weightDecay: 0.01, decoupled: true)
+            }
+            let epochs = try c.int("epochs", 10)
+            let interp = c.interp
+            let h = try MaskedLanguageModel.train(model, sentences: rows, validation: validation, epochs: epochs, batch: c.int("batch", 32), optimizer: optimizer,
+                                                  probability: c.double("mask", 0.15), clipNorm: try c.optionalDouble("clip")) { r in
+                var line = String(format: "epoch %d/%d · masked loss %.4f · masked acc %.3f", r.epoch, epochs, r.loss, r.accuracy)
+                if let vl = r.validationLoss, let va = r.validationAccuracy { line += String(format: " · held-out loss %.4f · acc %.3f", vl, va) }
+                interp.emit(line)
+                interp.emitVolatile(String(format: "%.1f s", r.seconds))
+            }
+            if let s = h.stoppedAt { interp.emit("stopped by Ctrl-C in epoch \(s.epoch) after batch \(s.batch); the model keeps what it learned") }
+            return .object(MLMHistoryObject(h))
+        }
+        r.function("mlm_accuracy", "model: Module, texts: any, mask: float = 0.15, seed: int = 0", returns: "dict",
+                   "How well a BERT predicts hidden words of these texts: loss (nats) and accuracy of the top prediction, with a fixed, seeded masking.",
+                   example: "data = dataset(\"sentiment\")\nbert = BERT(vocab: data.vocab(), d_model: 16, heads: 2, layers: 1)\nmlm_accuracy(bert, data.texts[0:32])[\"accuracy\"] < 0.5") { c in
+            let (model, vocab) = try bert(c.value("model"), "mlm_accuracy")
+            let rows = try sentences(c.value("texts"), vocab, model, "mlm_accuracy: texts")
+            let seed = try c.int("seed", 0)
+            guard seed >= 0 else { throw RuntimeError("mlm_accuracy: seed must not be negative, found \(seed)") }
+            let r = try MaskedLanguageModel.evaluate(model, rows, probability: c.double("mask", 0.15), seed: UInt64(seed))
+            return .dict(DictBox([("loss", .float(r.loss)), ("accuracy", .float(r.accuracy))]))
+        }
+        r.function("fill_mask", "model: Module, text: string, top: int = 5", returns: "FillMask",
+                   "The words a BERT finds most probable at each [MASK] of a text, with their probabilities.",
+                   example: "data = dataset(\"sentiment\")\nbert = BERT(vocab: data.vocab(), d_model: 16, heads: 2, layers: 1)\nlen(fill_mask(bert, \"the food was [MASK] good\").tokens)") { c in
+            let (model, vocab) = try bert(c.value("model"), "fill_mask")
+            let text = try c.string("text")
+            let ids = vocab.encode(text, maxLength: model.maxLength)
+            let filled = try MaskedLanguageModel.fill(model, ids: ids, top: c.int("top", 5))
+            return .object(FillMaskObject(text: text, slots: filled.map { $0.candidates.map { (vocab.tokens[$0.id], $0.probability) } }))
+        }
+    }
+}
