@@ -42,3 +42,48 @@ final class QuantizationTests: XCTestCase {
         XCTAssertLessThan(abs(e.check("convergence delta") ?? 1), 0.05)
     }
 }
+
+/// The compression table's numbers: bytes as stored, and drift measured against the original.
+final class CompressionReportTests: XCTestCase {
+    func testStoredBytesCountInt8CodesWithRowScalesAndSparseRows() throws {
+        Random.seed(8)
+        let net = try Sequential([Linear(100, 50), Activation("relu"), Linear(50, 2)])
+        XCTAssertEqual(net.storedBytes, 4 * (100 * 50 + 50 + 50 * 2 + 2))
+        try net.prune(sparsity: 0.9, global: false)
+        // 500 kept weights of the first matrix: 4-byte values, 2-byte column indices, 51 row offsets.
+        let first = net.prunableWeights[0]
+        XCTAssertEqual(first.storedBytes, 500 * 6 + 4 * 51)
+        // The second keeps 10 of 100: sparse rows would cost 10·6 + 3·4 = 72 < 400 bytes dense.
+        XCTAssertEqual(net.prunableWeights[1].storedBytes, 10 * 6 + 4 * 3)
+
+        let q = try Sequential([Linear(100, 50), Activation("relu"), Linear(50, 2)])
+        let report = try q.quantizeInt8()
+        XCTAssertEqual(report.quantizedBytes, (100 * 50 + 4 * 50) + 4 * 50 + (50 * 2 + 4 * 2) + 4 * 2)
+        XCTAssertEqual(q.storedBytes, report.quantizedBytes)
+    }
+
+    func testTheOriginalAgreesWithItselfAndCopiesDriftByTheirExplanations() throws {
+        Random.seed(9)
+        let data = try Datasets.load("iris").standardized()
+        let net = try Sequential([Linear(4, 16), Activation("tanh"), Linear(16, 3)])
+        _ = try fit(Model(net), data, epochs: 5, batchSize: 16, optimizer: Adam(net.parameters, lr: 0.05))
+        let same = try Sequential([Linear(4, 16), Activation("tanh"), Linear(16, 3)])
+        try same.loadStateDict(Dictionary(net.stateDict(), uniquingKeysWith: { a, _ in a }))
+        let other = try Sequential([Linear(4, 16), Activation("tanh"), Linear(16, 3)])   // untrained
+        let inputs = try (0..<10).map { RawInput.row(try data.features!.select(dim: 0, index: $0 * 15)) }
+        var request = ExplainRequest(method: "integrated_gradients")
+        request.steps = 16
+        let rows = try CompressionReport.measure(reference: ("original", Model(net)), models: [("copy", Model(same)), ("untrained", Model(other))],
+                                                 data: data, inputs: inputs, request: request, k: 2)
+        XCTAssertEqual(rows.map(\.name), ["original", "copy", "untrained"])
+        for r in rows.prefix(2) {
+            XCTAssertEqual(r.agreement, 1)
+            XCTAssertEqual(r.spearman, 1, accuracy: 1e-9)
+            XCTAssertEqual(r.topK, 1)
+            XCTAssertEqual(r.accuracy, rows[0].accuracy)
+        }
+        XCTAssertLessThan(rows[2].agreement, 0.9)
+        XCTAssertLessThan(rows[2].spearman, 0.9)
+        XCTAssertEqual(rows[2].bytes, rows[0].bytes)
+    }
+}
