@@ -8,6 +8,8 @@ public final class MultiheadAttention: Module {
     public let inProjWeight: Parameter, inProjBias: Parameter
     public let outProj: Linear
     public let dropout: Float
+    /// Set by quantizeInt8(): the int8 codes of in_proj_weight, which the projections then run with.
+    public var inProjInt8: Int8Matrix?
 
     public init(embedDim: Int, numHeads: Int, dropout: Float = 0) throws {
         guard embedDim > 0, numHeads > 0, embedDim % numHeads == 0 else {
@@ -26,7 +28,7 @@ public final class MultiheadAttention: Module {
         register("out_proj", outProj)
     }
 
-    public override var details: String { "\(embedDim), \(numHeads) heads" }
+    public override var details: String { "\(embedDim), \(numHeads) heads" + (inProjInt8 != nil ? ", int8" : "") }
 
     /// The result of attending: the output, the weights of every head [B, heads, T, S], and
     /// their mean over heads [B, T, S].
@@ -51,12 +53,18 @@ public final class MultiheadAttention: Module {
         func heads(_ x: Tensor, _ len: Int) throws -> Tensor { try x.reshape([B, len, h, d]).permute([0, 2, 1, 3]) }
         // Self-attention: one projection, split straight into heads (one pass each way).
         let qh: Tensor, kh: Tensor, vh: Tensor
+        // Quantized: the projections run int8 × int8 (the float weights hold what the codes stand for).
+        func project(_ x: Tensor, _ part: Range<Int>) throws -> Tensor {
+            let bias = part.count == 3 * E ? b : try b.slice(dim: 0, start: part.lowerBound, end: part.upperBound)
+            if let q = inProjInt8 { return try Tensor.int8Linear(x, part.count == 3 * E ? q : q.rows(part), bias) }
+            return try Tensor.linear(x, part.count == 3 * E ? w : w.slice(dim: 0, start: part.lowerBound, end: part.upperBound), bias)
+        }
         if key == nil && value == nil {
-            (qh, kh, vh) = try Tensor.splitHeads(Tensor.linear(query, w, b), heads: h)
+            (qh, kh, vh) = try Tensor.splitHeads(project(query, 0..<3 * E), heads: h)
         } else {
-            qh = try heads(Tensor.linear(query, w.slice(dim: 0, start: 0, end: E), b.slice(dim: 0, start: 0, end: E)), T)
-            kh = try heads(Tensor.linear(k, w.slice(dim: 0, start: E, end: 2 * E), b.slice(dim: 0, start: E, end: 2 * E)), S)
-            vh = try heads(Tensor.linear(v, w.slice(dim: 0, start: 2 * E, end: 3 * E), b.slice(dim: 0, start: 2 * E, end: 3 * E)), S)
+            qh = try heads(project(query, 0..<E), T)
+            kh = try heads(project(k, E..<2 * E), S)
+            vh = try heads(project(v, 2 * E..<3 * E), S)
         }
         // One additive mask [B, 1|h, T, S] from the three kinds of masks (−∞ = not allowed).
         var additive: [Float]?

@@ -9,6 +9,8 @@ public final class Recurrent: Layer {
     public let inputSize: Int, hiddenSize: Int, numLayers: Int
     public let dropout: Float
     var weights: [(ih: Parameter, hh: Parameter, bih: Parameter?, bhh: Parameter?)] = []
+    /// Set by quantizeInt8() for LSTMs: per layer, the int8 codes its products then run with.
+    public var int8: [(ih: Int8Matrix, hh: Int8Matrix)] = []
 
     public init(_ cell: Cell, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, dropout: Float = 0) throws {
         guard inputSize > 0, hiddenSize > 0, numLayers > 0 else {
@@ -36,7 +38,7 @@ public final class Recurrent: Layer {
     }
 
     public override var typeName: String { cell.rawValue }
-    public override var details: String { "\(inputSize) → \(hiddenSize), \(numLayers) layer\(numLayers == 1 ? "" : "s")" }
+    public override var details: String { "\(inputSize) → \(hiddenSize), \(numLayers) layer\(numLayers == 1 ? "" : "s")" + (int8.isEmpty ? "" : ", int8") }
 
     /// Output [B, T, H] of the last layer; final states [layers, B, H] (c only for LSTM).
     public func run(_ x: Tensor, lengths: [Int]? = nil, h0: Tensor? = nil, c0: Tensor? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
@@ -48,7 +50,8 @@ public final class Recurrent: Layer {
             switch cell {
             case .lstm:
                 let r = try Tensor.lstmLayer(input, weightIH: w.ih.value, weightHH: w.hh.value, biasIH: w.bih?.value, biasHH: w.bhh?.value,
-                                             h0: hk ?? (ck != nil ? try Tensor.zeros(ck?.shape ?? []) : nil), c0: ck ?? (hk != nil ? try Tensor.zeros(hk?.shape ?? []) : nil), lengths: lengths)
+                                             h0: hk ?? (ck != nil ? try Tensor.zeros(ck?.shape ?? []) : nil), c0: ck ?? (hk != nil ? try Tensor.zeros(hk?.shape ?? []) : nil), lengths: lengths,
+                                             int8: k < int8.count ? int8[k] : nil)
                 input = r.output; hs.append(r.h); cs.append(r.c)
             case .gru:
                 let r = try Tensor.gruLayer(input, weightIH: w.ih.value, weightHH: w.hh.value, biasIH: w.bih?.value, biasHH: w.bhh?.value, h0: hk, lengths: lengths)

@@ -15,7 +15,11 @@ public struct Notebook {
     public var cells: [Cell]
 
     /// Runs a .xai file in a fresh session (as `xai check` does) and builds its notebook.
-    public static func fromScript(path: String) throws -> Notebook {
+    public static func fromScript(path: String) throws -> Notebook { try fromScript(path: path, checking: nil).notebook }
+
+    /// The notebook of a script and, with a tolerance, how its outputs differ from the
+    /// recorded transcript (what `xai check` reports), from one run of the script.
+    public static func fromScript(path: String, checking tolerance: Double?) throws -> (notebook: Notebook, mismatches: [Transcript.Mismatch], failed: Bool) {
         let url = URL(fileURLWithPath: path)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw RuntimeError("export: no readable file at \(path)") }
         guard let text = String(data: data, encoding: .utf8) else { throw RuntimeError("export: \(path) is not UTF-8 text") }
@@ -24,7 +28,10 @@ public struct Notebook {
         let session = Session(baseDirectory: url.deletingLastPathComponent())
         session.echo = { _ in }
         var records: [Int: (outputs: [String], figures: [String])] = [:]
-        session.run(parsed.code, file: url.lastPathComponent, record: false, onRecord: { r in
+        var produced: [Int: [Transcript.Line]] = [:]
+        let outcome = session.run(parsed.code, file: url.lastPathComponent, record: false, onStatement: { last, lines in
+            if !lines.isEmpty { produced[last, default: []].append(contentsOf: lines) }
+        }, onRecord: { r in
             // A shown figure replaces its text drawing.
             let lines = r.outputs.dropLast(r.figureTextLines).filter { !$0.volatile }.map(\.text)
             if !lines.isEmpty || !r.figures.isEmpty {
@@ -32,7 +39,9 @@ public struct Notebook {
                 records[r.lastLine, default: ([], [])].figures += r.figures
             }
         })
-        return build(lines: parsed.codeLines, records: records, fallbackTitle: url.deletingPathExtension().lastPathComponent)
+        let notebook = build(lines: parsed.codeLines, records: records, fallbackTitle: url.deletingPathExtension().lastPathComponent)
+        guard let tolerance else { return (notebook, [], outcome.failed) }
+        return (notebook, Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: produced, tolerance: tolerance), outcome.failed)
     }
 
     /// The REPL session so far: one code cell per entry, prose from `##` lines typed.

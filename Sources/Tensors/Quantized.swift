@@ -32,6 +32,55 @@ public struct Int8Matrix {
 
     /// Bytes as stored: one per weight plus a float scale per row.
     public var bytes: Int { rows * cols + 4 * rows }
+
+    /// The rows `range` of this matrix (each row keeps its scale).
+    public func rows(_ range: Range<Int>) -> Int8Matrix {
+        Int8Matrix(rows: range.count, cols: cols, values: Array(values[range.lowerBound * cols..<range.upperBound * cols]), scales: Array(scales[range]))
+    }
+
+    init(rows: Int, cols: Int, values: [Int8], scales: [Float]) {
+        self.rows = rows; self.cols = cols; self.values = values; self.scales = scales
+    }
+
+    /// y[r, j] = (or +=) Σₖ q(x)[r, k]·codes[j, k] · sₓ·sⱼ for x [rows, cols]: x is quantized
+    /// to int8 with one dynamic scale sₓ = max|x| / 127, the products summed as integers.
+    ///
+    /// The integer sums are computed by the float BLAS kernel on the integer values of the
+    /// codes: every product and partial sum is an integer below 127²·cols ≤ 2²⁴ while
+    /// cols ≤ 1040, so float32 holds them exactly and the result is bit for bit the Int32
+    /// one, at BLAS speed (this build has no int8 kernel). Wider rows use an Int32 loop.
+    public func multiply(_ x: UnsafeBufferPointer<Float>, rows n: Int, into y: UnsafeMutableBufferPointer<Float>, accumulate: Bool) {
+        let amax = x.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
+        let sx = amax > 0 ? amax / 127 : 1
+        guard n > 0, rows > 0 else { return }
+        if cols <= 1040 {
+            let xq = x.map { Swift.max(-127, Swift.min(127, ($0 / sx).rounded())) }
+            let codes = values.map { Float($0) }
+            let sums = Tensor.product(xq, codes, batch: 1, m: n, n: rows, k: cols, transA: false, transB: true, strideA: 0, strideB: 0)
+            for r in 0..<n {
+                for j in 0..<rows {
+                    let v = sums[r * rows + j] * sx * scales[j]
+                    y[r * rows + j] = accumulate ? y[r * rows + j] + v : v
+                }
+            }
+            return
+        }
+        let xq = x.map { Int8(Swift.max(-127, Swift.min(127, ($0 / sx).rounded()))) }
+        xq.withUnsafeBufferPointer { px in
+            values.withUnsafeBufferPointer { pw in
+                for r in 0..<n {
+                    let xo = r * cols
+                    for j in 0..<rows {
+                        let wo = j * cols
+                        var acc: Int32 = 0
+                        for k in 0..<cols { acc &+= Int32(px[xo + k]) &* Int32(pw[wo + k]) }
+                        let v = Float(acc) * sx * scales[j]
+                        y[r * rows + j] = accumulate ? y[r * rows + j] + v : v
+                    }
+                }
+            }
+        }
+    }
 }
 
 extension Tensor {
@@ -45,23 +94,12 @@ extension Tensor {
             throw TensorError.shape("int8 linear: input \(x.shape) needs \(w.cols) features")
         }
         let rows = inF == 0 ? 0 : x.count / inF, outF = w.rows
-        let amax = x.floats.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
-        let sx = amax > 0 ? amax / 127 : 1
-        let xq = x.floats.map { Int8(Swift.max(-127, Swift.min(127, ($0 / sx).rounded()))) }
-        let b = bias?.floats
         var y = [Float](repeating: 0, count: rows * outF)
-        xq.withUnsafeBufferPointer { px in
-            w.values.withUnsafeBufferPointer { pw in
-                for r in 0..<rows {
-                    let xo = r * inF
-                    for j in 0..<outF {
-                        let wo = j * inF
-                        var acc: Int32 = 0
-                        for k in 0..<inF { acc &+= Int32(px[xo + k]) &* Int32(pw[wo + k]) }
-                        y[r * outF + j] = Float(acc) * sx * w.scales[j] + (b?[j] ?? 0)
-                    }
-                }
-            }
+        x.floats.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in w.multiply(px, rows: rows, into: py, accumulate: false) }
+        }
+        if let b = bias?.floats {
+            for r in 0..<rows { for j in 0..<outF { y[r * outF + j] += b[j] } }
         }
         let out = Tensor(unchecked: Array(x.shape.dropLast()) + [outF], floats: y)
         let deq = w.dequantized()

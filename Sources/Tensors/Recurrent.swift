@@ -64,13 +64,27 @@ extension Tensor {
     }
 
     /// One LSTM layer: output [B, T, H] and the final h and c [B, H].
+    /// With `int8`, the input and recurrent products run int8 × int8 (dynamic activation
+    /// scales, Int32 sums); wIH and wHH must then be the matrices the codes stand for, which
+    /// backward uses (straight-through).
     public static func lstmLayer(_ x: Tensor, weightIH wIH: Tensor, weightHH wHH: Tensor, biasIH bIH: Tensor?, biasHH bHH: Tensor?,
-                                 h0: Tensor? = nil, c0: Tensor? = nil, lengths: [Int]? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor) {
+                                 h0: Tensor? = nil, c0: Tensor? = nil, lengths: [Int]? = nil,
+                                 int8: (ih: Int8Matrix, hh: Int8Matrix)? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor) {
         let (B, T, I, H) = try checkRecurrent(x, wIH, wHH, gates: 4, name: "lstm")
         let lens = try checkLengths(lengths, batch: B, steps: T)
         var h = try checkState(h0, B, H, "h0"), c = try checkState(c0, B, H, "c0")
         let G = 4 * H
-        let xg = inputGates(x, wIH, [bIH, bHH], rows: B * T, gh: G, i: I)
+        if let q = int8, q.ih.rows != G || q.ih.cols != I || q.hh.rows != G || q.hh.cols != H {
+            throw TensorError.shape("lstm: int8 weights \([q.ih.rows, q.ih.cols]) and \([q.hh.rows, q.hh.cols]) do not match \(wIH.shape) and \(wHH.shape)")
+        }
+        var xg: [Float]
+        if let q = int8 {
+            xg = [Float](repeating: 0, count: B * T * G)
+            x.floats.withUnsafeBufferPointer { px in xg.withUnsafeMutableBufferPointer { q.ih.multiply(px, rows: B * T, into: $0, accumulate: false) } }
+            for b in [bIH, bHH].compactMap({ $0?.floats }) { for r in 0..<(B * T) { for j in 0..<G { xg[r * G + j] += b[j] } } }
+        } else {
+            xg = inputGates(x, wIH, [bIH, bHH], rows: B * T, gh: G, i: I)
+        }
         var out = [Float](repeating: 0, count: B * T * H)
         // Saved for backward, per step: activated gates, previous h and c, tanh of the new c.
         var acts = [Float](repeating: 0, count: T * B * G)
@@ -81,11 +95,15 @@ extension Tensor {
         for t in 0..<T {
             hPrev.withUnsafeMutableBufferPointer { p in for k in 0..<(B * H) { p[t * B * H + k] = h[k] } }
             cPrev.withUnsafeMutableBufferPointer { p in for k in 0..<(B * H) { p[t * B * H + k] = c[k] } }
-            h.withUnsafeBufferPointer { ph in
-                wHH.floats.withUnsafeBufferPointer { pw in
-                    hg.withUnsafeMutableBufferPointer { pg in
-                        guard let bh = ph.baseAddress, let bw = pw.baseAddress, let bg = pg.baseAddress else { return }
-                        Blas.gemm(batch: 1, m: B, n: G, k: H, bh, transA: false, strideA: 0, bw, transB: true, strideB: 0, bg)
+            if let q = int8 {
+                h.withUnsafeBufferPointer { ph in hg.withUnsafeMutableBufferPointer { q.hh.multiply(ph, rows: B, into: $0, accumulate: false) } }
+            } else {
+                h.withUnsafeBufferPointer { ph in
+                    wHH.floats.withUnsafeBufferPointer { pw in
+                        hg.withUnsafeMutableBufferPointer { pg in
+                            guard let bh = ph.baseAddress, let bw = pw.baseAddress, let bg = pg.baseAddress else { return }
+                            Blas.gemm(batch: 1, m: B, n: G, k: H, bh, transA: false, strideA: 0, bw, transB: true, strideB: 0, bg)
+                        }
                     }
                 }
             }

@@ -98,6 +98,12 @@ struct ExportNotebook: ParsableCommand {
     @Option(name: .long, help: "Write a Markdown notebook here.")
     var md: String?
 
+    @Flag(name: .long, help: "Also compare the outputs with the recorded transcript, as `xai check` does, from the same run.")
+    var check = false
+
+    @Option(name: .long, help: "Relative tolerance for numbers (with --check).")
+    var tolerance: Double = 1e-4
+
     func validate() throws {
         if html == nil && md == nil { throw ValidationError("give --html OUT.html and/or --md OUT.md") }
     }
@@ -106,9 +112,20 @@ struct ExportNotebook: ParsableCommand {
         Blas.configure()
         Memory.configure()
         do {
-            let notebook = try Notebook.fromScript(path: file)
-            if let html { try notebook.write(to: URL(fileURLWithPath: html)); print("wrote \(html)") }
-            if let md { try notebook.write(to: URL(fileURLWithPath: md)); print("wrote \(md)") }
+            let r = try Notebook.fromScript(path: file, checking: check ? tolerance : nil)
+            if let html { try r.notebook.write(to: URL(fileURLWithPath: html)); print("wrote \(html)") }
+            if let md { try r.notebook.write(to: URL(fileURLWithPath: md)); print("wrote \(md)") }
+            if check {
+                if r.mismatches.isEmpty {
+                    print("ok    \(file)")
+                } else {
+                    print("FAIL  \(file)")
+                    for m in r.mismatches { print(m.description) }
+                    throw ExitCode(1)
+                }
+            }
+        } catch let e as ExitCode {
+            throw e
         } catch {
             print("error: \(error)")
             throw ExitCode(1)

@@ -29,7 +29,8 @@ final class QuantizationTests: XCTestCase {
 
         let report = try model.module.quantizeInt8()
         XCTAssertEqual(report.int8Linear, 2, "attn and fc run in int8")
-        XCTAssertEqual(report.weightOnly, 3, "embedding, weight_ih, weight_hh stored as int8")
+        XCTAssertEqual(report.int8Projections, 2, "the LSTM's weight_ih and weight_hh run in int8")
+        XCTAssertEqual(report.weightOnly, 1, "the embedding table is stored as int8")
         XCTAssertLessThan(Double(report.quantizedBytes), 0.3 * Double(report.floatBytes))
         let after = try predict(model, test).floats
         let agree = zip(before, after).filter { ($0 > 0.5) == ($1 > 0.5) }.count
@@ -40,6 +41,74 @@ final class QuantizationTests: XCTestCase {
         r.target = 1
         let e = try Explainer.explain(Explainer.subject(model, .text("The food was not good at all."), r), r)
         XCTAssertLessThan(abs(e.check("convergence delta") ?? 1), 0.05)
+    }
+}
+
+/// The int8 kernels of LSTMs and attention: close to float, and really int8.
+final class Int8ProjectionTests: XCTestCase {
+    func testInt8ProductsEqualInt32ArithmeticBitForBit() throws {
+        var g = RandomGenerator(seed: 21)
+        for (n, rows, cols) in [(3, 5, 7), (40, 64, 1040), (2, 3, 1500)] {
+            let w = try Int8Matrix(Tensor.randn([rows, cols], using: &g))
+            let x = try Tensor.randn([n, cols], using: &g).floats
+            var y = [Float](repeating: 0, count: n * rows)
+            x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { w.multiply(px, rows: n, into: $0, accumulate: false) } }
+            let sx = (x.map(abs).max() ?? 1) / 127
+            let xq = x.map { Int32(max(-127, min(127, ($0 / sx).rounded()))) }
+            for r in 0..<n {
+                for j in 0..<rows {
+                    var acc: Int32 = 0
+                    for k in 0..<cols { acc += xq[r * cols + k] * Int32(w.values[j * cols + k]) }
+                    XCTAssertEqual(y[r * rows + j], Float(acc) * sx * w.scales[j], "\(n)×\(cols) · \(cols)×\(rows) at [\(r), \(j)]")
+                }
+            }
+        }
+    }
+
+    func testAnInt8LSTMFollowsTheFloatOneAndItsGradientIsStraightThrough() throws {
+        Random.seed(12)
+        let lstm = try Recurrent(.lstm, inputSize: 6, hiddenSize: 8)
+        let x = try Tensor.randn([3, 5, 6])
+        let float = try lstm.run(x, lengths: [5, 3, 1]).output.floats
+        try lstm.quantizeInt8()
+        XCTAssertEqual(lstm.int8.count, 1)
+        XCTAssert(lstm.details.contains("int8"))
+        let xg = try x.requiringGrad()
+        let out = try lstm.run(xg, lengths: [5, 3, 1]).output
+        let maxDiff = zip(float, out.floats).map { abs($0 - $1) }.max() ?? 1
+        XCTAssertLessThan(maxDiff, 0.03, "int8 LSTM within rounding of the float one")
+        XCTAssertGreaterThan(maxDiff, 0, "and not the float path")
+        // Weight-only (the dequantized weights in float) differs from int8 × int8 only by the
+        // rounding of the activations.
+        lstm.int8 = []
+        let weightOnly = try lstm.run(xg, lengths: [5, 3, 1])
+        XCTAssertLessThan(zip(weightOnly.output.floats, out.floats).map { abs($0 - $1) }.max() ?? 1, 0.02)
+        try out.sum().backward()
+        let g1 = xg.grad?.floats ?? []
+        xg.zeroGrad()
+        try weightOnly.output.sum().backward()
+        // Straight-through: backward multiplies by the dequantized weights, at the gates the
+        // int8 forward computed, so the gradients agree to within the activation rounding.
+        let g2 = xg.grad?.floats ?? []
+        XCTAssertEqual(g1.count, g2.count)
+        XCTAssertLessThan(zip(g1, g2).map { abs($0 - $1) }.max() ?? 1, 0.01)
+        XCTAssertGreaterThan(g1.map(abs).max() ?? 0, 0.1)
+    }
+
+    func testInt8AttentionProjectionsForSelfAndCrossAttention() throws {
+        Random.seed(13)
+        let mha = try MultiheadAttention(embedDim: 8, numHeads: 2)
+        let q = try Tensor.randn([2, 4, 8]), kv = try Tensor.randn([2, 3, 8])
+        let selfFloat = try mha.attend(query: q).output.floats, crossFloat = try mha.attend(query: q, key: kv, value: kv).output.floats
+        let report = try mha.quantizeInt8()
+        XCTAssertEqual(report.int8Projections, 1)
+        XCTAssertEqual(report.int8Linear, 1, "out_proj")
+        XCTAssertNotNil(mha.inProjInt8)
+        for (a, b) in [(selfFloat, try mha.attend(query: q).output.floats), (crossFloat, try mha.attend(query: q, key: kv, value: kv).output.floats)] {
+            let d = zip(a, b).map { abs($0 - $1) }.max() ?? 1
+            XCTAssertLessThan(d, 0.05)
+            XCTAssertGreaterThan(d, 0)
+        }
     }
 }
 

@@ -37,7 +37,10 @@ final class NotebookTests: XCTestCase {
                         try String(contentsOf: base.appendingPathExtension("md"), encoding: .utf8), nil)
             }
         }
-        return try scripts.map { url in
+        // Exported here by the debug build: the demos that train for minutes are left to
+        // scripts/test.sh, which exports every script with the release build.
+        let long: Set<String> = ["gpt.xai", "bert.xai", "transformer.xai"]
+        return try scripts.filter { !long.contains($0.lastPathComponent) }.map { url in
             let nb = try Notebook.fromScript(path: url.path)
             let cells = nb.cells.filter { if case .code(let l, _, _) = $0 { return !l.isEmpty }; return false }.count
             return (url.lastPathComponent, nb.html(), nb.markdown(), cells)

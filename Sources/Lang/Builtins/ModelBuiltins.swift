@@ -107,12 +107,12 @@ enum ModelBuiltins {
                                                  maxLength: c.int("max_length", 64), dropout: c.float("dropout", 0.1)), vocab: vocab)
         }
         r.function("quantize", "model: Module", returns: "dict",
-                   "Post-training int8 quantization, in place: Linear layers run with int8 weights and activations (per-channel weight scales, a dynamic activation scale); LSTM/GRU, attention-projection and embedding matrices are stored as int8 (weight-only). Returns the sizes before and after.",
+                   "Post-training int8 quantization, in place: Linear layers, LSTM matrices and attention in-projections run int8 × int8 (per-channel weight scales, dynamic activation scales, Int32 sums); GRU and embedding matrices are stored as int8 (weight-only). Returns the counts and the sizes before and after.",
                    details: "Quantize a copy to compare: save the weights, build the same model, load them, then quantize it. Quantized weights are frozen.",
                    example: "net = Sequential(Linear(4, 8), ReLU(), Linear(8, 2))\nquantize(net)[\"int8_bytes\"]") { c in
             guard case .object(let o as ModuleObject)? = c.value("model") else { throw RuntimeError("quantize needs a model, found \(c.value("model")?.typeName ?? "nil")") }
             let r = try o.module.quantizeInt8()
-            return .dict(DictBox([("int8_linear_layers", .int(r.int8Linear)), ("int8_weight_only_matrices", .int(r.weightOnly)),
+            return .dict(DictBox([("int8_linear_layers", .int(r.int8Linear)), ("int8_projections", .int(r.int8Projections)), ("int8_weight_only_matrices", .int(r.weightOnly)),
                                   ("float_bytes", .int(r.floatBytes)), ("int8_bytes", .int(r.quantizedBytes))]))
         }
         r.function("prune", "model: Module, sparsity: float = 0.5, scope: string = \"global\"", returns: "dict",
