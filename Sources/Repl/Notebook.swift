@@ -135,7 +135,18 @@ public struct Notebook {
         return out
     }
 
-    /// Prose lines to HTML: blank lines separate paragraphs, "- " lines make lists, "#" lines headings.
+    /// An output block; a long one (training logs) shows its first and last lines, with the
+    /// whole of it one click away, so the page shows what happened rather than a wall of lines.
+    static func outputHTML(_ lines: [String]) -> String {
+        let keep = 4
+        guard lines.count > 3 * keep else { return "<pre class=\"output\">" + esc(lines.joined(separator: "\n")) + "</pre>" }
+        let shown = lines.prefix(keep) + ["⋮ \(lines.count - 2 * keep) more lines"] + lines.suffix(keep)
+        return "<pre class=\"output\">" + esc(shown.joined(separator: "\n")) + "</pre>\n"
+            + "<details class=\"output\"><summary>all \(lines.count) lines</summary><pre class=\"output\">" + esc(lines.joined(separator: "\n")) + "</pre></details>"
+    }
+
+    /// Prose lines to HTML: blank lines separate paragraphs, "- " lines make lists (an indented
+    /// line continues the item above, as in Markdown), "#" lines headings.
     static func proseHTML(_ lines: [String]) -> String {
         var out: [String] = []
         var para: [String] = []
@@ -149,6 +160,7 @@ public struct Notebook {
             if t.isEmpty { flush(); continue }
             if t.hasPrefix("- ") { if !para.isEmpty { flush() }; list.append(String(t.dropFirst(2))); continue }
             if t.hasPrefix("# ") { flush(); out.append("<h3>\(inline(String(t.dropFirst(2))))</h3>"); continue }
+            if !list.isEmpty, l.hasPrefix(" ") { list[list.count - 1] += " " + t; continue }
             if !list.isEmpty { flush() }
             para.append(t)
         }
@@ -198,6 +210,10 @@ public struct Notebook {
     pre{margin:.5rem 0;padding:.6rem .8rem;overflow-x:auto;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;border-radius:6px}
     pre.code{background:var(--code);border:1px solid var(--border)}
     pre.output{border-left:3px solid var(--border);color:var(--fg)}
+    details.output{margin:-.3rem 0 .5rem;font-size:.85rem;color:var(--muted)}details.output summary{cursor:pointer}
+    table.xai-table{border-collapse:collapse;font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
+    table.xai-table th,table.xai-table td{border-bottom:1px solid var(--border);padding:.25rem .6rem;text-align:right}
+    table.xai-table th:first-child,table.xai-table td:first-child{text-align:left}
     .c{color:var(--c);font-style:italic}.s{color:var(--s)}.k{color:var(--k)}.n{color:var(--n)}
     figure{margin:.8rem 0;overflow-x:auto}figcaption{font-size:.85rem;color:var(--muted);margin-top:.3rem}
     svg{max-width:100%;height:auto}
@@ -213,7 +229,7 @@ public struct Notebook {
             case .prose(let lines): body.append(Notebook.proseHTML(lines))
             case .code(let lines, let outputs, let figures):
                 if !lines.isEmpty { body.append("<pre class=\"code\"><code>" + lines.map(Notebook.highlight).joined(separator: "\n") + "</code></pre>") }
-                if !outputs.isEmpty { body.append("<pre class=\"output\">" + Notebook.esc(outputs.joined(separator: "\n")) + "</pre>") }
+                if !outputs.isEmpty { body.append(Notebook.outputHTML(outputs)) }
                 body += figures.map { $0.trimmingCharacters(in: .newlines) }
             }
         }

@@ -18,20 +18,38 @@ extension Tensor {
         let n = B * H
         let s = scale ?? 1 / Float(d).squareRoot()
         var scores = product(q.floats, k.floats, batch: n, m: T, n: S, k: d, transA: false, transB: true, strideA: T * d, strideB: S * d)
-        if s != 1 { for i in 0..<scores.count { scores[i] *= s } }
+        // The mask as [B or 1, H or 1, T, S] read in place (no expanded copy), else expanded.
+        var maskValues: [Float]?, maskB = 0, maskH = 0
         if let mask {
-            let m = try mask.toFloat().expand([B, H, T, S])
-            for i in 0..<scores.count { scores[i] += m.floats[i] }
+            let m = mask.toFloat()
+            if m.rank == 4, m.shape[2] == T, m.shape[3] == S, [1, B].contains(m.shape[0]), [1, H].contains(m.shape[1]) {
+                maskValues = m.floats; maskB = m.shape[0] == 1 ? 0 : m.shape[1] * T * S; maskH = m.shape[1] == 1 ? 0 : T * S
+            } else {
+                maskValues = try m.expand([B, H, T, S]).floats; maskB = H * T * S; maskH = T * S
+            }
         }
-        // Row softmax in place (a fully masked row gives NaN, as in PyTorch).
+        // Scale, mask and row softmax in one pass, rows split across workers (each row's
+        // arithmetic is the same in any split). A fully masked row gives NaN, as in PyTorch.
         scores.withUnsafeMutableBufferPointer { p in
-            for r in 0..<(n * T) {
-                let base = r * S
-                var mx = -Float.infinity
-                for j in 0..<S { mx = Swift.max(mx, p[base + j]) }
-                var sum: Float = 0
-                for j in 0..<S { let e = mx == -.infinity ? Float.nan : Foundation.exp(p[base + j] - mx); p[base + j] = e; sum += e }
-                for j in 0..<S { p[base + j] /= sum }
+            guard let base = p.baseAddress else { return }
+            let hasMask = maskValues != nil
+            (maskValues ?? []).withUnsafeBufferPointer { pm in
+                Parallel.ranges(n * T, minimum: Swift.max(1, (1 << 14) / Swift.max(1, S))) { rows in
+                    for r in rows {
+                        let row = base + r * S
+                        if s != 1 { for j in 0..<S { row[j] *= s } }
+                        if hasMask, let mb = pm.baseAddress {
+                            let bh = r / T, t = r % T
+                            let mrow = mb + (bh / H) * maskB + (bh % H) * maskH + t * S
+                            for j in 0..<S { row[j] += mrow[j] }
+                        }
+                        var mx = -Float.infinity
+                        for j in 0..<S { mx = Swift.max(mx, row[j]) }
+                        var sum: Float = 0
+                        for j in 0..<S { let e = mx == -.infinity ? Float.nan : Foundation.exp(row[j] - mx); row[j] = e; sum += e }
+                        for j in 0..<S { row[j] /= sum }
+                    }
+                }
             }
         }
         let w = scores
@@ -42,14 +60,22 @@ extension Tensor {
             // Gradient arriving at the weights directly (when they are used downstream) plus through O.
             var dW = product(dO, v.floats, batch: n, m: T, n: S, k: d, transA: false, transB: true, strideA: T * d, strideB: S * d)
             let gW = gs[1].floats
-            for i in 0..<dW.count { dW[i] += gW[i] }
             let dV = product(w, dO, batch: n, m: S, n: d, k: T, transA: true, transB: false, strideA: T * S, strideB: T * d)
-            var dS = [Float](repeating: 0, count: dW.count)
-            for r in 0..<(n * T) {
-                let base = r * S
-                var dot: Float = 0
-                for j in 0..<S where !w[base + j].isNaN { dot += dW[base + j] * w[base + j] }
-                for j in 0..<S { let wj = w[base + j]; dS[base + j] = wj.isNaN ? 0 : wj * (dW[base + j] - dot) * s }
+            // Softmax backward per row, rows split across workers.
+            let dS = dW.withUnsafeMutableBufferPointer { pdw -> [Float] in
+                w.withUnsafeBufferPointer { pw in
+                    gW.withUnsafeBufferPointer { pg in
+                        Parallel.floats(n * T * S, rows: n * T, width: S) { out, rows in
+                            for r in rows {
+                                let base = r * S
+                                for j in 0..<S { pdw[base + j] += pg[base + j] }
+                                var dot: Float = 0
+                                for j in 0..<S where !pw[base + j].isNaN { dot += pdw[base + j] * pw[base + j] }
+                                for j in 0..<S { let wj = pw[base + j]; out[base + j] = wj.isNaN ? 0 : wj * (pdw[base + j] - dot) * s }
+                            }
+                        }
+                    }
+                }
             }
             let dQ = product(dS, k.floats, batch: n, m: T, n: d, k: S, transA: false, transB: false, strideA: T * S, strideB: S * d)
             let dK = product(dS, q.floats, batch: n, m: S, n: d, k: T, transA: true, transB: false, strideA: T * S, strideB: T * d)

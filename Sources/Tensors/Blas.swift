@@ -31,6 +31,7 @@ public enum Blas {
         }
     }
     public static var threads: Int { configured }
+
     /// The CPU kernel OpenBLAS selected (e.g. "Haswell"), which decides the bits of products.
     public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
     public static var config: String { openblas_get_config().map { String(cString: $0) } ?? "unknown" }
@@ -48,7 +49,7 @@ public enum Blas {
             return
         }
         let lda = transA ? m : k, ldb = transB ? k : n
-        let workers = m * n * k < smallWork ? 1 : configured
+        let workers = batch * m * n * k < smallWork ? 1 : configured
         if workers <= 1 || !splitProducts {
             useThreads(forWork: m * n * k)
             for i in 0..<batch {

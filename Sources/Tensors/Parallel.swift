@@ -17,6 +17,16 @@ enum Parallel {
         DispatchQueue.concurrentPerform(iterations: k) { c in body((n * c / k)..<(n * (c + 1) / k)) }
     }
 
+    /// A float array of `rows` rows of `width` elements written by `fill` (no zeroing first),
+    /// whole rows per worker.
+    @inline(__always)
+    static func floats(_ n: Int, rows: Int, width: Int, _ fill: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: n) { buf, count in
+            if let base = buf.baseAddress { ranges(rows, minimum: Swift.max(1, (1 << 14) / Swift.max(1, width))) { r in fill(base, r) } }
+            count = n
+        }
+    }
+
     /// A float array of n elements written by `fill` (no zeroing first), in parallel ranges.
     @inline(__always)
     static func floats(_ n: Int, _ fill: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> [Float] {

@@ -175,7 +175,7 @@ func benchGPT() throws {
             last = Double(try loss.item())
         }
     }
-    print(String(format: "gpt_steps seconds=%.4f tokens=%d  (20 AdamW steps, batch 16 × 64; last loss %.3f)", t, 20 * 16 * 64, last))
+    print(String(format: "gpt_steps seconds=%.4f tokens=%d  (20 AdamW steps, batch 16 × 64; last loss %.6f)", t, 20 * 16 * 64, last))
 }
 
 Blas.configure()

@@ -80,13 +80,23 @@ final class NotebookTests: XCTestCase {
         }
     }
 
+    func testLongOutputsShowTheirEndsWithTheWholeOneClickAway() {
+        let short = Notebook.outputHTML(["a", "b"])
+        XCTAssertEqual(short, "<pre class=\"output\">a\nb</pre>")
+        let lines = (1...30).map { "epoch \($0)" }
+        let html = Notebook.outputHTML(lines)
+        XCTAssertTrue(html.hasPrefix("<pre class=\"output\">epoch 1\nepoch 2\nepoch 3\nepoch 4\n⋮ 22 more lines\nepoch 27\n"), html)
+        XCTAssertTrue(html.contains("<details class=\"output\"><summary>all 30 lines</summary><pre class=\"output\">epoch 1\n"))
+        XCTAssertTrue(html.contains("epoch 15\n"), "every line is in the details")
+    }
+
     func testProseBecomesHeadingParagraphsAndLists() {
-        let nb = Notebook.build(lines: ["## Title here", "## First *idea* with `code`.", "##", "## - one", "## - two", "x = 1", "## More [link](https://example.org)."],
+        let nb = Notebook.build(lines: ["## Title here", "## First *idea* with `code`.", "##", "## - one", "## - two that goes on", "##   on the next line", "x = 1", "## More [link](https://example.org)."],
                                 records: [:], fallbackTitle: "f")
         XCTAssertEqual(nb.title, "Title here")
         let html = nb.html()
         XCTAssertTrue(html.contains("<p>First <em>idea</em> with <code>code</code>.</p>"), html)
-        XCTAssertTrue(html.contains("<ul><li>one</li><li>two</li></ul>"))
+        XCTAssertTrue(html.contains("<ul><li>one</li><li>two that goes on on the next line</li></ul>"), "an indented line continues its item")
         XCTAssertTrue(html.contains("<a href=\"https://example.org\">link</a>"))
         XCTAssertTrue(html.contains("<pre class=\"code\"><code>x = <span class=\"n\">1</span></code></pre>"))
     }

@@ -120,7 +120,7 @@ enum BertBuiltins {
             let (model, vocab) = try bert(c.value("model"), "pretrain_mlm")
             let rows = try sentences(c.value("texts"), vocab, model, "pretrain_mlm: texts")
             var validation: [[Int]]?
-            if let v = c.value("validation"), !{ if case .none = v { return true }; return false }() { validation = try sentences(v, vocab, model, "pretrain_mlm: validation") }
+            if let v = c.value("validation") { validation = try sentences(v, vocab, model, "pretrain_mlm: validation") }
             let optimizer: Optimizer
             if case .object(let o as OptimizerObject)? = c.value("optimizer") { optimizer = try o.make(model.parameters) } else {
                 optimizer = try Adam(model.parameters, lr: 1e-3, weightDecay: 0.01, decoupled: true)

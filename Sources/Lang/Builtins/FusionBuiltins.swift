@@ -117,7 +117,7 @@ enum FusionBuiltins {
                    example: "data = join_views({a: dataset(\"iris\"), b: dataset(\"iris\")})\nnet = DecisionFusion(data, models: {a: Linear(4, 3), b: Linear(4, 3)}, weights: [0.5, 0.5])\nnet(data.features).shape") { c in
             let views = try views(c.value("data"), "DecisionFusion")
             var weights: [Float]?
-            if let w = c.value("weights"), !{ if case .none = w { return true }; return false }() {
+            if let w = c.value("weights") {
                 weights = try c.interp.iterate(w).map { Float(try Convert.double($0, what: "DecisionFusion: weight")) }
             }
             return ModelBuiltins.obj(try DecisionFusion(views: views, models: layers(c.value("models"), views, "DecisionFusion: models"), weights: weights))
