@@ -153,6 +153,9 @@ enum BertBuiltins {
             let (model, vocab) = try bert(c.value("model"), "fill_mask")
             let text = try c.string("text")
             let ids = vocab.encode(text, maxLength: model.maxLength)
+            if !ids.contains(model.maskId), vocab.tokenizer.tokens(text).contains(Tokenizer.mask) {
+                throw RuntimeError("fill_mask: the [MASK] comes after the model's first \(model.maxLength) tokens (max_length), which is all it reads")
+            }
             let filled = try MaskedLanguageModel.fill(model, ids: ids, top: c.int("top", 5))
             return .object(FillMaskObject(text: text, slots: filled.map { $0.candidates.map { (vocab.tokens[$0.id], $0.probability) } }))
         }

@@ -69,6 +69,7 @@ enum CompressionBuiltins {
             }
             let data = try TrainingBuiltins.data(c.value("data"), "compression_table: data")
             let inputs = try c.list("inputs").map { try ExplainBuiltins.rawInput($0) }
+            guard !inputs.isEmpty else { throw RuntimeError("compression_table needs at least one input to measure explanation drift on") }
             var request = ExplainRequest(method: try ExplainRequest.canonical(c.string("method", "integrated_gradients")))
             request.steps = try c.int("steps", 32)
             guard request.steps >= 1 else { throw RuntimeError("compression_table: steps must be positive") }
