@@ -4,21 +4,9 @@ import Tensors
 
 /// BERT's pre-training objective: hide some tokens of each sentence and predict them from
 /// the words on both sides; and the `fill_mask` question a pre-trained model answers.
+/// Its training history is fit()'s: per epoch, loss and accuracy are those of predicting
+/// the hidden tokens (mean cross-entropy in nats, share of top predictions that were right).
 public enum MaskedLanguageModel {
-    public struct Record {
-        public var epoch: Int
-        /// Mean cross-entropy (nats) of the hidden tokens, and how often the top prediction was right.
-        public var loss: Double
-        public var accuracy: Double
-        public var validationLoss: Double?
-        public var validationAccuracy: Double?
-        public var seconds: Double
-    }
-
-    public struct History {
-        public var records: [Record] = []
-        public var stoppedAt: (epoch: Int, batch: Int)?
-    }
 
     /// One sentence corrupted by BERT's rule: each token (not <pad>/<unk>) is chosen with
     /// `probability` (at least one per sentence, so short sentences still teach); a chosen
@@ -89,7 +77,7 @@ public enum MaskedLanguageModel {
     /// session's generator), corrupts each batch afresh and steps the optimizer. Ctrl-C stops
     /// after the current batch.
     public static func train(_ model: Bert, sentences: [[Int]], validation: [[Int]]? = nil, epochs: Int, batch: Int, optimizer: Optimizer,
-                             probability: Double = 0.15, clipNorm: Double? = 1.0, progress: (Record) -> Void = { _ in }) throws -> History {
+                             probability: Double = 0.15, clipNorm: Double? = 1.0, progress: (EpochRecord) -> Void = { _ in }) throws -> History {
         guard epochs > 0, batch > 0 else { throw TensorError.value("epochs and batch must be positive, found \(epochs) and \(batch)") }
         guard probability > 0, probability < 1 else { throw TensorError.value("mask probability must be between 0 and 1, found \(probability)") }
         let rows = sentences.filter { $0.contains { $0 > Vocabulary.unk } }
@@ -113,17 +101,17 @@ public enum MaskedLanguageModel {
                 if let clipNorm { clipGradNorm(optimizer.parameters, maxNorm: clipNorm) }
                 try optimizer.step()
                 total += Double(try r.loss.item()) * Double(r.count); correct += r.correct; count += r.count
-                if Interruption.poll() { history.stoppedAt = (epoch, b); break }
+                if Interruption.poll() { history.stopped = (epoch, b); break }
             }
-            var rec = Record(epoch: epoch, loss: total / Double(max(1, count)), accuracy: Double(correct) / Double(max(1, count)),
+            var rec = EpochRecord(epoch: epoch, loss: total / Double(max(1, count)), accuracy: Double(correct) / Double(max(1, count)),
                              seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             if let validation {
                 let v = try evaluate(model, validation, probability: probability)
                 rec.validationLoss = v.loss; rec.validationAccuracy = v.accuracy
             }
-            history.records.append(rec)
+            history.epochs.append(rec)
             progress(rec)
-            if history.stoppedAt != nil { break epochs }
+            if history.stopped != nil { break epochs }
         }
         model.eval()
         return history

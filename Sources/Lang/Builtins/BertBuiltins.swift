@@ -7,33 +7,33 @@ import Training
 /// The record of masked-language-model pre-training: per epoch, the loss and accuracy of
 /// predicting the hidden tokens (and on held-out sentences when given).
 public final class MLMHistoryObject: HostObject, FigureProviding, LineChartProviding {
-    let history: MaskedLanguageModel.History
-    init(_ h: MaskedLanguageModel.History) { history = h }
+    let history: History
+    init(_ h: History) { history = h }
     public var typeName: String { "MLMHistory" }
     public var summary: String {
-        guard let last = history.records.last else { return "masked-LM history · no epochs" }
+        guard let last = history.epochs.last else { return "masked-LM history · no epochs" }
         var s = String(format: "masked-LM history · %d epochs · loss %.4f · masked accuracy %.3f", last.epoch, last.loss, last.accuracy)
         if let v = last.validationAccuracy { s += String(format: " · held-out accuracy %.3f", v) }
-        return s + (history.stoppedAt != nil ? " (stopped early)" : "")
+        return s + (history.stopped != nil ? " (stopped early)" : "")
     }
     var chart: LineChart {
-        let xs = history.records.map { Double($0.epoch) }
-        var series: [LineChart.Series] = [.init("train", xs: xs, ys: history.records.map(\.loss))]
-        let v = history.records.compactMap(\.validationLoss)
+        let xs = history.epochs.map { Double($0.epoch) }
+        var series: [LineChart.Series] = [.init("train", xs: xs, ys: history.epochs.map(\.loss))]
+        let v = history.epochs.compactMap(\.validationLoss)
         if v.count == xs.count { series.append(.init("held-out", xs: xs, ys: v)) }
         return LineChart(title: "masked-token loss (nats)", xLabel: "epoch", yLabel: "cross-entropy", series: series)
     }
     public var figureHTML: String { "<figure class=\"xai-figure\">\n\(chart.svg())\n</figure>\n" }
     public var propertyNames: [String] { ["epochs", "loss", "accuracy", "val_loss", "val_accuracy", "stopped"] }
     public func property(_ name: String) throws -> Value? {
-        let r = history.records
+        let r = history.epochs
         switch name {
         case "epochs": return .list(r.map { .int($0.epoch) })
         case "loss": return .list(r.map { .float($0.loss) })
         case "accuracy": return .list(r.map { .float($0.accuracy) })
         case "val_loss": return .list(r.map { $0.validationLoss.map(Value.float) ?? .none })
         case "val_accuracy": return .list(r.map { $0.validationAccuracy.map(Value.float) ?? .none })
-        case "stopped": return .bool(history.stoppedAt != nil)
+        case "stopped": return .bool(history.stopped != nil)
         default: return nil
         }
     }
@@ -134,7 +134,7 @@ enum BertBuiltins {
                 interp.emit(line)
                 interp.emitVolatile(String(format: "%.1f s", r.seconds))
             }
-            if let s = h.stoppedAt { interp.emit("stopped by Ctrl-C in epoch \(s.epoch) after batch \(s.batch); the model keeps what it learned") }
+            if let s = h.stopped { interp.emit("stopped by Ctrl-C in epoch \(s.epoch) after batch \(s.batch); the model keeps what it learned") }
             return .object(MLMHistoryObject(h))
         }
         r.function("mlm_accuracy", "model: Module, texts: any, mask: float = 0.15, seed: int = 0", returns: "dict",
