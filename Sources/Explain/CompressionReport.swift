@@ -15,6 +15,8 @@ public enum CompressionReport {
         public let bytes: Int
         /// Best of three: seconds to predict every row of the data.
         public let seconds: Double
+        /// Multiply-adds of the matrix products per row predicted.
+        public let multiplyAdds: Double
         /// Mean Spearman correlation and top-k overlap of attributions with the reference's
         /// (1 and 1 for the reference itself).
         public let spearman: Double
@@ -36,7 +38,9 @@ public enum CompressionReport {
             referenceExplanations.append(try Explainer.explain(s, request))
         }
         return try all.map { name, model in
+            let before = Blas.multiplyAdds
             let predictions = try classes(predict(model, data))
+            let work = Double(Blas.multiplyAdds - before) / Double(Swift.max(1, data.count))
             var best = Double.infinity
             for _ in 0..<3 {
                 let t0 = DispatchTime.now().uptimeNanoseconds
@@ -55,7 +59,7 @@ public enum CompressionReport {
             let labels = data.labels.intValues
             return Row(name: name, accuracy: Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(Swift.max(1, labels.count)),
                        agreement: Double(zip(predictions, referenceClasses).filter { $0 == $1 }.count) / Double(Swift.max(1, predictions.count)),
-                       bytes: model.module.storedBytes, seconds: best, spearman: spearman / n, topK: topK / n)
+                       bytes: model.module.storedBytes, seconds: best, multiplyAdds: work, spearman: spearman / n, topK: topK / n)
         }
     }
 

@@ -18,6 +18,11 @@ public enum Blas {
     /// of many small products ran 20–35% faster). The choice depends only on the sizes, so
     /// results stay the same run to run.
     public nonisolated(unsafe) static var smallWork = Int(ProcessInfo.processInfo.environment["XAI_BLAS_SMALL"].flatMap(Int.init) ?? (1 << 22))
+    /// Multiply-adds done by products since the program started (the work of a model's
+    /// matrix products: compression tables report it per row, a measure of speed that does
+    /// not vary run to run). Products are started from one thread, so a plain counter does.
+    public nonisolated(unsafe) static var multiplyAdds = 0
+
     /// Large products split into one single-threaded call per worker (XAI_BLAS_SPLIT=0: OpenBLAS's threads).
     public nonisolated(unsafe) static var splitProducts = ProcessInfo.processInfo.environment["XAI_BLAS_SPLIT"] != "0"
     nonisolated(unsafe) static var configured = 1
@@ -48,6 +53,7 @@ public enum Blas {
             if !accumulate { c.update(repeating: 0, count: batch * m * n) }
             return
         }
+        multiplyAdds += batch * m * n * k
         let lda = transA ? m : k, ldb = transB ? k : n
         let workers = batch * m * n * k < smallWork ? 1 : configured
         if workers <= 1 || !splitProducts {

@@ -66,6 +66,7 @@ public struct Int8Matrix {
             return
         }
         let xq = x.map { Int8(Swift.max(-127, Swift.min(127, ($0 / sx).rounded()))) }
+        Blas.multiplyAdds += n * rows * cols
         xq.withUnsafeBufferPointer { px in
             values.withUnsafeBufferPointer { pw in
                 for r in 0..<n {

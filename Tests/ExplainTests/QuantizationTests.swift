@@ -145,6 +145,7 @@ final class CompressionReportTests: XCTestCase {
         let rows = try CompressionReport.measure(reference: ("original", Model(net)), models: [("copy", Model(same)), ("untrained", Model(other))],
                                                  data: data, inputs: inputs, request: request, k: 2)
         XCTAssertEqual(rows.map(\.name), ["original", "copy", "untrained"])
+        XCTAssertEqual(rows[0].multiplyAdds, 4 * 16 + 16 * 3, "the products' multiply-adds per row")
         for r in rows.prefix(2) {
             XCTAssertEqual(r.agreement, 1)
             XCTAssertEqual(r.spearman, 1, accuracy: 1e-9)

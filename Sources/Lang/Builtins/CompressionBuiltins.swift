@@ -12,16 +12,17 @@ public final class CompressionTableObject: HostObject, FigureProviding {
     let method: String, k: Int, inputs: Int
     init(_ rows: [CompressionReport.Row], method: String, k: Int, inputs: Int) { self.rows = rows; self.method = method; self.k = k; self.inputs = inputs }
     public var typeName: String { "CompressionTable" }
-    var header: [String] { ["model", "accuracy", "agrees", "bytes", "smaller", "ρ attributions", "top-\(k) overlap"] }
+    var header: [String] { ["model", "accuracy", "agrees", "bytes", "smaller", "MACs/row", "ρ attributions", "top-\(k) overlap"] }
     var cells: [[String]] {
         let base = Double(rows.first?.bytes ?? 1)
         return rows.map { r in
             [r.name, String(format: "%.3f", r.accuracy), String(format: "%.3f", r.agreement), String(r.bytes),
-             String(format: "%.1f×", base / Double(Swift.max(1, r.bytes))), String(format: "%.3f", r.spearman), String(format: "%.3f", r.topK)]
+             String(format: "%.1f×", base / Double(Swift.max(1, r.bytes))), String(format: "%.0f", r.multiplyAdds),
+             String(format: "%.3f", r.spearman), String(format: "%.3f", r.topK)]
         }
     }
     var caption: String {
-        "agrees: share of test predictions equal to \(rows.first?.name ?? "the reference")'s; ρ and top-\(k) overlap: \(method) attributions compared with \(rows.first?.name ?? "the reference")'s on \(inputs) inputs (means)"
+        "agrees: share of test predictions equal to \(rows.first?.name ?? "the reference")'s; MACs/row: multiply-adds of the matrix products per row predicted (the work, as dense kernels do it; timings print beside the table); ρ and top-\(k) overlap: \(method) attributions compared with \(rows.first?.name ?? "the reference")'s on \(inputs) inputs (means)"
     }
     public var summary: String { display }
     public var display: String {
@@ -38,7 +39,7 @@ public final class CompressionTableObject: HostObject, FigureProviding {
         let body = cells.map { "<tr>" + $0.map { "<td>\(SVG.esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
         return "<figure class=\"xai-figure\">\n<table class=\"xai-table\">\n\(head)\n\(body)\n</table>\n<figcaption>\(SVG.esc(caption))</figcaption>\n</figure>\n"
     }
-    public var propertyNames: [String] { ["models", "accuracy", "agreement", "bytes", "seconds", "spearman", "top_k"] }
+    public var propertyNames: [String] { ["models", "accuracy", "agreement", "bytes", "seconds", "macs", "spearman", "top_k"] }
     public func property(_ name: String) throws -> Value? {
         func col(_ f: (CompressionReport.Row) -> Value) -> Value { .dict(DictBox(rows.map { ($0.name, f($0)) })) }
         switch name {
@@ -47,6 +48,7 @@ public final class CompressionTableObject: HostObject, FigureProviding {
         case "agreement": return col { .float($0.agreement) }
         case "bytes": return col { .int($0.bytes) }
         case "seconds": return col { .float($0.seconds) }
+        case "macs": return col { .float($0.multiplyAdds) }
         case "spearman": return col { .float($0.spearman) }
         case "top_k": return col { .float($0.topK) }
         default: return nil
@@ -58,7 +60,7 @@ enum CompressionBuiltins {
     static func register(_ r: Registry) {
         r.function("compression_table", "reference: Module, models: dict, data: Dataset, inputs: list, method: string = \"integrated_gradients\", k: int = 3, steps: int = 32",
                    returns: "CompressionTable",
-                   "Compares compressed models with the original in one table: test accuracy, agreement with the original's predictions, bytes, and explanation drift (Spearman ρ and top-k overlap of attributions on the given inputs). Timings print as separate lines.",
+                   "Compares compressed models with the original in one table: test accuracy, agreement with the original's predictions, bytes, multiply-adds per row, and explanation drift (Spearman ρ and top-k overlap of attributions on the given inputs). Timings print as separate lines.",
                    details: "models: {name: model}. inputs: texts, feature rows or images to explain with method (any of explain()'s, integrated_gradients with steps: by default); each compressed model explains the class the reference predicted. Bytes count int8 weights as 1 byte plus a scale per row and pruned matrices as sparse rows when smaller. Speed: best of three passes predicting all of data.",
                    example: "seed(0)\ndata = dataset(\"iris\").standardize()\nnet = Sequential(Linear(4, 16), ReLU(), Linear(16, 3))\nh = fit(net, data, epochs: 3)\nnet.save(\"/tmp/xai-table.safetensors\")\nsmall = Sequential(Linear(4, 16), ReLU(), Linear(16, 3))\nsmall = small.load(\"/tmp/xai-table.safetensors\")\nr = prune(small, sparsity: 0.5)\ncompression_table(net, {pruned: small}, data, [data.features[0]]).models") { c in
             let reference = try TrainingBuiltins.model(c.value("reference"), "compression_table: reference")
