@@ -38,14 +38,11 @@ public enum ModalityAttribution {
         let (N, F) = (x.shape[0], x.shape[1])
         let mean = try background.mean(dim: 0).floats
         let V = views.count
-        let wasTraining = model.module.training
-        model.module.eval()
-        defer { if wasTraining { model.module.train() } }
         // Scores of every coalition (bit v set = view v present), one batch per coalition.
         var scores = [[Double]](repeating: [], count: 1 << V)
         var targets: [Int]?
         let xs = x.floats
-        try Tensor.withoutGrad {
+        try model.module.evaluating { try Tensor.withoutGrad {
             for s in stride(from: (1 << V) - 1, through: 0, by: -1) {
                 var rows = xs
                 for (v, view) in views.enumerated() where s & (1 << v) == 0 {
@@ -68,17 +65,8 @@ public enum ModalityAttribution {
                     scores[s] = (0..<N).map { Double(out.floats[$0 * C + (targets?[$0] ?? 0)]) }
                 }
             }
-        }
-        // φ_v = Σ over coalitions S without v of |S|!(V−|S|−1)!/V! · (f(S ∪ v) − f(S)).
-        func factorial(_ n: Int) -> Double { n < 2 ? 1 : (2...n).reduce(1.0) { $0 * Double($1) } }
-        var values = [[Double]](repeating: [Double](repeating: 0, count: V), count: N)
-        for v in 0..<V {
-            for s in 0..<(1 << V) where s & (1 << v) == 0 {
-                let size = s.nonzeroBitCount
-                let w = factorial(size) * factorial(V - size - 1) / factorial(V)
-                for r in 0..<N { values[r][v] += w * (scores[s | (1 << v)][r] - scores[s][r]) }
-            }
-        }
+        } }
+        let values = (0..<N).map { r in Shapley.values(coalitions: scores.map { $0[r] }, players: V) }
         let name = targets == nil ? "logit" : (target.map { "class \($0) logit" } ?? "predicted class logit")
         return Result(views: views.map(\.name), values: values, full: scores[(1 << V) - 1], empty: scores[0], target: name)
     }

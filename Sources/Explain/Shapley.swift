@@ -47,20 +47,26 @@ public enum Shapley {
         masks.reserveCapacity(count)
         for bits in 0..<count { masks.append((0..<M).map { bits & (1 << $0) != 0 }) }
         let v = try game(s, active)(masks)
-        // w(k) = k!(M−k−1)!/M!
-        var w = [Double](repeating: 0, count: max(M, 1))
-        for k in 0..<M { w[k] = 1 / (Double(M) * Stats.binomial(M - 1, k)) }
         var phi = [Double](repeating: 0, count: s.unitCount)
-        for (j, u) in active.enumerated() {
-            var acc = 0.0
-            for bits in 0..<count where bits & (1 << j) == 0 {
-                acc += w[(bits).nonzeroBitCount] * (v[bits | (1 << j)] - v[bits])
-            }
-            phi[u] = acc
-        }
+        for (j, value) in values(coalitions: v, players: M).enumerated() { phi[active[j]] = value }
         let base = v[0], fx = v[count - 1]
         return Explanation(method: "exact_shapley", settings: [("coalitions", "\(count)")] + backgroundSetting(s), subject: s, scores: phi,
                            baseValue: base, checks: [efficiency(phi, fx, base)])
+    }
+
+    /// Shapley values of M players from the values of all 2^M coalitions (index bit j set =
+    /// player j present): φⱼ = Σ over S without j of w(|S|)·(v(S ∪ j) − v(S)), with
+    /// w(k) = k!(M−k−1)!/M!.
+    static func values(coalitions v: [Double], players M: Int) -> [Double] {
+        var w = [Double](repeating: 0, count: max(M, 1))
+        for k in 0..<M { w[k] = 1 / (Double(M) * Stats.binomial(M - 1, k)) }
+        return (0..<M).map { j in
+            var acc = 0.0
+            for bits in 0..<(1 << M) where bits & (1 << j) == 0 {
+                acc += w[bits.nonzeroBitCount] * (v[bits | (1 << j)] - v[bits])
+            }
+            return acc
+        }
     }
 
     static func backgroundSetting(_ s: Explainee) -> [(String, String)] {

@@ -58,14 +58,12 @@ public final class Bert: Module, TextClassifier {
         guard embedded.rank == 3, embedded.shape[0] == lengths.count else {
             throw TensorError.shape("BERT takes embeddings [batch, time, d] and one length per row, found \(embedded.shape) and \(lengths.count)")
         }
-        let (B, T) = (embedded.shape[0], embedded.shape[1])
+        let T = embedded.shape[1]
         guard T <= maxLength else { throw TensorError.shape("sequences of \(T) tokens are longer than max_length \(maxLength)") }
         var h = try embeddingNorm.forward(embedded.add(positions.forward(Tensor.arange(0, Double(T), dtype: .int64))))
         h = try dropoutLayer(h)
-        var pad = [Bool](repeating: false, count: B * T)
-        for (b, l) in lengths.enumerated() { for t in max(1, l)..<max(1, T) { pad[b * T + t] = true } }
-        let padMask = try Tensor(shape: [B, T], bools: pad)
-        for layer in layers.items { h = try layer.forward(h, keyPaddingMask: padMask) }
+        let padding = try paddingMasks(lengths: lengths, steps: T).padding
+        for layer in layers.items { h = try layer.forward(h, keyPaddingMask: padding) }
         return h
     }
 
@@ -77,10 +75,7 @@ public final class Bert: Module, TextClassifier {
     /// Classification logits ([B] for two classes, else [B, C]) from the mean of the valid positions.
     public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
         let h = try encode(embedded: embedded, lengths: lengths)
-        let (B, T) = (h.shape[0], h.shape[1])
-        var keep = [Float](repeating: 0, count: B * T)
-        for (b, l) in lengths.enumerated() { for t in 0..<min(max(1, l), T) { keep[b * T + t] = 1 / Float(max(1, min(l, T))) } }
-        let out = try head.forward(try h.mul(Tensor(shape: [B, T, 1], floats: keep)).sum(dim: 1))
+        let out = try head.forward(try h.mul(paddingMasks(lengths: lengths, steps: h.shape[1]).mean).sum(dim: 1))
         return out.shape[1] == 1 ? try out.squeeze(1) : out
     }
 

@@ -169,18 +169,25 @@ public final class TransformerClassifier: Module, TextClassifier {
         guard embedded.rank == 3, embedded.shape[0] == lengths.count else {
             throw TensorError.shape("TransformerClassifier takes embeddings [batch, time, d] and one length per row, found \(embedded.shape) and \(lengths.count)")
         }
-        let (B, T) = (embedded.shape[0], embedded.shape[1])
+        let T = embedded.shape[1]
         guard T <= maxLength else { throw TensorError.shape("sequences of \(T) tokens are longer than max_length \(maxLength)") }
         var h = try embedded.add(positions.forward(Tensor.arange(0, Double(T), dtype: .int64)))
-        var pad = [Bool](repeating: false, count: B * T), keep = [Float](repeating: 0, count: B * T)
-        for (b, l) in lengths.enumerated() {
-            for t in 0..<T { if t < max(1, l) { keep[b * T + t] = 1 / Float(max(1, min(l, T))) } else { pad[b * T + t] = true } }
-        }
-        let padMask = try Tensor(shape: [B, T], bools: pad)
-        for layer in layers.items { h = try layer.forward(h, keyPaddingMask: padMask) }
-        // Mean over valid positions: weights 1/length on them, 0 on padding.
-        let pooled = try h.mul(Tensor(shape: [B, T, 1], floats: keep)).sum(dim: 1)
+        let masks = try paddingMasks(lengths: lengths, steps: T)
+        for layer in layers.items { h = try layer.forward(h, keyPaddingMask: masks.padding) }
+        let pooled = try h.mul(masks.mean).sum(dim: 1)
         let out = try head.forward(pooled)
         return out.shape[1] == 1 ? try out.squeeze(1) : out
     }
+}
+
+/// For rows of `lengths` padded to T steps (a row of length 0 keeps its first step): the key
+/// padding mask [B, T] (true = padding) and the weights of the mean over valid steps
+/// [B, T, 1] (1/length on them, 0 on padding).
+func paddingMasks(lengths: [Int], steps T: Int) throws -> (padding: Tensor, mean: Tensor) {
+    let B = lengths.count
+    var pad = [Bool](repeating: false, count: B * T), keep = [Float](repeating: 0, count: B * T)
+    for (b, l) in lengths.enumerated() {
+        for t in 0..<T { if t < max(1, l) { keep[b * T + t] = 1 / Float(max(1, min(l, T))) } else { pad[b * T + t] = true } }
+    }
+    return (try Tensor(shape: [B, T], bools: pad), try Tensor(shape: [B, T, 1], floats: keep))
 }

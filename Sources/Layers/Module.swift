@@ -148,3 +148,13 @@ enum Init {
         try uniform(shape, bound: (6 / Float(fanIn + fanOut)).squareRoot())
     }
 }
+
+extension Module {
+    /// Runs `body` in evaluation mode, then switches training mode back on if it was on.
+    public func evaluating<T>(_ body: () throws -> T) rethrows -> T {
+        let wasTraining = training
+        eval()
+        defer { if wasTraining { train() } }
+        return try body()
+    }
+}

@@ -23,47 +23,35 @@ extension Module {
     public func quantizeInt8() throws -> QuantizationReport {
         var report = QuantizationReport()
         report.floatBytes = floatBytes
-        var quantized = Set<ObjectIdentifier>()
+        // The int8 codes of a weight matrix; the parameter keeps the values they stand for,
+        // frozen (the codes are what runs, so training must not move the float copy).
+        func codes(_ p: Parameter) throws -> Int8Matrix {
+            let q = try Int8Matrix(p.value)
+            p.value = try q.dequantized().requiringGrad(false)
+            p.storedAsInt8 = true
+            return q
+        }
         for (_, m) in modules() {
             switch m {
             case let l as Linear:
-                let q = try Int8Matrix(l.weight.value)
-                l.int8 = q
-                // Frozen: the int8 codes are what runs, so training must not move the float copy.
-                l.weight.value = try q.dequantized().requiringGrad(false)
-                quantized.insert(ObjectIdentifier(l.weight))
+                l.int8 = try codes(l.weight)
                 report.int8Linear += 1
             case let a as MultiheadAttention:
-                let q = try Int8Matrix(a.inProjWeight.value)
-                a.inProjInt8 = q
-                a.inProjWeight.value = try q.dequantized().requiringGrad(false)
-                quantized.insert(ObjectIdentifier(a.inProjWeight))
+                a.inProjInt8 = try codes(a.inProjWeight)
                 report.int8Projections += 1
             case let r as Recurrent where r.cell == .lstm:
-                var codes: [(ih: Int8Matrix, hh: Int8Matrix)] = []
-                for w in r.weights {
-                    let ih = try Int8Matrix(w.ih.value), hh = try Int8Matrix(w.hh.value)
-                    w.ih.value = try ih.dequantized().requiringGrad(false)
-                    w.hh.value = try hh.dequantized().requiringGrad(false)
-                    quantized.insert(ObjectIdentifier(w.ih)); quantized.insert(ObjectIdentifier(w.hh))
-                    codes.append((ih, hh))
-                    report.int8Projections += 2
-                }
-                r.int8 = codes
+                r.int8 = try r.weights.map { (ih: try codes($0.ih), hh: try codes($0.hh)) }
+                report.int8Projections += 2 * r.weights.count
             case is Recurrent, is Embedding:
                 // GRU matrices and embedding tables: stored as int8, computed from the values
                 // the codes stand for (an embedding is a lookup, not a product).
-                for (name, p) in m.ownParameters where name.hasPrefix("weight") {
-                    guard p.value.rank == 2 else { continue }
-                    let q = try Int8Matrix(p.value)
-                    p.value = try q.dequantized().requiringGrad(false)
-                    quantized.insert(ObjectIdentifier(p))
+                for (name, p) in m.ownParameters where name.hasPrefix("weight") && p.value.rank == 2 {
+                    _ = try codes(p)
                     report.weightOnly += 1
                 }
             default: break
             }
         }
-        for p in parameters where quantized.contains(ObjectIdentifier(p)) { p.storedAsInt8 = true }
         report.quantizedBytes = storedBytes
         return report
     }

@@ -19,7 +19,7 @@ public struct Notebook {
 
     /// The notebook of a script and, with a tolerance, how its outputs differ from the
     /// recorded transcript (what `xai check` reports), from one run of the script.
-    public static func fromScript(path: String, checking tolerance: Double?) throws -> (notebook: Notebook, mismatches: [Transcript.Mismatch], failed: Bool) {
+    public static func fromScript(path: String, checking tolerance: Double?) throws -> (notebook: Notebook, mismatches: [Transcript.Mismatch]) {
         let url = URL(fileURLWithPath: path)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw RuntimeError("export: no readable file at \(path)") }
         guard let text = String(data: data, encoding: .utf8) else { throw RuntimeError("export: \(path) is not UTF-8 text") }
@@ -29,7 +29,7 @@ public struct Notebook {
         session.echo = { _ in }
         var records: [Int: (outputs: [String], figures: [String])] = [:]
         var produced: [Int: [Transcript.Line]] = [:]
-        let outcome = session.run(parsed.code, file: url.lastPathComponent, record: false, onStatement: { last, lines in
+        session.run(parsed.code, file: url.lastPathComponent, record: false, onStatement: { last, lines in
             if !lines.isEmpty { produced[last, default: []].append(contentsOf: lines) }
         }, onRecord: { r in
             // A shown figure replaces its text drawing.
@@ -40,8 +40,8 @@ public struct Notebook {
             }
         })
         let notebook = build(lines: parsed.codeLines, records: records, fallbackTitle: url.deletingPathExtension().lastPathComponent)
-        guard let tolerance else { return (notebook, [], outcome.failed) }
-        return (notebook, Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: produced, tolerance: tolerance), outcome.failed)
+        guard let tolerance else { return (notebook, []) }
+        return (notebook, Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: produced, tolerance: tolerance))
     }
 
     /// The REPL session so far: one code cell per entry, prose from `##` lines typed.

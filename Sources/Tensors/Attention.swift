@@ -34,7 +34,7 @@ extension Tensor {
             guard let base = p.baseAddress else { return }
             let hasMask = maskValues != nil
             (maskValues ?? []).withUnsafeBufferPointer { pm in
-                Parallel.ranges(n * T, minimum: Swift.max(1, (1 << 14) / Swift.max(1, S))) { rows in
+                Parallel.rows(n * T, width: S) { rows in
                     for r in rows {
                         let row = base + r * S
                         if s != 1 { for j in 0..<S { row[j] *= s } }
@@ -65,7 +65,7 @@ extension Tensor {
             let dS = dW.withUnsafeMutableBufferPointer { pdw -> [Float] in
                 w.withUnsafeBufferPointer { pw in
                     gW.withUnsafeBufferPointer { pg in
-                        Parallel.floats(n * T * S, rows: n * T, width: S) { out, rows in
+                        Parallel.floats(rows: n * T, width: S) { out, rows in
                             for r in rows {
                                 let base = r * S
                                 for j in 0..<S { pdw[base + j] += pg[base + j] }

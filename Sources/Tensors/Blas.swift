@@ -55,14 +55,15 @@ public enum Blas {
         }
         multiplyAdds += batch * m * n * k
         let lda = transA ? m : k, ldb = transB ? k : n
+        // One OpenBLAS call: rows × cols of C from the given corners of A, B and C.
+        func sgemm(_ rows: Int, _ cols: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(rows), Int32(cols), Int32(k), 1, a, Int32(lda), b, Int32(ldb), accumulate ? 1 : 0, c, Int32(n))
+        }
         let workers = batch * m * n * k < smallWork ? 1 : configured
         if workers <= 1 || !splitProducts {
             useThreads(forWork: m * n * k)
-            for i in 0..<batch {
-                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                            Int32(m), Int32(n), Int32(k), 1, a + i * strideA, Int32(lda), b + i * strideB, Int32(ldb),
-                            accumulate ? 1 : 0, c + i * m * n, Int32(n))
-            }
+            for i in 0..<batch { sgemm(m, n, a + i * strideA, b + i * strideB, c + i * m * n) }
             return
         }
         // Large products: one single-threaded OpenBLAS call per worker on its own block of
@@ -74,11 +75,7 @@ public enum Blas {
         let parts = batch >= workers ? workers : Swift.min(workers, byRows ? m : n)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             if batch >= workers {
-                for i in (batch * p / parts)..<(batch * (p + 1) / parts) {
-                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), 1, a + i * strideA, Int32(lda), b + i * strideB, Int32(ldb),
-                                accumulate ? 1 : 0, c + i * m * n, Int32(n))
-                }
+                for i in (batch * p / parts)..<(batch * (p + 1) / parts) { sgemm(m, n, a + i * strideA, b + i * strideB, c + i * m * n) }
                 return
             }
             let total = byRows ? m : n
@@ -89,9 +86,7 @@ public enum Blas {
                 let aPart = byRows ? a + i * strideA + (transA ? lo : lo * lda) : a + i * strideA
                 let bPart = byRows ? b + i * strideB : b + i * strideB + (transB ? lo * ldb : lo)
                 let cPart = c + i * m * n + (byRows ? lo * n : lo)
-                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                            Int32(byRows ? hi - lo : m), Int32(byRows ? n : hi - lo), Int32(k), 1, aPart, Int32(lda), bPart, Int32(ldb),
-                            accumulate ? 1 : 0, cPart, Int32(n))
+                sgemm(byRows ? hi - lo : m, byRows ? n : hi - lo, aPart, bPart, cPart)
             }
         }
     }

@@ -17,13 +17,20 @@ enum Parallel {
         DispatchQueue.concurrentPerform(iterations: k) { c in body((n * c / k)..<(n * (c + 1) / k)) }
     }
 
+    /// Calls `body` on ranges of `count` rows of `width` elements each: whole rows per
+    /// worker, split only when there are enough elements to pay for a second thread.
+    @inline(__always)
+    static func rows(_ count: Int, width: Int, _ body: (Range<Int>) -> Void) {
+        ranges(count, minimum: Swift.max(1, (1 << 14) / Swift.max(1, width)), body)
+    }
+
     /// A float array of `rows` rows of `width` elements written by `fill` (no zeroing first),
     /// whole rows per worker.
     @inline(__always)
-    static func floats(_ n: Int, rows: Int, width: Int, _ fill: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> [Float] {
-        [Float](unsafeUninitializedCapacity: n) { buf, count in
-            if let base = buf.baseAddress { ranges(rows, minimum: Swift.max(1, (1 << 14) / Swift.max(1, width))) { r in fill(base, r) } }
-            count = n
+    static func floats(rows: Int, width: Int, _ fill: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: rows * width) { buf, count in
+            if let base = buf.baseAddress { self.rows(rows, width: width) { r in fill(base, r) } }
+            count = rows * width
         }
     }
 

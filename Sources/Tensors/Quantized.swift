@@ -42,25 +42,30 @@ public struct Int8Matrix {
         self.rows = rows; self.cols = cols; self.values = values; self.scales = scales
     }
 
-    /// y[r, j] = (or +=) Σₖ q(x)[r, k]·codes[j, k] · sₓ·sⱼ for x [rows, cols]: x is quantized
-    /// to int8 with one dynamic scale sₓ = max|x| / 127, the products summed as integers.
+    /// The codes as floats, for `multiply` (callers that multiply many times convert once).
+    public var floatCodes: [Float] { values.map { Float($0) } }
+
+    /// y[r, j] = Σₖ q(x)[r, k]·codes[j, k] · sₓ·sⱼ (+ each of `biases`[j], in order) for x
+    /// [rows, cols]: x is quantized to int8 with one dynamic scale sₓ = max|x| / 127, the
+    /// products summed as integers.
     ///
     /// The integer sums are computed by the float BLAS kernel on the integer values of the
     /// codes: every product and partial sum is an integer below 127²·cols ≤ 2²⁴ while
     /// cols ≤ 1040, so float32 holds them exactly and the result is bit for bit the Int32
     /// one, at BLAS speed (this build has no int8 kernel). Wider rows use an Int32 loop.
-    public func multiply(_ x: UnsafeBufferPointer<Float>, rows n: Int, into y: UnsafeMutableBufferPointer<Float>, accumulate: Bool) {
+    public func multiply(_ x: UnsafeBufferPointer<Float>, rows n: Int, into y: UnsafeMutableBufferPointer<Float>, biases: [[Float]] = [],
+                         floatCodes codes: [Float]? = nil) {
         let amax = x.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
         let sx = amax > 0 ? amax / 127 : 1
         guard n > 0, rows > 0 else { return }
         if cols <= 1040 {
             let xq = x.map { Swift.max(-127, Swift.min(127, ($0 / sx).rounded())) }
-            let codes = values.map { Float($0) }
-            let sums = Tensor.product(xq, codes, batch: 1, m: n, n: rows, k: cols, transA: false, transB: true, strideA: 0, strideB: 0)
+            let sums = Tensor.product(xq, codes ?? floatCodes, batch: 1, m: n, n: rows, k: cols, transA: false, transB: true, strideA: 0, strideB: 0)
             for r in 0..<n {
                 for j in 0..<rows {
-                    let v = sums[r * rows + j] * sx * scales[j]
-                    y[r * rows + j] = accumulate ? y[r * rows + j] + v : v
+                    var v = sums[r * rows + j] * sx * scales[j]
+                    for b in biases { v += b[j] }
+                    y[r * rows + j] = v
                 }
             }
             return
@@ -75,8 +80,9 @@ public struct Int8Matrix {
                         let wo = j * cols
                         var acc: Int32 = 0
                         for k in 0..<cols { acc &+= Int32(px[xo + k]) &* Int32(pw[wo + k]) }
-                        let v = Float(acc) * sx * scales[j]
-                        y[r * rows + j] = accumulate ? y[r * rows + j] + v : v
+                        var v = Float(acc) * sx * scales[j]
+                        for b in biases { v += b[j] }
+                        y[r * rows + j] = v
                     }
                 }
             }
@@ -97,10 +103,7 @@ extension Tensor {
         let rows = inF == 0 ? 0 : x.count / inF, outF = w.rows
         var y = [Float](repeating: 0, count: rows * outF)
         x.floats.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in w.multiply(px, rows: rows, into: py, accumulate: false) }
-        }
-        if let b = bias?.floats {
-            for r in 0..<rows { for j in 0..<outF { y[r * outF + j] += b[j] } }
+            y.withUnsafeMutableBufferPointer { py in w.multiply(px, rows: rows, into: py, biases: bias.map { [$0.floats] } ?? []) }
         }
         let out = Tensor(unchecked: Array(x.shape.dropLast()) + [outF], floats: y)
         let deq = w.dequantized()

@@ -80,8 +80,9 @@ extension Tensor {
         var xg: [Float]
         if let q = int8 {
             xg = [Float](repeating: 0, count: B * T * G)
-            x.floats.withUnsafeBufferPointer { px in xg.withUnsafeMutableBufferPointer { q.ih.multiply(px, rows: B * T, into: $0, accumulate: false) } }
-            for b in [bIH, bHH].compactMap({ $0?.floats }) { for r in 0..<(B * T) { for j in 0..<G { xg[r * G + j] += b[j] } } }
+            x.floats.withUnsafeBufferPointer { px in
+                xg.withUnsafeMutableBufferPointer { q.ih.multiply(px, rows: B * T, into: $0, biases: [bIH, bHH].compactMap { $0?.floats }) }
+            }
         } else {
             xg = inputGates(x, wIH, [bIH, bHH], rows: B * T, gh: G, i: I)
         }
@@ -92,11 +93,12 @@ extension Tensor {
         var cPrev = [Float](repeating: 0, count: T * B * H)
         var tanhC = [Float](repeating: 0, count: T * B * H)
         var hg = [Float](repeating: 0, count: B * G)
+        let hhCodes = int8?.hh.floatCodes     // converted once, used at every step
         for t in 0..<T {
             hPrev.withUnsafeMutableBufferPointer { p in for k in 0..<(B * H) { p[t * B * H + k] = h[k] } }
             cPrev.withUnsafeMutableBufferPointer { p in for k in 0..<(B * H) { p[t * B * H + k] = c[k] } }
             if let q = int8 {
-                h.withUnsafeBufferPointer { ph in hg.withUnsafeMutableBufferPointer { q.hh.multiply(ph, rows: B, into: $0, accumulate: false) } }
+                h.withUnsafeBufferPointer { ph in hg.withUnsafeMutableBufferPointer { q.hh.multiply(ph, rows: B, into: $0, floatCodes: hhCodes) } }
             } else {
                 h.withUnsafeBufferPointer { ph in
                     wHH.floats.withUnsafeBufferPointer { pw in

@@ -7,7 +7,6 @@ import Tensors
 /// Its training history is fit()'s: per epoch, loss and accuracy are those of predicting
 /// the hidden tokens (mean cross-entropy in nats, share of top predictions that were right).
 public enum MaskedLanguageModel {
-
     /// One sentence corrupted by BERT's rule: each token (not <pad>/<unk>) is chosen with
     /// `probability` (at least one per sentence, so short sentences still teach); a chosen
     /// token becomes [MASK] 80% of the time, a random token 10%, and stays itself 10% —
@@ -56,12 +55,9 @@ public enum MaskedLanguageModel {
     public static func evaluate(_ model: Bert, _ sentences: [[Int]], probability: Double = 0.15, seed: UInt64 = 0, batch: Int = 64) throws -> (loss: Double, accuracy: Double) {
         let rows = sentences.filter { $0.contains { $0 > Vocabulary.unk } }
         guard !rows.isEmpty else { throw TensorError.value("no sentence has a known token to mask") }
-        let wasTraining = model.training
-        model.eval()
-        defer { if wasTraining { model.train() } }
         var g = RandomGenerator(seed: seed)
         var total = 0.0, correct = 0, count = 0
-        try Tensor.withoutGrad {
+        try model.evaluating { try Tensor.withoutGrad {
             var start = 0
             while start < rows.count {
                 let part = Array(rows[start..<min(rows.count, start + batch)])
@@ -69,7 +65,7 @@ public enum MaskedLanguageModel {
                 total += Double(try r.loss.item()) * Double(r.count); correct += r.correct; count += r.count
                 start += batch
             }
-        }
+        } }
         return (total / Double(count), Double(correct) / Double(count))
     }
 
@@ -83,8 +79,8 @@ public enum MaskedLanguageModel {
         let rows = sentences.filter { $0.contains { $0 > Vocabulary.unk } }
         guard !rows.isEmpty else { throw TensorError.value("pre-training needs sentences with known tokens") }
         var history = History()
-        let start = DispatchTime.now().uptimeNanoseconds
         epochs: for epoch in 1...epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
             model.train()
             let order = Random.shared.permutation(rows.count)
             var total = 0.0, correct = 0, count = 0, b = 0
@@ -122,10 +118,7 @@ public enum MaskedLanguageModel {
         let positions = ids.indices.filter { ids[$0] == model.maskId }
         guard !positions.isEmpty else { throw TensorError.value("the text has no [MASK] token to fill") }
         guard top >= 1 else { throw TensorError.value("top must be at least 1, found \(top)") }
-        let wasTraining = model.training
-        model.eval()
-        defer { if wasTraining { model.train() } }
-        return try Tensor.withoutGrad {
+        return try model.evaluating { try Tensor.withoutGrad {
             let idsT = try Tensor(shape: [1, ids.count], ints: ids.map(Int64.init))
             let h = try model.encode(embedded: model.embedding.forward(idsT), lengths: [ids.count])
             let probs = try model.maskedLMLogits(hidden: h, rows: positions).softmax(dim: 1)
@@ -135,6 +128,6 @@ public enum MaskedLanguageModel {
                 let row = (0..<V).filter { $0 > Vocabulary.unk && $0 != model.maskId }.map { ($0, Double(probs.floats[i * V + $0])) }
                 return (pos, Array(row.sorted { $0.1 > $1.1 }.prefix(top)).map { (id: $0.0, probability: $0.1) })
             }
-        }
+        } }
     }
 }

@@ -36,8 +36,9 @@ public enum TextFeatures {
                 guard let x = Double(row[vi]) else { throw TensorError(.value, "vader_lexicon.tsv row \(r + 1): valence \"\(row[vi])\" is not a number") }
                 v[row[ti]] = x
             }
-            cached = Lexicon(valence: v)
-            return Lexicon(valence: v)
+            let lexicon = Lexicon(valence: v)
+            cached = lexicon
+            return lexicon
         }
         nonisolated(unsafe) static var cached: Lexicon?
     }

@@ -69,17 +69,18 @@ struct Check: ParsableCommand {
         Memory.configure()
         var bad = 0
         for f in files {
-            let r = try ScriptRunner.check(path: f, tolerance: tolerance)
-            if r.mismatches.isEmpty {
-                print("ok    \(f)")
-            } else {
-                bad += 1
-                print("FAIL  \(f)")
-                for m in r.mismatches { print(m.description) }
-            }
+            if !Check.report(f, try ScriptRunner.check(path: f, tolerance: tolerance).mismatches) { bad += 1 }
         }
         print("\(files.count - bad) passed, \(bad) failed")
         if bad > 0 { throw ExitCode(1) }
+    }
+
+    /// Prints "ok" or "FAIL" with the differences; true when the script matched.
+    static func report(_ file: String, _ mismatches: [Transcript.Mismatch]) -> Bool {
+        guard !mismatches.isEmpty else { print("ok    \(file)"); return true }
+        print("FAIL  \(file)")
+        for m in mismatches { print(m.description) }
+        return false
     }
 }
 
@@ -115,15 +116,7 @@ struct ExportNotebook: ParsableCommand {
             let r = try Notebook.fromScript(path: file, checking: check ? tolerance : nil)
             if let html { try r.notebook.write(to: URL(fileURLWithPath: html)); print("wrote \(html)") }
             if let md { try r.notebook.write(to: URL(fileURLWithPath: md)); print("wrote \(md)") }
-            if check {
-                if r.mismatches.isEmpty {
-                    print("ok    \(file)")
-                } else {
-                    print("FAIL  \(file)")
-                    for m in r.mismatches { print(m.description) }
-                    throw ExitCode(1)
-                }
-            }
+            if check, !Check.report(file, r.mismatches) { throw ExitCode(1) }
         } catch let e as ExitCode {
             throw e
         } catch {

@@ -52,7 +52,7 @@ final class Int8ProjectionTests: XCTestCase {
             let w = try Int8Matrix(Tensor.randn([rows, cols], using: &g))
             let x = try Tensor.randn([n, cols], using: &g).floats
             var y = [Float](repeating: 0, count: n * rows)
-            x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { w.multiply(px, rows: n, into: $0, accumulate: false) } }
+            x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { w.multiply(px, rows: n, into: $0) } }
             let sx = (x.map(abs).max() ?? 1) / 127
             let xq = x.map { Int32(max(-127, min(127, ($0 / sx).rounded()))) }
             for r in 0..<n {

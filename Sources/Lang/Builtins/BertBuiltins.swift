@@ -132,7 +132,7 @@ enum BertBuiltins {
                 var line = String(format: "epoch %d/%d · masked loss %.4f · masked acc %.3f", r.epoch, epochs, r.loss, r.accuracy)
                 if let vl = r.validationLoss, let va = r.validationAccuracy { line += String(format: " · held-out loss %.4f · acc %.3f", vl, va) }
                 interp.emit(line)
-                interp.emitVolatile(String(format: "%.1f s", r.seconds))
+                interp.emitVolatile(String(format: "epoch %d took %.1f s", r.epoch, r.seconds))
             }
             if let s = h.stopped { interp.emit("stopped by Ctrl-C in epoch \(s.epoch) after batch \(s.batch); the model keeps what it learned") }
             return .object(MLMHistoryObject(h))

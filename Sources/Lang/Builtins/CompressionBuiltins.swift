@@ -66,7 +66,7 @@ enum CompressionBuiltins {
             let reference = try TrainingBuiltins.model(c.value("reference"), "compression_table: reference")
             guard case .dict(let d)? = c.value("models") else { throw RuntimeError("compression_table: models must be a dict of name → model") }
             let models = try d.keys.map { k -> (String, Model) in
-                let name = FusionBuiltins.name(k)
+                let name = k.value.display
                 return (name, try TrainingBuiltins.model(d[k], "compression_table: model '\(name)'").model)
             }
             let data = try TrainingBuiltins.data(c.value("data"), "compression_table: data")

@@ -52,13 +52,10 @@ public final class ModalityAttributionObject: HostObject, FigureProviding {
 }
 
 enum FusionBuiltins {
-    /// A dict key as a view name (without the quotes its description has).
-    static func name(_ k: DictKey) -> String { if case .string(let s) = k { return s }; return k.description }
-
     /// Named layers from a dict, in the order of the data's views.
     static func layers(_ v: Value?, _ views: [FeatureView], _ what: String) throws -> [Layer] {
         guard case .dict(let d)? = v else { throw RuntimeError("\(what) must be a dict of view name → model, e.g. {words: ..., lexicon: ...}") }
-        let given = d.keys.map(name)
+        let given = d.keys.map(\.value.display)
         for k in given where !views.contains(where: { $0.name == k }) {
             throw RuntimeError("\(what): '\(k)' is not a view of the data; its views: \(views.map(\.name).joined(separator: ", "))")
         }
@@ -95,7 +92,7 @@ enum FusionBuiltins {
                    example: "data = dataset(\"sentiment\")\njoined = join_views({words: bag_of_words(data, data.vocab(min_count: 5)), lexicon: lexicon_features(data)})\njoined.views") { c in
             guard case .dict(let d)? = c.value("views") else { throw RuntimeError("join_views needs a dict of view name → feature dataset") }
             let parts = try d.keys.map { k -> (name: String, data: Dataset) in
-                (name(k), try TrainingBuiltins.data(d[k], "join_views: view '\(name(k))'"))
+                (k.value.display, try TrainingBuiltins.data(d[k], "join_views: view '\(k.value.display)'"))
             }
             return TrainingBuiltins.ds(try Dataset.joining(parts))
         }
