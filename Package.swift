@@ -17,14 +17,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: OpenBLAS through CBLAS (pkg-config name `openblas`), and libedit.
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
+        // xai's compute kernels in C: per-function CPU targets (AVX-512, AVX2+FMA, NEON) and
+        // explicit fused multiply-adds, which Swift cannot express. -ffp-contract=off keeps the
+        // compiler from fusing or splitting anything itself; -fno-math-errno lets √ vectorise
+        // (it is exact either way); -O3 also in debug builds, so that tests run at speed.
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]),
         // libedit's el_set/history are C variadics, which Swift cannot call: a small C shim wraps them.
         .target(name: "CEditLine", path: "Sources/CEditLine",
                 linkerSettings: [.linkedLibrary("edit")]),
 
-        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: fast),
+        .target(name: "Tensors", dependencies: ["CKernels"], swiftSettings: fast),
         .target(name: "Layers", dependencies: ["Tensors"], swiftSettings: fast),
         .target(name: "Training", dependencies: ["Layers", "Tensors"], swiftSettings: fast),
         // Pictures for people: colours, terminal charts and SVG figures (no engine types).

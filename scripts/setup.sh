@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Installs the system libraries xai links against, only when they are missing.
-# Idempotent and quiet when there is nothing to do.
+# Installs what xai needs, only when it is missing: libedit for the prompt; with `test`, also
+# the test tools: tmux (the terminal test) and, on x86-64, an ARM64 cross compiler with its
+# emulator (the kernels' bits are compared on ARM64). Idempotent and quiet when there is
+# nothing to do.
 set -euo pipefail
+wanted=(libedit-dev)
+if [ "${1:-}" = "test" ]; then
+    wanted+=(tmux)
+    [ "$(uname -m)" = "x86_64" ] && wanted+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
+fi
 needed=()
-for pkg in libopenblas-dev libedit-dev pkg-config tmux; do
+for pkg in "${wanted[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
 done
 if [ ${#needed[@]} -gt 0 ]; then

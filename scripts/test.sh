@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: every shipped .xai script re-run and compared with its
-# recorded transcript (as `xai check`) and exported as a notebook, then the unit and
-# reference tests (swift test), which also parse those notebooks.
+# Sets up and runs every test: every shipped .xai script re-run and compared byte for byte
+# with its recorded transcript and exported as a notebook; the same transcripts again on
+# other kernel paths and thread counts; then the unit and reference tests (swift test),
+# which also parse those notebooks.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh || exit 1
+bash scripts/setup.sh test || exit 1
 
 log=$(mktemp)
 swift build --build-tests >"$log" 2>&1
@@ -15,27 +16,60 @@ if [ $status -ne 0 ] || grep -qE 'warning:' "$log"; then
     exit 1
 fi
 
-# Every shipped script runs once in the release build: its output is compared with the
-# recorded transcript (as `xai check` does) and it is exported as a notebook, which
-# NotebookTests (below) parses strictly. Scripts that take under 20 s are exported a second
-# time and must give the same bytes (the long demos' determinism is what the transcript
-# comparison shows: the same numbers as the run that recorded them).
 swift build -c release --product xai >"$log" 2>&1 || { cat "$log"; exit 1; }
+xai=.build/release/xai
 shopt -s nullglob
 scripts=(scripts/*.xai)
 notebooks=$(mktemp -d)
+
+# 1. Every shipped script on this CPU's fastest path with every core: its output must equal
+#    the recorded transcript byte for byte (as `xai check`), and it is exported as a notebook,
+#    which NotebookTests (below) parses strictly. Scripts that take under 20 s are exported a
+#    second time and must give the same bytes.
+quick=()
 for f in "${scripts[@]}"; do
     name=$(basename "$f" .xai)
     start=$SECONDS
-    out=$(.build/release/xai export "$f" --check --html "$notebooks/$name.html" --md "$notebooks/$name.md" 2>&1)
+    out=$($xai export "$f" --check --html "$notebooks/$name.html" --md "$notebooks/$name.md" 2>&1)
     st=$?
     printf '%s\n' "$out" | grep -v "^wrote "
     [ $st -eq 0 ] || { echo "test: $f no longer matches its transcript, or exporting it failed" >&2; exit 1; }
     [ $((SECONDS - start)) -lt 20 ] || continue
-    .build/release/xai export "$f" --html "$notebooks/$name.again.html" >/dev/null || exit 1
+    [ $((SECONDS - start)) -lt 3 ] && quick+=("$f")
+    $xai export "$f" --html "$notebooks/$name.again.html" >/dev/null || exit 1
     cmp -s "$notebooks/$name.html" "$notebooks/$name.again.html" || { echo "test: exporting $f twice gave different bytes" >&2; exit 1; }
     rm "$notebooks/$name.again.html"
 done
+
+# 2. The same bytes on other kernel paths and thread counts. Every script once more on one
+#    thread, on the second-fastest vector path where the CPU has one (AVX2 on an AVX-512
+#    machine); the quick scripts on every path this CPU runs (the portable scalar one too)
+#    with 1, 3 and 8 threads.
+mapfile -t paths < <($xai kernels | cut -f1)
+vector=("${paths[@]/scalar}")
+second=${vector[1]:-${vector[0]}}
+XAI_KERNEL=$second XAI_THREADS=1 $xai check "${scripts[@]}" || { echo "test: transcripts differ on the $second path with 1 thread" >&2; exit 1; }
+for path in "${paths[@]}"; do
+    for threads in 1 3 8; do
+        XAI_KERNEL=$path XAI_THREADS=$threads $xai check "${quick[@]}" >"$log" 2>&1 \
+            || { cat "$log"; echo "test: transcripts differ on the $path path with $threads threads" >&2; exit 1; }
+    done
+    echo "same transcripts on the $path path with 1, 3 and 8 threads: ${#quick[@]} quick scripts"
+done
+
+# 3. The kernels' bits on ARM64: the same products (Tests/KernelBits) built for this machine
+#    and for ARM64, run under emulation; every path of both must print the same digest.
+if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
+    bits=$(mktemp -d)
+    sources=(Sources/CKernels/sgemm.c Sources/CKernels/s8gemm.c Tests/KernelBits/kernel_bits.c)
+    cc -O2 -ffp-contract=off -ISources/CKernels/include "${sources[@]}" -o "$bits/native" -lm || exit 1
+    aarch64-linux-gnu-gcc -O2 -ffp-contract=off -static -ISources/CKernels/include "${sources[@]}" -o "$bits/arm64" -lm || exit 1
+    { "$bits/native" && qemu-aarch64 "$bits/arm64"; } >"$bits/digests" || { echo "test: the kernel bits program failed" >&2; exit 1; }
+    digests=$(cut -d' ' -f2 "$bits/digests" | sort -u | wc -l)
+    [ "$digests" -eq 1 ] || { cat "$bits/digests"; echo "test: products differ between paths or CPUs" >&2; exit 1; }
+    echo "same product bits on $(cut -d' ' -f1 "$bits/digests" | tr '\n' ' ')(x86-64 and ARM64)"
+    rm -rf "$bits"
+fi
 
 XAI_NOTEBOOK_DIR="$notebooks" swift test --skip-build 2>&1 | tee "$log" | grep -vE "^Test Case '.*' (started|passed)"
 status=${PIPESTATUS[0]}

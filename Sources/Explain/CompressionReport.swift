@@ -38,9 +38,9 @@ public enum CompressionReport {
             referenceExplanations.append(try Explainer.explain(s, request))
         }
         return try all.map { name, model in
-            let before = Blas.multiplyAdds
+            let before = Kernels.multiplyAdds
             let predictions = try classes(predict(model, data))
-            let work = Double(Blas.multiplyAdds - before) / Double(Swift.max(1, data.count))
+            let work = Double(Kernels.multiplyAdds - before) / Double(Swift.max(1, data.count))
             var best = Double.infinity
             for _ in 0..<3 {
                 let t0 = DispatchTime.now().uptimeNanoseconds

@@ -40,7 +40,7 @@ public enum IntegrationRule: String, CaseIterable, Sendable {
 func gaussLegendreNodes(_ n: Int) -> ([Double], [Double]) {
     var x = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)
     for i in 0..<(n + 1) / 2 {
-        var z = cos(Double.pi * (Double(i) + 0.75) / (Double(n) + 0.5))
+        var z = FastMath.cos(Double.pi * (Double(i) + 0.75) / (Double(n) + 0.5))
         var dp = 0.0
         for _ in 0..<100 {
             // After the recurrence p1 = P_n(z) and p0 = P_{n−1}(z).

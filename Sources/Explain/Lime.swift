@@ -7,7 +7,7 @@ import Training
 /// to the input, and fit a weighted ridge regression whose coefficients are the explanation.
 public enum Lime {
     /// lime's kernel: √exp(−d²/width²).
-    static func kernel(_ d: Double, width: Double) -> Double { (exp(-(d * d) / (width * width))).squareRoot() }
+    static func kernel(_ d: Double, width: Double) -> Double { FastMath.exp(-(d * d) / (width * width)).squareRoot() }
 
     /// Features for the final fit (lime's feature_selection "auto"): forward selection for
     /// up to 6 features, otherwise the largest |coefficient × value| of a ridge (α 0.01) fit.

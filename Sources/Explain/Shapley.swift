@@ -176,7 +176,7 @@ public enum Shapley {
         for j in 0..<p { phi[active[j]] = w[j] }
         phi[active[M - 1]] = gap - w.reduce(0, +)
         settings.insert(("samples", "\(masks.count)"), at: 0)
-        let evaluated = Double(masks.count) / ((pow(2, Double(M))) - 2)
+        let evaluated = Double(masks.count) / (Double(sign: .plus, exponent: M, significand: 1) - 2)
         return Explanation(method: "kernel_shap", settings: settings, subject: s, scores: phi, baseValue: base,
                            checks: [efficiency(phi, fx, base),
                                     Check("coalitions evaluated", min(1, evaluated), "fraction of all 2^M − 2 coalitions; 1 means the values are exact")])

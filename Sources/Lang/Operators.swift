@@ -59,18 +59,18 @@ extension Interpreter {
             let r = x % y
             return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
         case .pow:
-            if y < 0 { return .float(Foundation.pow(Double(x), Double(y))) }
+            if y < 0 { return .float(FastMath.pow(Double(x), Double(y))) }
             var result = 1, base = x, e = y
             while e > 0 {
                 if e & 1 == 1 {
                     let (r, o) = result.multipliedReportingOverflow(by: base)
-                    if o { return .float(Foundation.pow(Double(x), Double(y))) }
+                    if o { return .float(FastMath.pow(Double(x), Double(y))) }
                     result = r
                 }
                 e >>= 1
                 if e > 0 {
                     let (b2, o) = base.multipliedReportingOverflow(by: base)
-                    if o { return .float(Foundation.pow(Double(x), Double(y))) }
+                    if o { return .float(FastMath.pow(Double(x), Double(y))) }
                     base = b2
                 }
             }
@@ -96,7 +96,7 @@ extension Interpreter {
         case .mod:
             guard y != 0 else { throw RuntimeError("modulo by zero") }
             return .float(x - y * (x / y).rounded(.down))
-        case .pow: return .float(Foundation.pow(x, y))
+        case .pow: return .float(FastMath.pow(x, y))
         case .matmul: throw RuntimeError("@ needs tensors, found numbers")
         case .eq: return .bool(x == y)
         case .ne: return .bool(x != y)

@@ -165,9 +165,9 @@ public final class SinusoidalPositions: Layer {
         var v = [Float](repeating: 0, count: maxLength * dim)
         for p in 0..<maxLength {
             for i in stride(from: 0, to: dim, by: 2) {
-                let angle = Double(p) / pow(10000, Double(i) / Double(dim))
-                v[p * dim + i] = Float(sin(angle))
-                if i + 1 < dim { v[p * dim + i + 1] = Float(cos(angle)) }
+                let angle = Double(p) / FastMath.pow(10000, Double(i) / Double(dim))
+                v[p * dim + i] = Float(FastMath.sin(angle))
+                if i + 1 < dim { v[p * dim + i + 1] = Float(FastMath.cos(angle)) }
             }
         }
         table = try Tensor(shape: [maxLength, dim], floats: v)

@@ -17,9 +17,9 @@ public struct Notebook {
     /// Runs a .xai file in a fresh session (as `xai check` does) and builds its notebook.
     public static func fromScript(path: String) throws -> Notebook { try fromScript(path: path, checking: nil).notebook }
 
-    /// The notebook of a script and, with a tolerance, how its outputs differ from the
+    /// The notebook of a script and, when `checking`, how its outputs differ from the
     /// recorded transcript (what `xai check` reports), from one run of the script.
-    public static func fromScript(path: String, checking tolerance: Double?) throws -> (notebook: Notebook, mismatches: [Transcript.Mismatch]) {
+    public static func fromScript(path: String, checking match: Transcript.Match?) throws -> (notebook: Notebook, mismatches: [Transcript.Mismatch]) {
         let url = URL(fileURLWithPath: path)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw RuntimeError("export: no readable file at \(path)") }
         guard let text = String(data: data, encoding: .utf8) else { throw RuntimeError("export: \(path) is not UTF-8 text") }
@@ -40,8 +40,8 @@ public struct Notebook {
             }
         })
         let notebook = build(lines: parsed.codeLines, records: records, fallbackTitle: url.deletingPathExtension().lastPathComponent)
-        guard let tolerance else { return (notebook, []) }
-        return (notebook, Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: produced, tolerance: tolerance))
+        guard let match else { return (notebook, []) }
+        return (notebook, Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: produced, match: match))
     }
 
     /// The REPL session so far: one code cell per entry, prose from `##` lines typed.

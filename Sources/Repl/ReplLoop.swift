@@ -77,7 +77,7 @@ public final class ReplLoop {
         (":load FILE", "run a .xai script in this session"),
         (":export FILE", "write the session so far as a notebook: FILE.html (one page with figures) or FILE.md"),
         (":time", "toggle timing of each statement"),
-        (":env", "versions, BLAS kernel and threads, seed"),
+        (":env", "versions, kernel path and threads, seed"),
         (":quit", "leave (Ctrl-D also works)"),
     ]
 
@@ -148,7 +148,7 @@ public final class ReplLoop {
         """
         xai \(Version.string)
         swift  \(swiftVersion)
-        blas   OpenBLAS, \(Blas.coreName) kernel, \(Blas.threads) thread\(Blas.threads == 1 ? "" : "s") (set XAI_BLAS_THREADS to change; the count changes how products sum, so the last bits)
+        kernel \(Kernels.path.description) path, \(Kernels.threads) thread\(Kernels.threads == 1 ? "" : "s") (XAI_KERNEL, XAI_THREADS); results are the same bits on every machine, path and thread count
         seed   \(interp.seedValue.map(String.init) ?? "0 (default; seed(n) sets it)")
         cwd    \(interp.baseDirectory.path)
         """

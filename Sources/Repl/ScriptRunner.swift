@@ -43,11 +43,11 @@ public enum ScriptRunner {
         return Result(succeeded: !failed, mismatches: [], rendered: rendered)
     }
 
-    public static func check(path: String, tolerance: Double) throws -> Result {
+    public static func check(path: String, match: Transcript.Match = .exact) throws -> Result {
         let (url, text) = try load(path)
         let parsed = Transcript.parse(text)
         let (outputs, failed) = execute(parsed, url: url, echo: false)
-        let mismatches = Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, tolerance: tolerance)
+        let mismatches = Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, match: match)
         return Result(succeeded: !failed && mismatches.isEmpty, mismatches: mismatches,
                       rendered: Transcript.render(code: parsed.codeLines, outputs: outputs))
     }

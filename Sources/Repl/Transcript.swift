@@ -83,14 +83,26 @@ public enum Transcript {
         }
     }
 
-    /// Compares recorded and produced outputs: text must match, numbers may differ by a
-    /// relative tolerance; volatile lines are skipped.
-    public static func compare(code: [String], recorded: [Int: [Line]], produced: [Int: [Line]], tolerance: Double) -> [Mismatch] {
+    /// How recorded and produced output lines are compared.
+    public enum Match: Sendable, Equatable {
+        /// The same text, byte for byte (results are the same bits on every machine).
+        case exact
+        /// The same text, numbers within a relative tolerance (for transcripts edited by hand).
+        case within(Double)
+    }
+
+    /// Compares recorded and produced outputs line by line; volatile lines are skipped.
+    public static func compare(code: [String], recorded: [Int: [Line]], produced: [Int: [Line]], match: Match) -> [Mismatch] {
         var result: [Mismatch] = []
         for key in Set(recorded.keys).union(produced.keys).sorted() {
             let e = (recorded[key] ?? []).filter { !$0.volatile }.map(\.text)
             let a = (produced[key] ?? []).filter { !$0.volatile }.map(\.text)
-            let same = e.count == a.count && zip(e, a).allSatisfy { linesMatch($0, $1, tolerance: tolerance) }
+            let same = e.count == a.count && zip(e, a).allSatisfy { x, y in
+                switch match {
+                case .exact: return x == y
+                case .within(let tolerance): return linesMatch(x, y, tolerance: tolerance)
+                }
+            }
             if !same {
                 result.append(Mismatch(codeLine: key, code: key >= 0 && key < code.count ? code[key] : "", expected: e, actual: a))
             }

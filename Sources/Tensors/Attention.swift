@@ -1,5 +1,3 @@
-import Foundation
-
 // Fused scaled dot-product attention over [B, H, T, d] queries and [B, H, S, d] keys/values:
 //   S = s·Q·Kᵀ + M,  W = softmax(S) (rows),  O = W·V
 //   dV = Wᵀ·dO;  dW = dO·Vᵀ;  dS = W ∘ (dW − rowsum(dW ∘ W));  dQ = s·dS·K;  dK = s·dSᵀ·Q
@@ -45,8 +43,10 @@ extension Tensor {
                         }
                         var mx = -Float.infinity
                         for j in 0..<S { mx = Swift.max(mx, row[j]) }
+                        // Exponentials first, in a loop of their own so that it vectorizes, then the sum in order.
+                        if mx == -.infinity { for j in 0..<S { row[j] = .nan } } else { for j in 0..<S { row[j] = FastMath.exp(row[j] - mx) } }
                         var sum: Float = 0
-                        for j in 0..<S { let e = mx == -.infinity ? Float.nan : Foundation.exp(row[j] - mx); row[j] = e; sum += e }
+                        for j in 0..<S { sum += row[j] }
                         for j in 0..<S { row[j] /= sum }
                     }
                 }

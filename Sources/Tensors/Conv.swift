@@ -79,7 +79,7 @@ extension Tensor {
             cols.withUnsafeBufferPointer { pc in
                 out.withUnsafeMutableBufferPointer { po in
                     guard let bw = pw.baseAddress, let bc = pc.baseAddress, let bo = po.baseAddress else { return }
-                    Blas.gemm(batch: g.n, m: o, n: g.colCols, k: g.colRows, bw, transA: false, strideA: 0,
+                    Kernels.gemm(batch: g.n, m: o, n: g.colCols, k: g.colRows, bw, transA: false, strideA: 0,
                               bc, transB: false, strideB: g.colRows * g.colCols, bo)
                 }
             }
@@ -100,7 +100,7 @@ extension Tensor {
                     dW.withUnsafeMutableBufferPointer { pdw in
                         guard let bc = pc.baseAddress, let bdw = pdw.baseAddress else { return }
                         for s in 0..<g.n {
-                            Blas.gemm(batch: 1, m: o, n: g.colRows, k: g.colCols, bg + s * o * g.colCols, transA: false, strideA: 0,
+                            Kernels.gemm(batch: 1, m: o, n: g.colRows, k: g.colCols, bg + s * o * g.colCols, transA: false, strideA: 0,
                                       bc + s * g.colRows * g.colCols, transB: true, strideB: 0, bdw, accumulate: s > 0)
                         }
                     }
@@ -112,7 +112,7 @@ extension Tensor {
                             dX.withUnsafeMutableBufferPointer { pdx in
                                 guard let bw = pw.baseAddress, let bdc = pdc.baseAddress, let bdx = pdx.baseAddress else { return }
                                 for s in 0..<g.n {
-                                    Blas.gemm(batch: 1, m: g.colRows, n: g.colCols, k: o, bw, transA: true, strideA: 0,
+                                    Kernels.gemm(batch: 1, m: g.colRows, n: g.colCols, k: o, bw, transA: true, strideA: 0,
                                               bg + s * o * g.colCols, transB: false, strideB: 0, bdc)
                                     col2im(bdc, g, bdx + s * g.c * g.h * g.w)
                                 }

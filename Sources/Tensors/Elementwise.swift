@@ -1,5 +1,3 @@
-import Foundation
-
 // Elementwise ops with PyTorch broadcasting. Each op's derivative sits beside it:
 //   add  d/da = 1, d/db = 1          sub  d/da = 1, d/db = -1
 //   mul  d/da = b, d/db = a          div  d/da = 1/b, d/db = -a/b²
@@ -129,11 +127,11 @@ extension Tensor {
     /// Elementwise a^b for tensors (d/da = b·a^(b-1), d/db = a^b·ln a).
     public func pow(_ b: Tensor) throws -> Tensor {
         let a = self
-        let out = try Tensor.zipFloats(a, b) { Foundation.pow($0, $1) }
+        let out = try Tensor.zipFloats(a, b) { FastMath.pow($0, $1) }
         return out.recorded("pow", [a, b]) { g in
             let ad = a.detach(), bd = b.detach()
             let da = a.requiresGrad ? try g.mul(bd.mul(ad.pow(bd.sub(Tensor(scalar: 1))))).sumTo(a.shape) : nil
-            let db = b.requiresGrad ? try g.mul(out.detach().mul(ad.mapFloats { $0 > 0 ? Foundation.log($0) : 0 })).sumTo(b.shape) : nil
+            let db = b.requiresGrad ? try g.mul(out.detach().mul(ad.mapFloats { $0 > 0 ? FastMath.log($0) : 0 })).sumTo(b.shape) : nil
             return [da, db]
         }
     }
@@ -178,11 +176,11 @@ extension Tensor {
         let x = self.toFloat()
         let out: Tensor
         if p == 2 { out = x.mapFloats { $0 * $0 } } else if p == 3 { out = x.mapFloats { $0 * $0 * $0 } } else {
-            out = x.mapFloats { Foundation.pow($0, p) }
+            out = x.mapFloats { FastMath.pow($0, p) }
         }
         return out.recorded("pow", [self]) { g in
             let d: Tensor
-            if p == 2 { d = x.detach().scaled(by: 2) } else { d = x.detach().mapFloats { p * Foundation.pow($0, p - 1) } }
+            if p == 2 { d = x.detach().scaled(by: 2) } else { d = x.detach().mapFloats { p * FastMath.pow($0, p - 1) } }
             return [try g.mul(d)]
         }
     }
@@ -206,47 +204,33 @@ extension Tensor {
         }
     }
 
-    public func exp() -> Tensor { unary("exp", { Foundation.exp($0) }, derivative: { _, y in y }) }
-    public func log() -> Tensor { unary("log", { Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
+    // Scalar math comes from FastMath (the same bits on every machine).
+    public func exp() -> Tensor { unary("exp", { FastMath.exp($0) }, derivative: { _, y in y }) }
+    public func log() -> Tensor { unary("log", { FastMath.log($0) }, derivative: { x, _ in 1 / x }) }
     public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
-    public func tanh() -> Tensor { unary("tanh", Tensor.tanhf, derivative: { _, y in 1 - y * y }) }
-
-    /// tanh from one expf (about three times cheaper than libm's tanhf): for |x| ≥ 1/16,
-    /// sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), which has no cancellation there; below,
-    /// the Taylor series to x⁷ (error under 1e-12). Agrees with tanhf to a few ulp.
-    @inline(__always) static func tanhf(_ x: Float) -> Float {
-        let a = Swift.abs(x)
-        if a < 0.0625 {
-            let x2 = x * x
-            return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
-        }
-        if a > 9 { return x > 0 ? 1 : -1 }
-        let e = Foundation.exp(-2 * a)
-        let t = (1 - e) / (1 + e)
-        return x < 0 ? -t : t
-    }
-    public func sigmoid() -> Tensor { unary("sigmoid", Tensor.sigmoid, derivative: { _, y in y * (1 - y) }) }
+    public func tanh() -> Tensor { unary("tanh", { FastMath.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    public func sigmoid() -> Tensor { unary("sigmoid", { FastMath.sigmoid($0) }, derivative: { _, y in y * (1 - y) }) }
     public func relu() -> Tensor { unary("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
     public func abs() -> Tensor {
         if dtype == .int64 { return Tensor(unchecked: shape, ints: ints.map { Swift.abs($0) }) }
         return unary("abs", { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
     }
-    public func sin() -> Tensor { unary("sin", { Foundation.sin($0) }, derivative: { x, _ in Foundation.cos(x) }) }
-    public func cos() -> Tensor { unary("cos", { Foundation.cos($0) }, derivative: { x, _ in -Foundation.sin(x) }) }
+    public func sin() -> Tensor { unary("sin", { FastMath.sin($0) }, derivative: { x, _ in FastMath.cos(x) }) }
+    public func cos() -> Tensor { unary("cos", { FastMath.cos($0) }, derivative: { x, _ in -FastMath.sin(x) }) }
     /// log(1 + e^x), linear above 20 as in PyTorch (beta 1, threshold 20).
     public func softplus() -> Tensor {
-        unary("softplus", { $0 > 20 ? $0 : Foundation.log1p(Foundation.exp($0)) },
-              derivative: { x, _ in x > 20 ? 1 : Tensor.sigmoid(x) })
+        unary("softplus", { $0 > 20 ? $0 : FastMath.log1p(FastMath.exp($0)) },
+              derivative: { x, _ in x > 20 ? 1 : FastMath.sigmoid(x) })
     }
     /// GELU: exact x·Φ(x) (`approximate: false`), or PyTorch's tanh form.
     public func gelu(approximate: Bool = false) -> Tensor {
         if approximate {
             let c: Float = 0.7978845608028654  // √(2/π)
             return unary("gelu_tanh", { x in
-                0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x)))
+                0.5 * x * (1 + FastMath.tanh(c * (x + 0.044715 * x * x * x)))
             }, derivative: { x, _ in
                 let u = c * (x + 0.044715 * x * x * x)
-                let t = Foundation.tanh(u)
+                let t = FastMath.tanh(u)
                 return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
             })
         }
@@ -263,7 +247,7 @@ extension Tensor {
                     Parallel.ranges(n) { r in
                         for i in r {
                             let v = xb[i]
-                            let (cdf, pdf) = Tensor.normal(v)
+                            let (cdf, pdf) = FastMath.standardNormal(v)
                             yb[i] = v * cdf
                             sb[i] = cdf + v * pdf
                         }
@@ -280,24 +264,10 @@ extension Tensor {
         }
     }
 
-    /// Φ(x) and φ(x) of the standard normal from one exponential: Φ(−|x|) = ½·erfc(|x|/√2)
-    /// with Abramowitz–Stegun 7.1.26 (absolute error under 1.5e-7, and relative accuracy in
-    /// the tail, where x·Φ(x) is tiny), instead of libm's erff plus a separate exp.
-    @inline(__always) static func normal(_ x: Float) -> (cdf: Float, pdf: Float) {
-        let e = FastMath.exp(-0.5 * x * x)
-        let t = 1 / (1 + 0.3275911 * 0.70710678 * Swift.abs(x))
-        let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-        let tail = 0.5 * poly * e
-        return (x >= 0 ? 1 - tail : tail, e * 0.3989422804014327)
-    }
     /// Clamps into [low, high]; the gradient passes where the value was inside the range.
     public func clamp(min low: Float? = nil, max high: Float? = nil) -> Tensor {
         let lo = low ?? -.infinity, hi = high ?? .infinity
         return unary("clamp", { Swift.min(Swift.max($0, lo), hi) }, derivative: { x, _ in x >= lo && x <= hi ? 1 : 0 })
-    }
-
-    @inline(__always) static func sigmoid(_ x: Float) -> Float {
-        x >= 0 ? 1 / (1 + Foundation.exp(-x)) : { let e = Foundation.exp(x); return e / (1 + e) }()
     }
 
     // MARK: operators (throwing where shapes can mismatch)

@@ -1,4 +1,4 @@
-// Matrix products (torch.matmul semantics) on cblas_sgemm.
+// Matrix products (torch.matmul semantics) on xai's own kernels (Kernels.gemm).
 //   C = A·B:  dA = dC·Bᵀ,  dB = Aᵀ·dC  (summed over broadcast batch dimensions)
 // 1-D operands are promoted (a vector on the left is a row, on the right a column) and the
 // added dimension removed afterwards; batch dimensions broadcast as elementwise ops do.
@@ -52,7 +52,7 @@ extension Tensor {
         }
     }
 
-    /// Raw batched product of row-major buffers (see `Blas.gemm` for the layout).
+    /// Raw batched product of row-major buffers (see `Kernels.gemm` for the layout).
     static func product(_ a: [Float], _ b: [Float], batch: Int, m: Int, n: Int, k: Int,
                         transA: Bool, transB: Bool, strideA: Int, strideB: Int, initial: [Float]? = nil) -> [Float] {
         // GEMM overwrites C (β = 0), so C needs no zeroing; with `initial` (one row of n
@@ -73,7 +73,7 @@ extension Tensor {
                         if initial == nil { bc.update(repeating: 0, count: count) }
                         return
                     }
-                    Blas.gemm(batch: batch, m: m, n: n, k: k, ba, transA: transA, strideA: strideA,
+                    Kernels.gemm(batch: batch, m: m, n: n, k: k, ba, transA: transA, strideA: strideA,
                               bb, transB: transB, strideB: strideB, bc, accumulate: initial != nil)
                 }
             }

@@ -5,8 +5,8 @@ import Foundation
 /// independent use it (maps, not reductions), so results are the same bits with one
 /// thread or several.
 enum Parallel {
-    /// Workers: the BLAS thread count (XAI_BLAS_THREADS=1 makes everything single-threaded).
-    static var workers: Int { Blas.configured }
+    /// Workers: the kernel thread count (XAI_THREADS=1 makes everything single-threaded).
+    static var workers: Int { Kernels.threads }
 
     /// Calls `body` on contiguous ranges covering 0..<n: one range for small n, otherwise
     /// one per worker, run concurrently.

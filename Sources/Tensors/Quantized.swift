@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // Int8 weights and an int8 × int8 product with Int32 sums, for post-training quantization.
@@ -7,6 +8,8 @@ import Foundation
 public struct Int8Matrix {
     public let rows: Int, cols: Int
     public let values: [Int8]
+    /// The codes laid out for the int8 kernel of the path in use when they were made.
+    let packed: Kernels.PackedInt8
     public let scales: [Float]
 
     public init(_ w: Tensor) throws {
@@ -18,9 +21,10 @@ public struct Int8Matrix {
             let m = row.map { Swift.abs($0) }.max() ?? 0
             let scale = m > 0 ? m / 127 : 1
             s[r] = scale
-            for (k, v) in row.enumerated() { q[r * cols + k] = Int8(Swift.max(-127, Swift.min(127, (v / scale).rounded()))) }
+            for (k, v) in row.enumerated() { q[r * cols + k] = Int8Matrix.code(v / scale) }
         }
         values = q; scales = s
+        packed = Kernels.PackedInt8(q, n: rows, k: cols)
     }
 
     /// The float matrix the int8 values stand for.
@@ -40,53 +44,53 @@ public struct Int8Matrix {
 
     init(rows: Int, cols: Int, values: [Int8], scales: [Float]) {
         self.rows = rows; self.cols = cols; self.values = values; self.scales = scales
+        packed = Kernels.PackedInt8(values, n: rows, k: cols)
     }
 
-    /// The codes as floats, for `multiply` (callers that multiply many times convert once).
-    public var floatCodes: [Float] { values.map { Float($0) } }
-
     /// y[r, j] = Σₖ q(x)[r, k]·codes[j, k] · sₓ·sⱼ (+ each of `biases`[j], in order) for x
-    /// [rows, cols]: x is quantized to int8 with one dynamic scale sₓ = max|x| / 127, the
-    /// products summed as integers.
-    ///
-    /// The integer sums are computed by the float BLAS kernel on the integer values of the
-    /// codes: every product and partial sum is an integer below 127²·cols ≤ 2²⁴ while
-    /// cols ≤ 1040, so float32 holds them exactly and the result is bit for bit the Int32
-    /// one, at BLAS speed (this build has no int8 kernel). Wider rows use an Int32 loop.
-    public func multiply(_ x: UnsafeBufferPointer<Float>, rows n: Int, into y: UnsafeMutableBufferPointer<Float>, biases: [[Float]] = [],
-                         floatCodes codes: [Float]? = nil) {
-        let amax = x.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
-        let sx = amax > 0 ? amax / 127 : 1
-        guard n > 0, rows > 0 else { return }
-        if cols <= 1040 {
-            let xq = x.map { Swift.max(-127, Swift.min(127, ($0 / sx).rounded())) }
-            let sums = Tensor.product(xq, codes ?? floatCodes, batch: 1, m: n, n: rows, k: cols, transA: false, transB: true, strideA: 0, strideB: 0)
-            for r in 0..<n {
-                for j in 0..<rows {
-                    var v = sums[r * rows + j] * sx * scales[j]
-                    for b in biases { v += b[j] }
-                    y[r * rows + j] = v
-                }
-            }
-            return
-        }
-        let xq = x.map { Int8(Swift.max(-127, Swift.min(127, ($0 / sx).rounded()))) }
-        Blas.multiplyAdds += n * rows * cols
-        xq.withUnsafeBufferPointer { px in
-            values.withUnsafeBufferPointer { pw in
-                for r in 0..<n {
-                    let xo = r * cols
-                    for j in 0..<rows {
-                        let wo = j * cols
-                        var acc: Int32 = 0
-                        for k in 0..<cols { acc &+= Int32(px[xo + k]) &* Int32(pw[wo + k]) }
-                        var v = Float(acc) * sx * scales[j]
-                        for b in biases { v += b[j] }
-                        y[r * rows + j] = v
+    /// [rows, cols]: x is quantized to int8 with one dynamic scale sₓ = max|x| / 127, and the
+    /// products are summed exactly in Int32 by the int8 kernel (Kernels.s8gemm).
+    public func multiply(_ x: UnsafeBufferPointer<Float>, rows n: Int, into y: UnsafeMutableBufferPointer<Float>, biases: [[Float]] = []) {
+        let amax = x.baseAddress.map { xai_absmax(Kernels.path.code, Int64(x.count), $0) } ?? 0
+        let sx = amax > 0 && amax.isFinite ? amax / 127 : 1
+        guard n > 0, rows > 0, x.count >= n * cols, y.count >= n * rows else { return }
+        // Every sum is written below (by the kernel, or by the wide-row loop).
+        var sums = [Int32](unsafeUninitializedCapacity: n * rows) { _, done in done = n * rows }
+        if cols <= Kernels.s8MaxDepth {
+            let xq = Kernels.quantize(x, scale: sx)
+            let layout = packed.path == Kernels.path ? packed : Kernels.PackedInt8(values, n: rows, k: cols)
+            xq.withUnsafeBufferPointer { px in
+                values.withUnsafeBufferPointer { pw in
+                    sums.withUnsafeMutableBufferPointer { ps in
+                        guard let a = px.baseAddress, let b = pw.baseAddress, let c = ps.baseAddress else { return }
+                        Kernels.s8gemm(m: n, a, layout, plain: b, c)
                     }
                 }
             }
+        } else {
+            // Rows too long for Int32 sums: Int64, then the nearest Int32 (saturated).
+            let xq = x.map { Int8Matrix.code($0 / sx) }
+            for r in 0..<n {
+                for j in 0..<rows {
+                    var acc: Int64 = 0
+                    for k in 0..<cols { acc &+= Int64(xq[r * cols + k]) &* Int64(values[j * cols + k]) }
+                    sums[r * rows + j] = Int32(clamping: acc)
+                }
+            }
         }
+        // Two biases at a time: the kernel adds each in order.
+        var remaining = biases.filter { $0.count >= rows }[...]
+        Kernels.rescale(sums, rows: n, columns: rows, sx: sx, scales: scales, bias1: remaining.popFirst(), bias2: remaining.popFirst(), into: y)
+        while let b = remaining.popFirst() {
+            for r in 0..<n { for j in 0..<rows { y[r * rows + j] += b[j] } }
+        }
+    }
+
+    /// The int8 code of a value already divided by its scale: clamped to [−127, 127] and
+    /// rounded half to even, NaN as 0 (what Kernels.quantize computes).
+    @inline(__always) static func code(_ v: Float) -> Int8 {
+        let c = v > 127 ? 127 : (v < -127 ? -127 : (v == v ? v : 0))
+        return Int8(c.rounded(.toNearestOrEven))
     }
 }
 
@@ -106,9 +110,8 @@ extension Tensor {
             y.withUnsafeMutableBufferPointer { py in w.multiply(px, rows: rows, into: py, biases: bias.map { [$0.floats] } ?? []) }
         }
         let out = Tensor(unchecked: Array(x.shape.dropLast()) + [outF], floats: y)
-        let deq = w.dequantized()
         return out.recorded("int8_linear", [x]) { g in
-            [Tensor(unchecked: x.shape, floats: product(g.floats, deq.floats, batch: 1, m: rows, n: inF, k: outF,
+            [Tensor(unchecked: x.shape, floats: product(g.floats, w.dequantized().floats, batch: 1, m: rows, n: inF, k: outF,
                                                         transA: false, transB: false, strideA: 0, strideB: 0))]
         }
     }

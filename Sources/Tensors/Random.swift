@@ -44,10 +44,10 @@ public struct RandomGenerator {
         var u1 = uniformDouble()
         while u1 <= 0 { u1 = uniformDouble() }
         let u2 = uniformDouble()
-        let r = (-2 * _log(u1)).squareRoot()
+        let r = (-2 * FastMath.log(u1)).squareRoot()
         let theta = 2 * Double.pi * u2
-        spareNormal = r * _sin(theta)
-        return r * _cos(theta)
+        spareNormal = r * FastMath.sin(theta)
+        return r * FastMath.cos(theta)
     }
 
     /// Unbiased integer in [0, n); n must be positive.
@@ -73,13 +73,8 @@ public struct RandomGenerator {
     }
 }
 
-import Foundation
-@inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) func _sin(_ x: Double) -> Double { Foundation.sin(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-
 /// The session's generator, used by every random op unless one is passed explicitly.
-/// The engine is single-threaded at this level (BLAS threads are internal to a product).
+/// The engine is single-threaded at this level (kernel workers are internal to an op).
 public enum Random {
     nonisolated(unsafe) public static var shared = RandomGenerator(seed: 0)
     public static func seed(_ s: UInt64) { shared = RandomGenerator(seed: s) }

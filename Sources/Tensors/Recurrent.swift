@@ -14,15 +14,20 @@ import Foundation
 //   backward: dn = dh(1−z); dz = dh(h−n); da_n = dn(1−n²); dr = da_n·(h·W_hn + b_hn)
 //             x-side gate grads (dr·r(1−r), dz·z(1−z), da_n); h-side the same with da_n·r for n
 
-/// tanh through one exp (libm's tanhf costs several times more; absolute error ~1e-7).
-@inline(__always) func fastTanh(_ x: Float) -> Float {
-    if x > 15 { return 1 }
-    if x < -15 { return -1 }
-    let e = Foundation.exp(2 * x)
-    return (e - 1) / (e + 1)
+/// out[o + j] = f(a[ao + j] + b[bo + j]) for j in 0..<count: a gate's activations. Through
+/// buffer pointers, where loops vectorize; loops over the subscripts of arrays that a backward
+/// closure captures stay scalar.
+@inline(__always)
+private func activate(_ out: inout [Float], at o: Int, _ a: [Float], at ao: Int, _ b: [Float], at bo: Int, count: Int,
+                      _ f: (Float) -> Float) {
+    out.withUnsafeMutableBufferPointer { po in
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                for j in 0..<count { po[o + j] = f(pa[ao + j] + pb[bo + j]) }
+            }
+        }
+    }
 }
-
-@inline(__always) func fastSigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
 
 extension Tensor {
     static func checkRecurrent(_ x: Tensor, _ wIH: Tensor, _ wHH: Tensor, gates: Int, name: String) throws -> (b: Int, t: Int, i: Int, h: Int) {
@@ -93,32 +98,31 @@ extension Tensor {
         var cPrev = [Float](repeating: 0, count: T * B * H)
         var tanhC = [Float](repeating: 0, count: T * B * H)
         var hg = [Float](repeating: 0, count: B * G)
-        let hhCodes = int8?.hh.floatCodes     // converted once, used at every step
+        // W_hhᵀ laid out once for the T products with it.
+        let packedHH = int8 == nil ? Kernels.Packed(wHH.floats, k: H, n: G, transB: true) : nil
         for t in 0..<T {
             hPrev.withUnsafeMutableBufferPointer { p in for k in 0..<(B * H) { p[t * B * H + k] = h[k] } }
             cPrev.withUnsafeMutableBufferPointer { p in for k in 0..<(B * H) { p[t * B * H + k] = c[k] } }
             if let q = int8 {
-                h.withUnsafeBufferPointer { ph in hg.withUnsafeMutableBufferPointer { q.hh.multiply(ph, rows: B, into: $0, floatCodes: hhCodes) } }
-            } else {
+                h.withUnsafeBufferPointer { ph in hg.withUnsafeMutableBufferPointer { q.hh.multiply(ph, rows: B, into: $0) } }
+            } else if let hh = packedHH {
                 h.withUnsafeBufferPointer { ph in
-                    wHH.floats.withUnsafeBufferPointer { pw in
-                        hg.withUnsafeMutableBufferPointer { pg in
-                            guard let bh = ph.baseAddress, let bw = pw.baseAddress, let bg = pg.baseAddress else { return }
-                            Blas.gemm(batch: 1, m: B, n: G, k: H, bh, transA: false, strideA: 0, bw, transB: true, strideB: 0, bg)
-                        }
+                    hg.withUnsafeMutableBufferPointer { pg in
+                        guard let bh = ph.baseAddress, let bg = pg.baseAddress else { return }
+                        Kernels.gemm(m: B, bh, transA: false, hh, bg)
                     }
                 }
             }
             for b in 0..<B where t < lens[b] {
                 let xr = (b * T + t) * G, ar = (t * B + b) * G
+                // Gates first, in loops that vectorize: σ for i and f, tanh for g, σ for o.
+                activate(&acts, at: ar, xg, at: xr, hg, at: b * G, count: 2 * H, FastMath.sigmoid)
+                activate(&acts, at: ar + 2 * H, xg, at: xr + 2 * H, hg, at: b * G + 2 * H, count: H, FastMath.tanh)
+                activate(&acts, at: ar + 3 * H, xg, at: xr + 3 * H, hg, at: b * G + 3 * H, count: H, FastMath.sigmoid)
                 for j in 0..<H {
-                    let ig = fastSigmoid(xg[xr + j] + hg[b * G + j])
-                    let fg = fastSigmoid(xg[xr + H + j] + hg[b * G + H + j])
-                    let gg = fastTanh(xg[xr + 2 * H + j] + hg[b * G + 2 * H + j])
-                    let og = fastSigmoid(xg[xr + 3 * H + j] + hg[b * G + 3 * H + j])
-                    acts[ar + j] = ig; acts[ar + H + j] = fg; acts[ar + 2 * H + j] = gg; acts[ar + 3 * H + j] = og
+                    let ig = acts[ar + j], fg = acts[ar + H + j], gg = acts[ar + 2 * H + j], og = acts[ar + 3 * H + j]
                     let cn = fg * c[b * H + j] + ig * gg
-                    let tc = fastTanh(cn)
+                    let tc = FastMath.tanh(cn)
                     c[b * H + j] = cn
                     tanhC[(t * B + b) * H + j] = tc
                     h[b * H + j] = og * tc
@@ -164,8 +168,8 @@ extension Tensor {
                                 dWhh.withUnsafeMutableBufferPointer { pdw in
                                     guard let ba = pa.baseAddress, let bw = pw.baseAddress, let bd = pd.baseAddress,
                                           let bhs = phs.baseAddress, let bdw = pdw.baseAddress else { return }
-                                    Blas.gemm(batch: 1, m: B, n: H, k: G, ba, transA: false, strideA: 0, bw, transB: false, strideB: 0, bd)
-                                    Blas.gemm(batch: 1, m: G, n: H, k: B, ba, transA: true, strideA: 0, bhs + t * B * H, transB: false, strideB: 0, bdw, accumulate: true)
+                                    Kernels.gemm(batch: 1, m: B, n: H, k: G, ba, transA: false, strideA: 0, bw, transB: false, strideB: 0, bd)
+                                    Kernels.gemm(batch: 1, m: G, n: H, k: B, ba, transA: true, strideA: 0, bhs + t * B * H, transB: false, strideB: 0, bdw, accumulate: true)
                                 }
                             }
                         }
@@ -204,25 +208,26 @@ extension Tensor {
         var hgN = [Float](repeating: 0, count: T * B * H)       // h·W_hn + b_hn
         var hPrev = [Float](repeating: 0, count: T * B * H)
         var hg = [Float](repeating: 0, count: B * G)
+        // W_hhᵀ laid out once for the T products with it.
+        let packedHH = Kernels.Packed(wHH.floats, k: H, n: G, transB: true)
         for t in 0..<T {
             for k in 0..<(B * H) { hPrev[t * B * H + k] = h[k] }
             h.withUnsafeBufferPointer { ph in
-                wHH.floats.withUnsafeBufferPointer { pw in
-                    hg.withUnsafeMutableBufferPointer { pg in
-                        guard let a = ph.baseAddress, let w = pw.baseAddress, let g = pg.baseAddress else { return }
-                        Blas.gemm(batch: 1, m: B, n: G, k: H, a, transA: false, strideA: 0, w, transB: true, strideB: 0, g)
-                    }
+                hg.withUnsafeMutableBufferPointer { pg in
+                    guard let a = ph.baseAddress, let g = pg.baseAddress else { return }
+                    Kernels.gemm(m: B, a, transA: false, packedHH, g)
                 }
             }
             if let bh { for b in 0..<B { for j in 0..<G { hg[b * G + j] += bh[j] } } }
             for b in 0..<B where t < lens[b] {
                 let xr = (b * T + t) * G, ar = (t * B + b) * G
+                // r and z first, in a loop that vectorizes.
+                activate(&acts, at: ar, xg, at: xr, hg, at: b * G, count: 2 * H, FastMath.sigmoid)
                 for j in 0..<H {
-                    let r = fastSigmoid(xg[xr + j] + hg[b * G + j])
-                    let z = fastSigmoid(xg[xr + H + j] + hg[b * G + H + j])
+                    let r = acts[ar + j], z = acts[ar + H + j]
                     let hn = hg[b * G + 2 * H + j]
-                    let n = fastTanh(xg[xr + 2 * H + j] + r * hn)
-                    acts[ar + j] = r; acts[ar + H + j] = z; acts[ar + 2 * H + j] = n
+                    let n = FastMath.tanh(xg[xr + 2 * H + j] + r * hn)
+                    acts[ar + 2 * H + j] = n
                     hgN[(t * B + b) * H + j] = hn
                     let hv = (1 - z) * n + z * h[b * H + j]
                     h[b * H + j] = hv
@@ -272,8 +277,8 @@ extension Tensor {
                                 dWhh.withUnsafeMutableBufferPointer { pdw in
                                     guard let ba = pa.baseAddress, let bw = pw.baseAddress, let bd = pd.baseAddress,
                                           let bhs = phs.baseAddress, let bdw = pdw.baseAddress else { return }
-                                    Blas.gemm(batch: 1, m: B, n: H, k: G, ba, transA: false, strideA: 0, bw, transB: false, strideB: 0, bd)
-                                    Blas.gemm(batch: 1, m: G, n: H, k: B, ba, transA: true, strideA: 0, bhs + t * B * H, transB: false, strideB: 0, bdw, accumulate: true)
+                                    Kernels.gemm(batch: 1, m: B, n: H, k: G, ba, transA: false, strideA: 0, bw, transB: false, strideB: 0, bd)
+                                    Kernels.gemm(batch: 1, m: G, n: H, k: B, ba, transA: true, strideA: 0, bhs + t * B * H, transB: false, strideB: 0, bdw, accumulate: true)
                                 }
                             }
                         }

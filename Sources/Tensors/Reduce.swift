@@ -1,5 +1,3 @@
-import Foundation
-
 // Reductions over all elements or along one dimension, in a fixed order (deterministic).
 //   sum   d/dx = 1 (the gradient is broadcast back)      mean  d/dx = 1/n
 //   max/min along a dim: the gradient goes to the index that won (first on ties, as PyTorch)
@@ -175,11 +173,12 @@ extension Tensor {
                         let base = o * n * inner + i
                         var m = -Float.infinity
                         for k in 0..<n { m = Swift.max(m, p[base + k * inner]) }
-                        var s: Float = 0
-                        for k in 0..<n {
-                            let e = m == -.infinity ? Float.nan : Foundation.exp(p[base + k * inner] - m)
-                            po[base + k * inner] = e; s += e
+                        // Exponentials first, in a loop of their own so that it vectorizes, then the sum in order.
+                        if m == -.infinity { for k in 0..<n { po[base + k * inner] = .nan } } else {
+                            for k in 0..<n { po[base + k * inner] = FastMath.exp(p[base + k * inner] - m) }
                         }
+                        var s: Float = 0
+                        for k in 0..<n { s += po[base + k * inner] }
                         for k in 0..<n { po[base + k * inner] /= s }
                     }
                 }
@@ -213,9 +212,11 @@ extension Tensor {
                         let base = o * n * inner + i
                         var m = -Float.infinity
                         for k in 0..<n { m = Swift.max(m, p[base + k * inner]) }
+                        // The exponentials go through the output, in a loop that vectorizes, then the sum in order.
+                        for k in 0..<n { po[base + k * inner] = FastMath.exp(p[base + k * inner] - m) }
                         var s: Float = 0
-                        for k in 0..<n { s += Foundation.exp(p[base + k * inner] - m) }
-                        let lse = m + Foundation.log(s)
+                        for k in 0..<n { s += po[base + k * inner] }
+                        let lse = m + FastMath.log(s)
                         for k in 0..<n { po[base + k * inner] = p[base + k * inner] - lse }
                     }
                 }
@@ -230,7 +231,7 @@ extension Tensor {
                     var s: Float = 0
                     for k in 0..<n { s += g.floats[base + k * inner] }
                     for k in 0..<n {
-                        dx[base + k * inner] = g.floats[base + k * inner] - Foundation.exp(y.floats[base + k * inner]) * s
+                        dx[base + k * inner] = g.floats[base + k * inner] - FastMath.exp(y.floats[base + k * inner]) * s
                     }
                 }
             }

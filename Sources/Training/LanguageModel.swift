@@ -101,7 +101,7 @@ public enum LanguageModel {
                 if temperature == 0 { ids.append(Int64(order[0])); continue }
                 let keep = Array(order.prefix(topK ?? V))
                 let m = keep.map { last[$0] / temperature }.max() ?? 0
-                let w = keep.map { Foundation.exp(last[$0] / temperature - m) }
+                let w = keep.map { FastMath.exp(last[$0] / temperature - m) }
                 var u = g.uniformDouble() * w.reduce(0, +)
                 var pick = keep[keep.count - 1]
                 for (i, wi) in w.enumerated() { if u < wi { pick = keep[i]; break }; u -= wi }

@@ -96,7 +96,7 @@ public final class Adam: Optimizer {
             // Taken out of the dictionary so the arrays are uniquely referenced and update in place.
             var state = moments.removeValue(forKey: key) ?? ([Float](repeating: 0, count: g.count), [Float](repeating: 0, count: g.count), 0)
             state.t += 1
-            let bc1 = 1 - Float(pow(beta1, Double(state.t))), bc2 = 1 - Float(pow(beta2, Double(state.t)))
+            let bc1 = 1 - Float(FastMath.pow(beta1, Double(state.t))), bc2 = 1 - Float(FastMath.pow(beta2, Double(state.t)))
             let stepSize = lr / bc1, bc2Sqrt = bc2.squareRoot()
             let decoupled = self.decoupled
             try p.value.updateValues { w in
@@ -106,15 +106,8 @@ public final class Adam: Optimizer {
                             // Branches hoisted out of the loops so they vectorise.
                             let shrink = 1 - lr * wd, l2 = decoupled ? 0 : wd
                             if decoupled && wd != 0 { for i in 0..<w.count { w[i] *= shrink } }
-                            let c1 = 1 - b1, c2 = 1 - b2
-                            for i in 0..<w.count {
-                                let gi = gp[i] + l2 * w[i]
-                                let mi = b1 * m[i] + c1 * gi
-                                let vi = b2 * v[i] + c2 * gi * gi
-                                m[i] = mi
-                                v[i] = vi
-                                w[i] -= stepSize * mi / (vi.squareRoot() / bc2Sqrt + eps)
-                            }
+                            Kernels.adam(w, m: m, v: v, grad: gp, l2: l2, b1: b1, c1: 1 - b1, b2: b2, c2: 1 - b2,
+                                         step: stepSize, bc2Sqrt: bc2Sqrt, eps: eps)
                         }
                     }
                 }
@@ -149,8 +142,8 @@ public enum Schedule {
 
     public func rate(base: Double, epoch: Int) -> Double {
         switch self {
-        case .step(let size, let gamma): return base * pow(gamma, Double(epoch / max(size, 1)))
-        case .cosine(let t, let minimum): return minimum + (base - minimum) * (1 + cos(Double.pi * Double(min(epoch, t)) / Double(max(t, 1)))) / 2
+        case .step(let size, let gamma): return base * FastMath.pow(gamma, Double(epoch / max(size, 1)))
+        case .cosine(let t, let minimum): return minimum + (base - minimum) * (1 + FastMath.cos(Double.pi * Double(min(epoch, t)) / Double(max(t, 1)))) / 2
         }
     }
 }

@@ -178,9 +178,9 @@ func benchGPT() throws {
     print(String(format: "gpt_steps seconds=%.4f tokens=%d  (20 AdamW steps, batch 16 × 64; last loss %.6f)", t, 20 * 16 * 64, last))
 }
 
-Blas.configure()
+do { try Kernels.configure() } catch { print("error: \(error)"); exit(2) }
 Memory.configure()
-print("xai-bench · OpenBLAS \(Blas.coreName) kernel · \(Blas.threads) threads")
+print("xai-bench · \(Kernels.path.description) kernels · \(Kernels.threads) threads")
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 do {
     switch which {

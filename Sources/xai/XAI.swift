@@ -11,7 +11,7 @@ struct XAI: ParsableCommand {
         abstract: "Build, train and explain neural models at a prompt or from .xai scripts.",
         discussion: "With no subcommand, xai starts the interactive prompt: line editing, history and tab completion in a terminal, plain lines from a pipe. Type :help at the prompt for its commands.",
         version: Version.string,
-        subcommands: [Prompt.self, Run.self, Check.self, ExportNotebook.self],
+        subcommands: [Prompt.self, Run.self, Check.self, ExportNotebook.self, KernelPaths.self],
         defaultSubcommand: Prompt.self)
 }
 
@@ -22,8 +22,7 @@ struct Prompt: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        Blas.configure()
-        Memory.configure()
+        try configureEngine()
         let code = ReplLoop(banner: !quiet).run()
         if code != 0 { throw ExitCode(code) }
     }
@@ -41,8 +40,7 @@ struct Run: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        Blas.configure()
-        Memory.configure()
+        try configureEngine()
         var failed = false
         for f in files {
             let r = try ScriptRunner.run(path: f, update: update, echo: !update)
@@ -56,20 +54,19 @@ struct Run: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-run .xai scripts and compare their output with the recorded #> lines.",
-        discussion: "Numbers may differ by a relative tolerance; #~ lines (timings) are not compared. Exits non-zero on any difference.")
+        discussion: "Outputs must match byte for byte: results are the same bits on every machine. --tolerance lets numbers differ (for transcripts edited by hand). #~ lines (timings) are not compared. Exits non-zero on any difference.")
 
-    @Option(name: .long, help: "Relative tolerance for numbers.")
-    var tolerance: Double = 1e-4
+    @Option(name: .long, help: "Let numbers differ by this relative tolerance (default: exact).")
+    var tolerance: Double?
 
     @Argument(help: "The .xai files to check.")
     var files: [String]
 
     func run() throws {
-        Blas.configure()
-        Memory.configure()
+        try configureEngine()
         var bad = 0
         for f in files {
-            if !Check.report(f, try ScriptRunner.check(path: f, tolerance: tolerance).mismatches) { bad += 1 }
+            if !Check.report(f, try ScriptRunner.check(path: f, match: tolerance.map { .within($0) } ?? .exact).mismatches) { bad += 1 }
         }
         print("\(files.count - bad) passed, \(bad) failed")
         if bad > 0 { throw ExitCode(1) }
@@ -102,18 +99,17 @@ struct ExportNotebook: ParsableCommand {
     @Flag(name: .long, help: "Also compare the outputs with the recorded transcript, as `xai check` does, from the same run.")
     var check = false
 
-    @Option(name: .long, help: "Relative tolerance for numbers (with --check).")
-    var tolerance: Double = 1e-4
+    @Option(name: .long, help: "With --check, let numbers differ by this relative tolerance (default: exact).")
+    var tolerance: Double?
 
     func validate() throws {
         if html == nil && md == nil { throw ValidationError("give --html OUT.html and/or --md OUT.md") }
     }
 
     func run() throws {
-        Blas.configure()
-        Memory.configure()
+        try configureEngine()
         do {
-            let r = try Notebook.fromScript(path: file, checking: check ? tolerance : nil)
+            let r = try Notebook.fromScript(path: file, checking: check ? (tolerance.map { .within($0) } ?? .exact) : nil)
             if let html { try r.notebook.write(to: URL(fileURLWithPath: html)); print("wrote \(html)") }
             if let md { try r.notebook.write(to: URL(fileURLWithPath: md)); print("wrote \(md)") }
             if check, !Check.report(file, r.mismatches) { throw ExitCode(1) }
@@ -124,4 +120,27 @@ struct ExportNotebook: ParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+struct KernelPaths: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernels",
+        abstract: "List the kernel paths this CPU can run, fastest first.",
+        discussion: "Every path gives the same bits; XAI_KERNEL=NAME chooses one (for comparing them), XAI_THREADS=N the worker count.")
+
+    func run() throws {
+        for p in Kernels.supported { print("\(p.rawValue)\t\(p.description)") }
+    }
+}
+
+/// Chooses the kernel path and worker count (XAI_KERNEL, XAI_THREADS) and the allocator
+/// settings; a bad XAI_KERNEL stops with its message before anything runs.
+func configureEngine() throws {
+    do {
+        try Kernels.configure()
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+    Memory.configure()
 }

@@ -33,7 +33,7 @@ final class DocExamplesTests: XCTestCase {
                 lines.replaceSubrange(start..<end, with: rendered)
                 continue
             }
-            for m in Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, tolerance: 1e-4) {
+            for m in Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, match: .exact) {
                 failures += 1
                 XCTFail("docs/language.md example at line \(start + 1):\n\(m)")
             }

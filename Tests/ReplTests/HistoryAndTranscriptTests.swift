@@ -58,11 +58,19 @@ final class TranscriptTests: XCTestCase {
         XCTAssertTrue(Transcript.linesMatch("tensor([1., -2.5e-03])", "tensor([1., -2.50001e-03])", tolerance: 1e-4))
     }
 
+    func testCheckIsExactUnlessGivenATolerance() {
+        let recorded: [Int: [Transcript.Line]] = [0: [Transcript.Line("good[+2.287]")]]
+        let produced: [Int: [Transcript.Line]] = [0: [Transcript.Line("good[+2.288]")]]
+        XCTAssertEqual(Transcript.compare(code: ["e"], recorded: recorded, produced: produced, match: .exact).count, 1)
+        XCTAssertTrue(Transcript.compare(code: ["e"], recorded: recorded, produced: produced, match: .within(1e-3)).isEmpty)
+        XCTAssertTrue(Transcript.compare(code: ["e"], recorded: recorded, produced: recorded, match: .exact).isEmpty)
+    }
+
     func testCheckSkipsVolatileLinesAndReportsDifferences() {
         let code = ["a", "b"]
         let recorded: [Int: [Transcript.Line]] = [0: [Transcript.Line("1"), Transcript.Line("2 s", volatile: true)], 1: [Transcript.Line("x")]]
         let produced: [Int: [Transcript.Line]] = [0: [Transcript.Line("1"), Transcript.Line("9 s", volatile: true)], 1: [Transcript.Line("y")]]
-        let m = Transcript.compare(code: code, recorded: recorded, produced: produced, tolerance: 1e-4)
+        let m = Transcript.compare(code: code, recorded: recorded, produced: produced, match: .within(1e-4))
         XCTAssertEqual(m.count, 1)
         XCTAssertEqual(m.first?.description, "line 2: b\n  - #> x\n  + #> y\n")
     }
@@ -83,7 +91,7 @@ final class TranscriptTests: XCTestCase {
         replay.echo = { _ in }
         var outputs: [Int: [Transcript.Line]] = [:]
         replay.run(parsed.code, record: false) { last, lines in if !lines.isEmpty { outputs[last, default: []] += lines } }
-        XCTAssertTrue(Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, tolerance: 0).isEmpty)
+        XCTAssertTrue(Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, match: .exact).isEmpty)
     }
 }
 

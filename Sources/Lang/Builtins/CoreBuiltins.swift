@@ -83,7 +83,7 @@ enum CoreBuiltins {
                    example: "round(3.14159, 2)") { c in
             let x = try c.double("x"), d = try c.int("digits", 0)
             if d == 0 { return .int(Int(x.rounded())) }
-            let p = pow(10.0, Double(d))
+            let p = FastMath.pow(10, Double(d))   // the double nearest 10^d
             return .float((x * p).rounded() / p)
         }
         for (name, isMin) in [("min", true), ("max", false)] {
@@ -131,7 +131,7 @@ enum CoreBuiltins {
             if try c.bool("reverse", false) { items.reverse() }
             return .list(items)
         }
-        for (name, f) in [("sqrt", { (x: Double) in x.squareRoot() }), ("exp", { (x: Double) in Foundation.exp(x) }), ("log", { (x: Double) in Foundation.log(x) })] {
+        for (name, f) in [("sqrt", { (x: Double) in x.squareRoot() }), ("exp", { (x: Double) in FastMath.exp(x) }), ("log", { (x: Double) in FastMath.log(x) })] {
             // Numbers get math; tensors keep using the tensor builtin of the same name.
             let tensorVersion = r.functions[name]
             r.function(name, "x: any", returns: "number or tensor", tensorVersion?.summary ?? name, example: "\(name)(2.0)\n\(name)(tensor([1.0, 4.0]))") { c in

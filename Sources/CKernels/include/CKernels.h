@@ -1,0 +1,4 @@
+// The C target's headers, as one module for Swift.
+#include "xai_kernels.h"
+#include "xai_allocator.h"
+#include "xai_elementwise.h"

@@ -1,0 +1,254 @@
+import CKernels
+import Dispatch
+import Foundation
+
+/// xai's compute kernels: the CPU path that runs products, and the worker count.
+///
+/// Every float product computes each output element as one chain of fused multiply-adds over
+/// k = 0, 1, 2, … (Sources/CKernels). All paths compute that chain, and work is split only
+/// across independent output elements, so the bits of every result are the same on every
+/// CPU, on every path and with any number of threads. The path and the thread count change
+/// the speed only.
+public enum Kernels {
+    /// A way of running the kernels on this CPU.
+    public enum Path: String, CaseIterable, Sendable {
+        case avx512, avx2, neon, scalar
+
+        var code: Int32 {
+            switch self {
+            case .scalar: return Int32(XAI_PATH_SCALAR)
+            case .avx2: return Int32(XAI_PATH_AVX2)
+            case .avx512: return Int32(XAI_PATH_AVX512)
+            case .neon: return Int32(XAI_PATH_NEON)
+            }
+        }
+
+        /// What the path is, for `:env` and benchmarks.
+        public var description: String {
+            switch self {
+            case .avx512: return "AVX-512"
+            case .avx2: return "AVX2+FMA"
+            case .neon: return "NEON"
+            case .scalar: return "portable scalar (fmaf)"
+            }
+        }
+    }
+
+    /// The paths this CPU can run, fastest first.
+    public static let supported: [Path] = {
+        let mask = xai_supported_paths()
+        return Path.allCases.filter { mask & (1 << $0.code) != 0 }
+    }()
+
+    /// The path products run on: the fastest this CPU has, unless XAI_KERNEL names another.
+    public nonisolated(unsafe) static var path: Path = supported.first ?? .scalar
+
+    /// Workers for products and elementwise loops (XAI_THREADS, else the number of cores).
+    public nonisolated(unsafe) static var threads = 1
+
+    /// Reads XAI_KERNEL and XAI_THREADS. Throws when XAI_KERNEL names no path, or one this
+    /// CPU cannot run.
+    public static func configure(threads: Int? = nil) throws {
+        let env = ProcessInfo.processInfo.environment
+        let count = threads ?? env["XAI_THREADS"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        self.threads = Swift.min(256, Swift.max(1, count ?? ProcessInfo.processInfo.activeProcessorCount))
+        if let name = env["XAI_KERNEL"]?.lowercased(), !name.isEmpty {
+            try use(name)
+        }
+    }
+
+    /// Selects the path called `name` (avx512, avx2, neon, scalar).
+    public static func use(_ name: String) throws {
+        guard let p = Path(rawValue: name.lowercased()) else {
+            throw TensorError.value("XAI_KERNEL must be one of \(Path.allCases.map(\.rawValue).joined(separator: ", ")), found '\(name)'")
+        }
+        guard supported.contains(p) else {
+            throw TensorError.value("XAI_KERNEL=\(name): this CPU cannot run the \(p.description) path; it has \(supported.map(\.rawValue).joined(separator: ", "))")
+        }
+        path = p
+    }
+
+    /// Products of fewer multiply-adds run on one worker: waking a second costs more than it
+    /// saves there. The choice changes the speed only.
+    public nonisolated(unsafe) static var smallWork = 1 << 22
+
+    /// Multiply-adds done by products since the program started (the work of a model's
+    /// matrix products: compression tables report it per row, a measure of speed that does
+    /// not vary run to run). Products are started from one thread, so a plain counter does.
+    public nonisolated(unsafe) static var multiplyAdds = 0
+
+    /// C[b] = op(A[b]) · op(B[b]) for `batch` matrices; A is m×k (k×m if transA),
+    /// B is k×n (n×k if transB); strides are in elements between consecutive matrices
+    /// (0 reuses one matrix for the whole batch). C is batch×m×n, overwritten, or with
+    /// `accumulate` each element's chain starts from C's value.
+    static func gemm(batch: Int, m: Int, n: Int, k: Int,
+                     _ a: UnsafePointer<Float>, transA: Bool, strideA: Int,
+                     _ b: UnsafePointer<Float>, transB: Bool, strideB: Int,
+                     _ c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        guard batch > 0, m > 0, n > 0 else { return }
+        multiplyAdds &+= batch &* m &* n &* k
+        let rsa = transA ? 1 : k, csa = transA ? m : 1
+        let rsb = transB ? 1 : n, csb = transB ? k : 1
+        let code = path.code
+        // One kernel call: rows × cols of C from the given corners of A, B and C.
+        func run(_ rows: Int, _ cols: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+            if xai_sgemm(code, Int64(rows), Int64(cols), Int64(k), a, Int64(rsa), Int64(csa),
+                         b, Int64(rsb), Int64(csb), c, Int64(n), accumulate ? 1 : 0) != 0 {
+                chain(rows, cols, k, a, rsa, csa, b, rsb, csb, c, n, accumulate)
+            }
+        }
+        let work = batch.multipliedReportingOverflow(by: m * n * k)
+        let workers = work.overflow || work.partialValue >= smallWork ? threads : 1
+        if workers <= 1 {
+            for i in 0..<batch { run(m, n, a + i * strideA, b + i * strideB, c + i * m * n) }
+            return
+        }
+        // Whole matrices of the batch per worker, else blocks of rows or of columns (tiles
+        // of the AVX-512 kernel: 12 rows, 32 columns). Every element is still one chain.
+        if batch >= workers {
+            DispatchQueue.concurrentPerform(iterations: workers) { p in
+                for i in (batch * p / workers)..<(batch * (p + 1) / workers) {
+                    run(m, n, a + i * strideA, b + i * strideB, c + i * m * n)
+                }
+            }
+            return
+        }
+        let byRows = m >= n
+        let unit = byRows ? 12 : 32, total = byRows ? m : n
+        let units = (total + unit - 1) / unit
+        let parts = Swift.min(workers, units)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let lo = Swift.min(total, units * p / parts * unit), hi = Swift.min(total, units * (p + 1) / parts * unit)
+            guard hi > lo else { return }
+            for i in 0..<batch {
+                let aPart = a + i * strideA + (byRows ? lo * rsa : 0)
+                let bPart = b + i * strideB + (byRows ? 0 : lo * csb)
+                let cPart = c + i * m * n + (byRows ? lo * n : lo)
+                run(byRows ? hi - lo : m, byRows ? n : hi - lo, aPart, bPart, cPart)
+            }
+        }
+    }
+
+    /// A right-hand operand laid out once for many products with it (a recurrent layer's
+    /// hidden-to-hidden matrix, used at every step). Results are the bits of `gemm`.
+    struct Packed {
+        let path: Path, k: Int, n: Int
+        let floats: [Float]
+
+        /// op(B) for B k×n (n×k if transB), from an array of k·n floats.
+        init(_ b: [Float], k: Int, n: Int, transB: Bool) {
+            self = b.withUnsafeBufferPointer { pb in
+                guard let base = pb.baseAddress, pb.count >= k * n, k > 0, n > 0 else {
+                    return Packed(path: Kernels.path, k: k, n: n, floats: [])
+                }
+                return Packed(k: k, n: n, base, transB: transB)
+            }
+        }
+
+        private init(path: Path, k: Int, n: Int, floats: [Float]) {
+            self.path = path; self.k = k; self.n = n; self.floats = floats
+        }
+
+        /// op(B) for B k×n (n×k if transB).
+        init(k: Int, n: Int, _ b: UnsafePointer<Float>, transB: Bool) {
+            let path = Kernels.path
+            self.path = path; self.k = k; self.n = n
+            let count = Int(xai_packed_size(path.code, Int64(k), Int64(n)))
+            floats = [Float](unsafeUninitializedCapacity: count) { buf, done in
+                if let base = buf.baseAddress {
+                    xai_pack(path.code, Int64(k), Int64(n), b, Int64(transB ? 1 : n), Int64(transB ? k : 1), base)
+                }
+                done = count
+            }
+        }
+    }
+
+    /// C = op(A) · B (or C += with `accumulate`) for an m×k op(A) and a packed B.
+    static func gemm(m: Int, _ a: UnsafePointer<Float>, transA: Bool, _ b: Packed,
+                     _ c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        let n = b.n, k = b.k
+        guard m > 0, n > 0 else { return }
+        if k == 0 || b.floats.isEmpty {
+            if !accumulate { c.update(repeating: 0, count: m * n) }
+            return
+        }
+        multiplyAdds &+= m &* n &* k
+        let rsa = transA ? 1 : k, csa = transA ? m : 1
+        b.floats.withUnsafeBufferPointer { pb in
+            guard let base = pb.baseAddress else { return }
+            if xai_sgemm_packed(b.path.code, Int64(m), Int64(n), Int64(k), a, Int64(rsa), Int64(csa), base, c, Int64(n), accumulate ? 1 : 0) == 0 {
+                return
+            }
+            // No memory for packing A: the same chains, reading B from its packed layout.
+            for i in 0..<m {
+                for j in 0..<n {
+                    var s: Float = accumulate ? c[i * n + j] : 0
+                    for p in 0..<k { s = s.addingProduct(a[i * rsa + p * csa], base[Int(xai_packed_index(b.path.code, Int64(k), Int64(n), Int64(p), Int64(j)))]) }
+                    c[i * n + j] = s
+                }
+            }
+        }
+    }
+
+    /// The same chain of fused multiply-adds in Swift, for when the kernel cannot allocate
+    /// its packing buffers.
+    static func chain(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ rsa: Int, _ csa: Int,
+                      _ b: UnsafePointer<Float>, _ rsb: Int, _ csb: Int,
+                      _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ accumulate: Bool) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Float = accumulate ? c[i * ldc + j] : 0
+                for p in 0..<k { s = s.addingProduct(a[i * rsa + p * csa], b[p * rsb + j * csb]) }
+                c[i * ldc + j] = s
+            }
+        }
+    }
+
+    /// An int8 matrix B (n×k, the weights of a quantized layer) laid out once for the int8
+    /// kernel of a path.
+    struct PackedInt8 {
+        let path: Path, n: Int, k: Int
+        let bytes: [UInt8]
+
+        init(_ b: [Int8], n: Int, k: Int, path: Path = Kernels.path) {
+            self.path = path; self.n = n; self.k = k
+            let count = Int(xai_s8_packed_size(path.code, Int64(n), Int64(k)))
+            bytes = [UInt8](unsafeUninitializedCapacity: Swift.max(count, 1)) { buf, done in
+                b.withUnsafeBufferPointer { pb in
+                    if let out = buf.baseAddress, let base = pb.baseAddress, pb.count >= n * k {
+                        xai_s8_pack(path.code, Int64(n), Int64(k), base, Int64(k), out)
+                    }
+                }
+                done = Swift.max(count, 1)
+            }
+        }
+    }
+
+    /// C[i, j] = Σₚ A[i, p]·B[j, p] in Int32 for int8 A (m×k) and a packed B (n×k), with
+    /// k ≤ `s8MaxDepth` so that no sum overflows. Exact on every path. `plain` is B itself
+    /// (row-major), used when the kernel cannot allocate its buffer for A.
+    static func s8gemm(m: Int, _ a: UnsafePointer<Int8>, _ b: PackedInt8, plain: UnsafePointer<Int8>, _ c: UnsafeMutablePointer<Int32>) {
+        let n = b.n, k = b.k
+        guard m > 0, n > 0 else { return }
+        multiplyAdds &+= m &* n &* k
+        let work = m.multipliedReportingOverflow(by: n * k)
+        let workers = work.overflow || work.partialValue >= smallWork * 4 ? Swift.min(threads, (m + 3) / 4) : 1
+        b.bytes.withUnsafeBufferPointer { pb in
+            guard let packed = pb.baseAddress else { return }
+            // Rows in blocks of 4 (the kernels' tiles) per worker.
+            func part(_ p: Int) {
+                let blocks = (m + 3) / 4
+                let lo = Swift.min(m, blocks * p / workers * 4), hi = Swift.min(m, blocks * (p + 1) / workers * 4)
+                guard hi > lo else { return }
+                if xai_s8gemm_packed(b.path.code, Int64(hi - lo), Int64(n), Int64(k), a + lo * k, Int64(k), packed, c + lo * n, Int64(n)) != 0 {
+                    // No memory for the converted rows: the scalar kernel reads B as it is.
+                    _ = xai_s8gemm_packed(Path.scalar.code, Int64(hi - lo), Int64(n), Int64(k), a + lo * k, Int64(k), plain, c + lo * n, Int64(n))
+                }
+            }
+            if workers <= 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: part) }
+        }
+    }
+
+    /// Sums of up to this many products of codes in [−127, 127] fit in Int32.
+    static let s8MaxDepth = Int(Int32.max) / (127 * 127)
+}
