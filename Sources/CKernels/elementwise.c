@@ -4,6 +4,7 @@
 #include "xai_kernels.h"
 
 #include <math.h>
+#include <string.h>
 
 // Defines name_scalar, name_avx2 and name_avx512 from one body, and `name` choosing by path.
 #if defined(__x86_64__)
@@ -40,51 +41,26 @@ void xai_adam(int path, int64_t n, float *w, float *m, float *v, const float *gr
     adam_by_path(path, n, w, m, v, grad, l2, b1, c1, b2, c2, step, bc2Sqrt, eps);
 }
 
-#define quantize_args int64_t n, const float *restrict x, float scale, int8_t *restrict codes
-FOR_EVERY_PATH(quantize, (quantize_args), (n, x, scale, codes), {
-    for (int64_t i = 0; i < n; i++) {
-        float v = x[i] / scale;
-        v = v > 127.0f ? 127.0f : v;
-        v = v < -127.0f ? -127.0f : v;
-        v = v == v ? v : 0.0f;
-        codes[i] = (int8_t)(int32_t)nearbyintf(v);
-    }
-})
-
-void xai_quantize(int path, int64_t n, const float *x, float scale, int8_t *codes) {
-    quantize_by_path(path, n, x, scale, codes);
-}
-
-#define rescale_args int64_t m, int64_t n, const int32_t *restrict sums, float sx, const float *restrict scales, \
-    const float *restrict bias1, const float *restrict bias2, float *restrict y
-FOR_EVERY_PATH(rescale, (rescale_args), (m, n, sums, sx, scales, bias1, bias2, y), {
-    for (int64_t r = 0; r < m; r++)
-        for (int64_t j = 0; j < n; j++) {
-            float v = (float)sums[r * n + j] * sx * scales[j];
-            if (bias1) v = v + bias1[j];
-            if (bias2) v = v + bias2[j];
-            y[r * n + j] = v;
-        }
-})
-
-void xai_rescale(int path, int64_t m, int64_t n, const int32_t *sums, float sx, const float *scales,
-                 const float *bias1, const float *bias2, float *y) {
-    rescale_by_path(path, m, n, sums, sx, scales, bias1, bias2, y);
-}
-
-// The largest |x[i]|, NaN ignored. max is exact, so any grouping gives the same value.
-#define absmax_args int64_t n, const float *restrict x, float *restrict result
+// The largest |x[i]|, NaN ignored, found on the bit patterns: with the sign bit cleared, a
+// float's bits order as its magnitude does, and NaNs lie above +∞. The maximum of integers
+// vectorises; any grouping gives the same value.
+#define absmax_args int64_t n, const float *restrict x, uint32_t *restrict result
 FOR_EVERY_PATH(absmax, (absmax_args), (n, x, result), {
-    float m = 0.0f;
+    uint32_t m = 0;
     for (int64_t i = 0; i < n; i++) {
-        const float a = fabsf(x[i]);
-        m = a > m ? a : m;
+        uint32_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        bits &= 0x7FFFFFFFu;
+        bits = bits > 0x7F800000u ? 0 : bits;
+        m = bits > m ? bits : m;
     }
     *result = m;
 })
 
 float xai_absmax(int path, int64_t n, const float *x) {
-    float m = 0.0f;
-    absmax_by_path(path, n, x, &m);
+    uint32_t bits = 0;
+    absmax_by_path(path, n, x, &bits);
+    float m;
+    memcpy(&m, &bits, sizeof m);
     return m;
 }

@@ -13,6 +13,7 @@
 
 #include "xai_kernels.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,33 @@
 #endif
 
 enum { ROWS = 4, LAYOUT_PLAIN = 0, LAYOUT_PAIRS = 1, LAYOUT_QUADS = 2 };
+
+// What a kernel does with each finished sum s = C(i, j): store it as int32, or store the float
+// (float)s·sx·scales[j] (+ bias1[j]) (+ bias2[j]) in that order (a quantized layer's output).
+typedef struct {
+    int32_t *sums; int64_t ldc;
+    float *y; float sx; const float *scales, *bias1, *bias2;
+} s8_output;
+
+static inline __attribute__((always_inline)) float rescaled(int32_t s, const s8_output *o, int64_t j) {
+    float v = (float)s * o->sx * o->scales[j];
+    if (o->bias1) v = v + o->bias1[j];
+    if (o->bias2) v = v + o->bias2[j];
+    return v;
+}
+
+// Stores a finished tile of `rows` × `cols` sums held in `tile` (`width` apart) at row i0,
+// column j0 of the output.
+// Inlined into each kernel, so that the rescaling vectorises with the kernel's instructions.
+static inline __attribute__((always_inline))
+void finish_tile(const int32_t *tile, int64_t width, int64_t rows, int64_t cols, int64_t i0, int64_t j0, const s8_output *o) {
+    for (int64_t r = 0; r < rows; r++) {
+        if (o->sums) { memcpy(o->sums + (i0 + r) * o->ldc + j0, tile + r * width, (size_t)cols * sizeof(int32_t)); continue; }
+        float *restrict out = o->y + (i0 + r) * o->ldc + j0;
+        const int32_t *restrict sums = tile + r * width;
+        for (int64_t j = 0; j < cols; j++) out[j] = rescaled(sums[j], o, j0 + j);
+    }
+}
 
 // Which layout (and kernel) a path uses on this CPU.
 static int layout_of(int path) {
@@ -32,6 +60,16 @@ static int layout_of(int path) {
     (void)path;
 #endif
     return LAYOUT_PLAIN;
+}
+
+// The int8 code of x / sx: clamped to [−127, 127], rounded half to even, NaN as 0 (as
+// xai_quantize computes it).
+static inline __attribute__((always_inline)) int8_t code(float x, float sx) {
+    float v = x / sx;
+    v = v > 127.0f ? 127.0f : v;
+    v = v < -127.0f ? -127.0f : v;
+    v = v == v ? v : 0.0f;
+    return (int8_t)(int32_t)nearbyintf(v);
 }
 
 // Group counts and padded column counts of each layout.
@@ -87,20 +125,21 @@ static void *scratch(size_t bytes) {
     return converted;
 }
 
-// Stores a tile of `rows` × `cols` int32 held in `tile` (ROWS × width, width apart).
-static void store_tile(const int32_t *tile, int64_t width, int64_t rows, int64_t cols, int32_t *c, int64_t ldc) {
-    for (int64_t r = 0; r < rows; r++) memcpy(c + r * ldc, tile + r * width, (size_t)cols * sizeof(int32_t));
-}
-
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
-static int s8_pairs(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda, const int16_t *w, int32_t *c, int64_t ldc) {
+static int s8_pairs(int64_t m, int64_t n, int64_t k, const int8_t *a, const float *x, float sx, int64_t lda,
+                    const int16_t *w, const s8_output *o) {
     const int64_t g = groups_of(LAYOUT_PAIRS, k), np = padded_columns(LAYOUT_PAIRS, n), mp = (m + ROWS - 1) / ROWS * ROWS;
     int16_t *aw = scratch(sizeof(int16_t) * (size_t)(2 * g * mp));
     if (!aw) return -1;
-    memset(aw, 0, sizeof(int16_t) * (size_t)(2 * g * mp));
-    for (int64_t i = 0; i < m; i++)
-        for (int64_t p = 0; p < k; p++) aw[i * 2 * g + p] = a[i * lda + p];
+    // Zeros in the padding past k and in the rows past m.
+    memset(aw + m * 2 * g, 0, sizeof(int16_t) * (size_t)(2 * g * (mp - m)));
+    for (int64_t i = 0; i < m; i++) {
+        int16_t *row = aw + i * 2 * g;
+        if (a) for (int64_t p = 0; p < k; p++) row[p] = a[i * lda + p];
+        else for (int64_t p = 0; p < k; p++) row[p] = code(x[i * lda + p], sx);
+        for (int64_t p = k; p < 2 * g; p++) row[p] = 0;
+    }
     int32_t tile[ROWS * 16] __attribute__((aligned(64)));
     for (int64_t i0 = 0; i0 < mp; i0 += ROWS) {
         const int32_t *rows = (const int32_t *)(aw + i0 * 2 * g);   // one int32 = one pair
@@ -117,32 +156,31 @@ static int s8_pairs(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t ld
                 }
             }
             const int64_t rowsHere = m - i0 < ROWS ? m - i0 : ROWS, cols = n - j0 < 16 ? n - j0 : 16;
-            if (rowsHere == ROWS && cols == 16) {
-                for (int r = 0; r < ROWS; r++) {
-                    _mm256_storeu_si256((__m256i *)(c + (i0 + r) * ldc + j0), acc[r][0]);
-                    _mm256_storeu_si256((__m256i *)(c + (i0 + r) * ldc + j0 + 8), acc[r][1]);
-                }
-            } else {
-                for (int r = 0; r < ROWS; r++) {
-                    _mm256_store_si256((__m256i *)(tile + r * 16), acc[r][0]);
-                    _mm256_store_si256((__m256i *)(tile + r * 16 + 8), acc[r][1]);
-                }
-                store_tile(tile, 16, rowsHere, cols, c + i0 * ldc + j0, ldc);
+            for (int r = 0; r < ROWS; r++) {
+                _mm256_store_si256((__m256i *)(tile + r * 16), acc[r][0]);
+                _mm256_store_si256((__m256i *)(tile + r * 16 + 8), acc[r][1]);
             }
+            finish_tile(tile, 16, rowsHere, cols, i0, j0, o);
         }
     }
     return 0;
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
-static int s8_quads(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda, const int8_t *w, int32_t *c, int64_t ldc) {
+static int s8_quads(int64_t m, int64_t n, int64_t k, const int8_t *a, const float *x, float sx, int64_t lda,
+                    const int8_t *w, const s8_output *o) {
     const int64_t g = groups_of(LAYOUT_QUADS, k), np = padded_columns(LAYOUT_QUADS, n), mp = (m + ROWS - 1) / ROWS * ROWS;
     const int32_t *shift = (const int32_t *)(w + 4 * g * np);
     uint8_t *au = scratch((size_t)(4 * g * mp));
     if (!au) return -1;
-    memset(au, 128, (size_t)(4 * g * mp));   // 128 stands for a code of 0
-    for (int64_t i = 0; i < m; i++)
-        for (int64_t p = 0; p < k; p++) au[i * 4 * g + p] = (uint8_t)(a[i * lda + p] + 128);
+    // 128 stands for a code of 0: in the padding past k and in the rows past m.
+    memset(au + m * 4 * g, 128, (size_t)(4 * g * (mp - m)));
+    for (int64_t i = 0; i < m; i++) {
+        uint8_t *row = au + i * 4 * g;
+        if (a) for (int64_t p = 0; p < k; p++) row[p] = (uint8_t)(a[i * lda + p] + 128);
+        else for (int64_t p = 0; p < k; p++) row[p] = (uint8_t)(code(x[i * lda + p], sx) + 128);
+        for (int64_t p = k; p < 4 * g; p++) row[p] = 128;
+    }
     int32_t tile[ROWS * 32] __attribute__((aligned(64)));
     for (int64_t i0 = 0; i0 < mp; i0 += ROWS) {
         const int32_t *rows = (const int32_t *)(au + i0 * 4 * g);   // one int32 = four bytes
@@ -160,43 +198,49 @@ static int s8_quads(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t ld
             }
             const __m512i s0 = _mm512_loadu_si512(shift + j0), s1 = _mm512_loadu_si512(shift + j0 + 16);
             const int64_t rowsHere = m - i0 < ROWS ? m - i0 : ROWS, cols = n - j0 < 32 ? n - j0 : 32;
-            if (rowsHere == ROWS && cols == 32) {
-                for (int r = 0; r < ROWS; r++) {
-                    _mm512_storeu_si512(c + (i0 + r) * ldc + j0, _mm512_sub_epi32(acc[r][0], s0));
-                    _mm512_storeu_si512(c + (i0 + r) * ldc + j0 + 16, _mm512_sub_epi32(acc[r][1], s1));
-                }
-            } else {
-                for (int r = 0; r < ROWS; r++) {
-                    _mm512_store_si512(tile + r * 32, _mm512_sub_epi32(acc[r][0], s0));
-                    _mm512_store_si512(tile + r * 32 + 16, _mm512_sub_epi32(acc[r][1], s1));
-                }
-                store_tile(tile, 32, rowsHere, cols, c + i0 * ldc + j0, ldc);
+            for (int r = 0; r < ROWS; r++) {
+                _mm512_store_si512(tile + r * 32, _mm512_sub_epi32(acc[r][0], s0));
+                _mm512_store_si512(tile + r * 32 + 16, _mm512_sub_epi32(acc[r][1], s1));
             }
+            finish_tile(tile, 32, rowsHere, cols, i0, j0, o);
         }
     }
     return 0;
 }
 #endif
 
-int xai_s8gemm_packed(int path, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
-                      const void *packed, int32_t *c, int64_t ldc) {
+// The product for codes `a` (or for x quantized by sx when `a` is NULL), finished by `o`.
+static int s8_product(int path, int64_t m, int64_t n, int64_t k, const int8_t *a, const float *x, float sx, int64_t lda,
+                      const void *packed, const s8_output *o) {
     if (m <= 0 || n <= 0) return 0;
     switch (k > 0 ? layout_of(path) : LAYOUT_PLAIN) {
 #if defined(__x86_64__)
-    case LAYOUT_QUADS: return s8_quads(m, n, k, a, lda, packed, c, ldc);
-    case LAYOUT_PAIRS: return s8_pairs(m, n, k, a, lda, packed, c, ldc);
+    case LAYOUT_QUADS: return s8_quads(m, n, k, a, x, sx, lda, packed, o);
+    case LAYOUT_PAIRS: return s8_pairs(m, n, k, a, x, sx, lda, packed, o);
 #endif
     default: {
         const int8_t *b = packed;
         for (int64_t i = 0; i < m; i++)
             for (int64_t j = 0; j < n; j++) {
                 int32_t s = 0;
-                for (int64_t p = 0; p < k; p++) s += (int32_t)a[i * lda + p] * (int32_t)b[j * k + p];
-                c[i * ldc + j] = s;
+                for (int64_t p = 0; p < k; p++) s += (int32_t)(a ? a[i * lda + p] : code(x[i * lda + p], sx)) * (int32_t)b[j * k + p];
+                finish_tile(&s, 1, 1, 1, i, j, o);
             }
         return 0;
     }
     }
+}
+
+int xai_s8gemm_packed(int path, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
+                      const void *packed, int32_t *c, int64_t ldc) {
+    const s8_output o = { c, ldc, NULL, 1, NULL, NULL, NULL };
+    return s8_product(path, m, n, k, a, NULL, 1, lda, packed, &o);
+}
+
+int xai_s8_linear(int path, int64_t m, int64_t n, int64_t k, const float *x, float sx, const void *packed,
+                  const float *scales, const float *bias1, const float *bias2, float *y) {
+    const s8_output o = { NULL, n, y, sx, scales, bias1, bias2 };
+    return s8_product(path, m, n, k, NULL, x, sx, k, packed, &o);
 }
 
 int xai_s8gemm(int path, int64_t m, int64_t n, int64_t k,

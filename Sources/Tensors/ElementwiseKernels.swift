@@ -13,30 +13,4 @@ extension Kernels {
         guard n > 0, let pw = w.baseAddress, let pm = m.baseAddress, let pv = v.baseAddress, let pg = grad.baseAddress else { return }
         xai_adam(path.code, Int64(n), pw, pm, pv, pg, l2, b1, c1, b2, c2, step, bc2Sqrt, eps)
     }
-
-    /// int8 codes of x / scale (see Int8Matrix.code), on the current path.
-    static func quantize(_ x: UnsafeBufferPointer<Float>, scale: Float) -> [Int8] {
-        [Int8](unsafeUninitializedCapacity: x.count) { out, done in
-            if let px = x.baseAddress, let po = out.baseAddress { xai_quantize(path.code, Int64(x.count), px, scale, po) }
-            done = x.count
-        }
-    }
-
-    /// y[r, j] = sums[r, j]·sx·scales[j] (+ bias1[j]) (+ bias2[j]) for `rows` rows of `columns`.
-    static func rescale(_ sums: [Int32], rows: Int, columns: Int, sx: Float, scales: [Float], bias1: [Float]?, bias2: [Float]?,
-                        into y: UnsafeMutableBufferPointer<Float>) {
-        guard rows > 0, columns > 0, sums.count >= rows * columns, scales.count >= columns, y.count >= rows * columns,
-              let py = y.baseAddress else { return }
-        sums.withUnsafeBufferPointer { ps in
-            scales.withUnsafeBufferPointer { pscale in
-                let b1 = bias1 ?? [], b2 = bias2 ?? []
-                b1.withUnsafeBufferPointer { p1 in
-                    b2.withUnsafeBufferPointer { p2 in
-                        xai_rescale(path.code, Int64(rows), Int64(columns), ps.baseAddress, sx, pscale.baseAddress,
-                                    bias1 == nil ? nil : p1.baseAddress, bias2 == nil ? nil : p2.baseAddress, py)
-                    }
-                }
-            }
-        }
-    }
 }

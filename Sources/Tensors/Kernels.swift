@@ -249,6 +249,44 @@ public enum Kernels {
         }
     }
 
+    /// A quantized layer's product: x [rows, k] quantized with scale sx (Int8Matrix.code),
+    /// times the packed codes (n×k) in Int32, each sum s written as
+    /// y[r, j] = Float(s)·sx·scales[j] (+ bias1[j]) (+ bias2[j]). Rows split among workers.
+    static func s8Linear(_ x: UnsafeBufferPointer<Float>, rows m: Int, sx: Float, _ b: PackedInt8, plain: [Int8], scales: [Float],
+                         bias1: [Float]?, bias2: [Float]?, into y: UnsafeMutableBufferPointer<Float>) {
+        let n = b.n, k = b.k
+        guard m > 0, n > 0, x.count >= m * k, y.count >= m * n, scales.count >= n, plain.count >= n * k,
+              let px = x.baseAddress, let py = y.baseAddress else { return }
+        multiplyAdds &+= m &* n &* k
+        let work = m.multipliedReportingOverflow(by: n * k)
+        let workers = work.overflow || work.partialValue >= smallWork * 4 ? Swift.min(threads, (m + 3) / 4) : 1
+        let b1 = bias1 ?? [], b2 = bias2 ?? []
+        b.bytes.withUnsafeBufferPointer { pb in
+            plain.withUnsafeBufferPointer { pp in
+                scales.withUnsafeBufferPointer { ps in
+                    b1.withUnsafeBufferPointer { p1 in
+                        b2.withUnsafeBufferPointer { p2 in
+                            let first = bias1 == nil ? nil : p1.baseAddress, second = bias2 == nil ? nil : p2.baseAddress
+                            // Rows in blocks of 4 (the kernels' tiles) per worker.
+                            func part(_ p: Int) {
+                                let blocks = (m + 3) / 4
+                                let lo = Swift.min(m, blocks * p / workers * 4), hi = Swift.min(m, blocks * (p + 1) / workers * 4)
+                                guard hi > lo else { return }
+                                if xai_s8_linear(b.path.code, Int64(hi - lo), Int64(n), Int64(k), px + lo * k, sx, pb.baseAddress,
+                                                 ps.baseAddress, first, second, py + lo * n) != 0 {
+                                    // No memory for the converted rows: the scalar kernel reads the codes as they are.
+                                    _ = xai_s8_linear(Path.scalar.code, Int64(hi - lo), Int64(n), Int64(k), px + lo * k, sx, pp.baseAddress,
+                                                      ps.baseAddress, first, second, py + lo * n)
+                                }
+                            }
+                            if workers <= 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: part) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Sums of up to this many products of codes in [−127, 127] fit in Int32.
     static let s8MaxDepth = Int(Int32.max) / (127 * 127)
 }

@@ -8,10 +8,13 @@ enum Parallel {
     /// Workers: the kernel thread count (XAI_THREADS=1 makes everything single-threaded).
     static var workers: Int { Kernels.threads }
 
+    /// Loops over fewer elements run on one worker (waking a second costs more there).
+    static let minimumElements = 1 << 15
+
     /// Calls `body` on contiguous ranges covering 0..<n: one range for small n, otherwise
     /// one per worker, run concurrently.
     @inline(__always)
-    static func ranges(_ n: Int, minimum: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+    static func ranges(_ n: Int, minimum: Int = Parallel.minimumElements, _ body: (Range<Int>) -> Void) {
         let k = Swift.min(workers, n / minimum)
         if k <= 1 { body(0..<n); return }
         DispatchQueue.concurrentPerform(iterations: k) { c in body((n * c / k)..<(n * (c + 1) / k)) }

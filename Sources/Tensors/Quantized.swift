@@ -54,35 +54,24 @@ public struct Int8Matrix {
         let amax = x.baseAddress.map { xai_absmax(Kernels.path.code, Int64(x.count), $0) } ?? 0
         let sx = amax > 0 && amax.isFinite ? amax / 127 : 1
         guard n > 0, rows > 0, x.count >= n * cols, y.count >= n * rows else { return }
-        // Every sum is written below (by the kernel, or by the wide-row loop).
-        var sums = [Int32](unsafeUninitializedCapacity: n * rows) { _, done in done = n * rows }
-        if cols <= Kernels.s8MaxDepth {
-            let xq = Kernels.quantize(x, scale: sx)
+        let usable = biases.filter { $0.count >= rows }
+        if cols <= Kernels.s8MaxDepth && usable.count <= 2 {
             let layout = packed.path == Kernels.path ? packed : Kernels.PackedInt8(values, n: rows, k: cols)
-            xq.withUnsafeBufferPointer { px in
-                values.withUnsafeBufferPointer { pw in
-                    sums.withUnsafeMutableBufferPointer { ps in
-                        guard let a = px.baseAddress, let b = pw.baseAddress, let c = ps.baseAddress else { return }
-                        Kernels.s8gemm(m: n, a, layout, plain: b, c)
-                    }
-                }
-            }
-        } else {
-            // Rows too long for Int32 sums: Int64, then the nearest Int32 (saturated).
-            let xq = x.map { Int8Matrix.code($0 / sx) }
-            for r in 0..<n {
-                for j in 0..<rows {
-                    var acc: Int64 = 0
-                    for k in 0..<cols { acc &+= Int64(xq[r * cols + k]) &* Int64(values[j * cols + k]) }
-                    sums[r * rows + j] = Int32(clamping: acc)
-                }
-            }
+            Kernels.s8Linear(x, rows: n, sx: sx, layout, plain: values, scales: scales,
+                             bias1: usable.first, bias2: usable.count > 1 ? usable[1] : nil, into: y)
+            return
         }
-        // Two biases at a time: the kernel adds each in order.
-        var remaining = biases.filter { $0.count >= rows }[...]
-        Kernels.rescale(sums, rows: n, columns: rows, sx: sx, scales: scales, bias1: remaining.popFirst(), bias2: remaining.popFirst(), into: y)
-        while let b = remaining.popFirst() {
-            for r in 0..<n { for j in 0..<rows { y[r * rows + j] += b[j] } }
+        // Rows too long for Int32 sums, or more than two biases: Int64 sums (saturated to
+        // Int32), then the same rescaling in the same order.
+        let xq = x.map { Int8Matrix.code($0 / sx) }
+        for r in 0..<n {
+            for j in 0..<rows {
+                var acc: Int64 = 0
+                for k in 0..<cols { acc &+= Int64(xq[r * cols + k]) &* Int64(values[j * cols + k]) }
+                var v = Float(Int32(clamping: acc)) * sx * scales[j]
+                for b in usable { v += b[j] }
+                y[r * rows + j] = v
+            }
         }
     }
 

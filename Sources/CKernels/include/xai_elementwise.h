@@ -15,12 +15,4 @@ void xai_adam(int path, int64_t n, float *w, float *m, float *v, const float *gr
 /// The largest |x[i]| (0 for none), NaN ignored.
 float xai_absmax(int path, int64_t n, const float *x);
 
-/// int8 codes of x / scale: clamped to [−127, 127], rounded half to even, NaN as 0.
-void xai_quantize(int path, int64_t n, const float *x, float scale, int8_t *codes);
-
-/// y[r, j] = sums[r, j]·sx·scales[j] (+ bias1[j]) (+ bias2[j]) for m rows of n; either bias
-/// may be NULL.
-void xai_rescale(int path, int64_t m, int64_t n, const int32_t *sums, float sx, const float *scales,
-                 const float *bias1, const float *bias2, float *y);
-
 #endif

@@ -53,4 +53,11 @@ void xai_s8_pack(int path, int64_t n, int64_t k, const int8_t *b, int64_t ldb, v
 int xai_s8gemm_packed(int path, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
                       const void *packed, int32_t *c, int64_t ldc);
 
+/// A quantized layer's product in one pass: x (m×k floats) quantized with scale sx as
+/// xai_quantize does, multiplied by the packed codes in int32, and each sum s written as
+/// y[i·n + j] = (float)s·sx·scales[j] (+ bias1[j]) (+ bias2[j]); either bias may be NULL.
+/// The same bits as xai_quantize, xai_s8gemm_packed and xai_rescale in turn.
+int xai_s8_linear(int path, int64_t m, int64_t n, int64_t k, const float *x, float sx, const void *packed,
+                  const float *scales, const float *bias1, const float *bias2, float *y);
+
 #endif
