@@ -66,9 +66,9 @@ done
 #    and for ARM64, run under emulation; every path of both must print the same digest.
 if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
     bits=$(mktemp -d)
-    sources=(Sources/CKernels/sgemm.c Sources/CKernels/s8gemm.c Tests/KernelBits/kernel_bits.c)
-    cc -O2 -ffp-contract=off -ISources/CKernels/include "${sources[@]}" -o "$bits/native" -lm || exit 1
-    aarch64-linux-gnu-gcc -O2 -ffp-contract=off -static -ISources/CKernels/include "${sources[@]}" -o "$bits/arm64" -lm || exit 1
+    sources=(Sources/CKernels/sgemm.c Sources/CKernels/s8gemm.c Sources/CKernels/elementwise.c Tests/KernelBits/kernel_bits.c)
+    cc -O2 -ffp-contract=off -fno-math-errno -ISources/CKernels/include "${sources[@]}" -o "$bits/native" -lm || exit 1
+    aarch64-linux-gnu-gcc -O2 -ffp-contract=off -fno-math-errno -static -ISources/CKernels/include "${sources[@]}" -o "$bits/arm64" -lm || exit 1
     { "$bits/native" && qemu-aarch64 "$bits/arm64"; } >"$bits/digests" || { echo "test: the kernel bits program failed" >&2; exit 1; }
     digests=$(cut -d' ' -f2 "$bits/digests" | sort -u | wc -l)
     [ "$digests" -eq 1 ] || { cat "$bits/digests"; echo "test: products differ between paths or CPUs" >&2; exit 1; }

@@ -64,3 +64,46 @@ float xai_absmax(int path, int64_t n, const float *x) {
     memcpy(&m, &bits, sizeof m);
     return m;
 }
+
+// FastMath.exp (Sources/Tensors/FastMath.swift) operation for operation: Cephes expf's
+// reduction and polynomial, 2^k put into the exponent bits as two factors. Swift's min and
+// max keep a NaN x, and so do these selects.
+static inline __attribute__((always_inline)) float fast_exp(float x) {
+    const float low = -176.0f >= x ? -176.0f : x;
+    const float c = 89.0f < low ? 89.0f : low;
+    const float t = c * 1.44269504088896341f + 12582912.0f;
+    const float n = t - 12582912.0f;
+    const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
+    const float p = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r
+                     + 1.6666665459e-1f) * r + 5.0000001201e-1f;
+    const float q = p * (r * r) + r;
+    int32_t tb;
+    memcpy(&tb, &t, sizeof tb);
+    const int32_t k = (int32_t)((uint32_t)tb - 0x4B400000u);
+    const int32_t k1 = k >> 1, k2 = (int32_t)((uint32_t)k - (uint32_t)k1);
+    const uint32_t b1 = (uint32_t)(k1 + 127) << 23, b2 = (uint32_t)(k2 + 127) << 23;
+    float s1, s2;
+    memcpy(&s1, &b1, sizeof s1);
+    memcpy(&s2, &b2, sizeof s2);
+    return (1.0f + q) * s1 * s2;
+}
+
+// GELU x·Φ(x) and its slope Φ(x) + x·φ(x), as FastMath.standardNormal computes Φ and φ.
+#define gelu_args int64_t n, const float *restrict x, float *restrict y, float *restrict slope
+FOR_EVERY_PATH(gelu, (gelu_args), (n, x, y, slope), {
+    for (int64_t i = 0; i < n; i++) {
+        const float v = x[i];
+        const float e = fast_exp(-0.5f * v * v);
+        const float t = 1.0f / (1.0f + 0.3275911f * 0.70710678f * fabsf(v));
+        const float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+        const float tail = 0.5f * poly * e;
+        const float cdf = v >= 0.0f ? 1.0f - tail : tail;
+        const float pdf = e * 0.3989422804014327f;
+        y[i] = v * cdf;
+        slope[i] = cdf + v * pdf;
+    }
+})
+
+void xai_gelu(int path, int64_t n, const float *x, float *y, float *slope) {
+    gelu_by_path(path, n, x, y, slope);
+}

@@ -234,8 +234,8 @@ extension Tensor {
                 return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
             })
         }
-        // One pass computes x·Φ(x) and its derivative Φ(x) + x·φ(x) (kept for backward), in a
-        // loop without calls so that it vectorizes.
+        // One pass computes x·Φ(x) and its derivative Φ(x) + x·φ(x) (kept for backward), in the
+        // C kernel at the CPU's vector width.
         let x = toFloat()
         let n = x.count
         var y = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
@@ -244,14 +244,7 @@ extension Tensor {
             y.withUnsafeMutableBufferPointer { py in
                 slope.withUnsafeMutableBufferPointer { ps in
                     guard let xb = px.baseAddress, let yb = py.baseAddress, let sb = ps.baseAddress else { return }
-                    Parallel.ranges(n) { r in
-                        for i in r {
-                            let v = xb[i]
-                            let (cdf, pdf) = FastMath.standardNormal(v)
-                            yb[i] = v * cdf
-                            sb[i] = cdf + v * pdf
-                        }
-                    }
+                    Parallel.ranges(n) { r in Kernels.gelu(xb + r.lowerBound, yb + r.lowerBound, slope: sb + r.lowerBound, count: r.count) }
                 }
             }
         }

@@ -13,4 +13,11 @@ extension Kernels {
         guard n > 0, let pw = w.baseAddress, let pm = m.baseAddress, let pv = v.baseAddress, let pg = grad.baseAddress else { return }
         xai_adam(path.code, Int64(n), pw, pm, pv, pg, l2, b1, c1, b2, c2, step, bc2Sqrt, eps)
     }
+
+    /// GELU over n values: y = x·Φ(x) and slope = Φ(x) + x·φ(x), the bits of
+    /// FastMath.standardNormal's Φ and φ.
+    static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>, count: Int) {
+        guard count > 0 else { return }
+        xai_gelu(path.code, Int64(count), x, y, slope)
+    }
 }

@@ -1,7 +1,9 @@
-// Prints one digest of the bits of many products for every kernel path the CPU runs. Built
+// Prints one digest of the bits of many products (and of the elementwise kernels) for every
+// kernel path the CPU runs. Built
 // for this machine and for ARM64 (run under emulation), the digests must all be equal: the
 // products are the same bits on every CPU and path. scripts/test.sh compares them.
 
+#include "xai_elementwise.h"
 #include "xai_kernels.h"
 
 #include <stdint.h>
@@ -53,6 +55,17 @@ int main(void) {
                     h = digest(h, qc, sizeof(int32_t) * m * n);
                     free(a); free(b); free(c); free(qa); free(qb); free(qc);
                 }
+        // The elementwise kernels on the same stream: GELU with its slope, and Adam steps.
+        enum { N = 4099 };
+        static float x[N], y[N], slope[N], w[N], m[N], v[N], g[N];
+        for (int i = 0; i < N; i++) { x[i] = next_value() * 12; w[i] = next_value(); m[i] = 0; v[i] = 0; g[i] = next_value(); }
+        xai_gelu(path, N, x, y, slope);
+        h = digest(h, y, sizeof y);
+        h = digest(h, slope, sizeof slope);
+        for (int step = 0; step < 3; step++) xai_adam(path, N, w, m, v, g, 0.01f, 0.9f, 0.1f, 0.999f, 0.001f, 0.003f, 0.2f, 1e-8f);
+        h = digest(h, w, sizeof w);
+        const float peak = xai_absmax(path, N, x);
+        h = digest(h, &peak, sizeof peak);
         printf("%s %016llx\n", names[path], (unsigned long long)h);
     }
     return 0;

@@ -221,6 +221,35 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testGELUKernelIsFastMathsFormulaBitForBitOnEveryPath() {
+        var g = RandomGenerator(seed: 19)
+        // Random bit patterns (every exponent, NaNs and infinities included) and ordinary values.
+        var x = (0..<4000).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: g.next())) }
+        x += (0..<4000).map { _ in (g.uniform() * 2 - 1) * 12 }
+        x += [0, -0.0, .infinity, -.infinity, .nan, 1e-30, -1e-30, 9, -9, 80, -80]
+        var expectedY: [UInt32] = [], expectedSlope: [UInt32] = []
+        for v in x {
+            let (cdf, pdf) = FastMath.standardNormal(v)
+            expectedY.append((v * cdf).bitPattern)
+            expectedSlope.append((cdf + v * pdf).bitPattern)
+        }
+        for path in Kernels.supported {
+            Kernels.path = path
+            var y = [Float](repeating: 0, count: x.count), slope = y
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    slope.withUnsafeMutableBufferPointer { Kernels.gelu(px.baseAddress!, py.baseAddress!, slope: $0.baseAddress!, count: x.count) }
+                }
+            }
+            // NaN is NaN: its payload may differ where a compiler orders a product's operands otherwise.
+            let (yBits, slopeBits) = (bits(y), bits(slope))
+            let wrongY = x.indices.filter { yBits[$0] != expectedY[$0] && !(y[$0].isNaN && Float(bitPattern: expectedY[$0]).isNaN) }
+            let wrongSlope = x.indices.filter { slopeBits[$0] != expectedSlope[$0] && !(slope[$0].isNaN && Float(bitPattern: expectedSlope[$0]).isNaN) }
+            XCTAssertTrue(wrongY.isEmpty, "\(path): GELU of \(wrongY.prefix(3).map { x[$0] }) gave \(wrongY.prefix(3).map { y[$0] }), not \(wrongY.prefix(3).map { Float(bitPattern: expectedY[$0]) }) (\(wrongY.count) values)")
+            XCTAssertTrue(wrongSlope.isEmpty, "\(path): slope of \(wrongSlope.prefix(3).map { x[$0] }) gave \(wrongSlope.prefix(3).map { slope[$0] }), not \(wrongSlope.prefix(3).map { Float(bitPattern: expectedSlope[$0]) }) (\(wrongSlope.count) values)")
+        }
+    }
+
     func testAnUnknownOrUnsupportedPathIsAClearError() {
         XCTAssertThrowsError(try Kernels.use("sse9")) { e in
             XCTAssertTrue("\(e)".contains("must be one of avx512, avx2, neon, scalar"), "\(e)")

@@ -15,4 +15,7 @@ void xai_adam(int path, int64_t n, float *w, float *m, float *v, const float *gr
 /// The largest |x[i]| (0 for none), NaN ignored.
 float xai_absmax(int path, int64_t n, const float *x);
 
+/// GELU y = x·Φ(x) and its derivative Φ(x) + x·φ(x), with FastMath's Φ and φ (the same bits).
+void xai_gelu(int path, int64_t n, const float *x, float *y, float *slope);
+
 #endif
