@@ -25,18 +25,20 @@
 // while MC_ROWS rows of A pass over it; NC_TILES panels of B are packed at a time.
 enum { KC = 256, MC_ROWS = 96, NC_TILES = 64 };
 
-typedef void (*tile_kernel)(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b, float *c, int64_t ldc, int load);
+typedef void (*tile_kernel)(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b,
+                            const float *s, int64_t lds, float *c, int64_t ldc, int load);
 
 // MARK: micro-kernels. A(i, p) = a[i·rsa + p·csa] for the tile's MR rows (A in place, or a
 // packed edge panel); b: kc·NR packed; c: the MR×NR tile, ldc apart. load = 0 starts every
-// chain from 0, else from the tile's values.
+// chain from 0, else from s (rows lds apart: C itself, or one start row with lds = 0).
 
 enum { SCALAR_MR = 4, SCALAR_NR = 4 };
 
-static void tile_scalar(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b, float *c, int64_t ldc, int load) {
+static void tile_scalar(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b,
+                        const float *s, int64_t lds, float *c, int64_t ldc, int load) {
     float acc[SCALAR_MR][SCALAR_NR];
     for (int i = 0; i < SCALAR_MR; i++)
-        for (int j = 0; j < SCALAR_NR; j++) acc[i][j] = load ? c[i * ldc + j] : 0.0f;
+        for (int j = 0; j < SCALAR_NR; j++) acc[i][j] = load ? s[i * lds + j] : 0.0f;
     for (int64_t p = 0; p < kc; p++) {
         const float *ap = a + p * csa, *bp = b + p * SCALAR_NR;
         for (int i = 0; i < SCALAR_MR; i++)
@@ -50,11 +52,12 @@ static void tile_scalar(int64_t kc, const float *a, int64_t rsa, int64_t csa, co
 enum { AVX512_MR = 12, AVX512_NR = 32 };
 
 __attribute__((target("avx512f")))
-static void tile_avx512(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b, float *c, int64_t ldc, int load) {
+static void tile_avx512(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b,
+                        const float *s, int64_t lds, float *c, int64_t ldc, int load) {
     __m512 acc[AVX512_MR][2];
     for (int i = 0; i < AVX512_MR; i++) {
-        acc[i][0] = load ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
-        acc[i][1] = load ? _mm512_loadu_ps(c + i * ldc + 16) : _mm512_setzero_ps();
+        acc[i][0] = load ? _mm512_loadu_ps(s + i * lds) : _mm512_setzero_ps();
+        acc[i][1] = load ? _mm512_loadu_ps(s + i * lds + 16) : _mm512_setzero_ps();
     }
     for (int64_t p = 0; p < kc; p++) {
         const __m512 b0 = _mm512_loadu_ps(b + p * AVX512_NR), b1 = _mm512_loadu_ps(b + p * AVX512_NR + 16);
@@ -74,11 +77,12 @@ static void tile_avx512(int64_t kc, const float *a, int64_t rsa, int64_t csa, co
 enum { AVX2_MR = 6, AVX2_NR = 16 };
 
 __attribute__((target("avx2,fma")))
-static void tile_avx2(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b, float *c, int64_t ldc, int load) {
+static void tile_avx2(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b,
+                        const float *s, int64_t lds, float *c, int64_t ldc, int load) {
     __m256 acc[AVX2_MR][2];
     for (int i = 0; i < AVX2_MR; i++) {
-        acc[i][0] = load ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
-        acc[i][1] = load ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
+        acc[i][0] = load ? _mm256_loadu_ps(s + i * lds) : _mm256_setzero_ps();
+        acc[i][1] = load ? _mm256_loadu_ps(s + i * lds + 8) : _mm256_setzero_ps();
     }
     for (int64_t p = 0; p < kc; p++) {
         const __m256 b0 = _mm256_loadu_ps(b + p * AVX2_NR), b1 = _mm256_loadu_ps(b + p * AVX2_NR + 8);
@@ -99,10 +103,11 @@ static void tile_avx2(int64_t kc, const float *a, int64_t rsa, int64_t csa, cons
 #if defined(__aarch64__)
 enum { NEON_MR = 6, NEON_NR = 16 };
 
-static void tile_neon(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b, float *c, int64_t ldc, int load) {
+static void tile_neon(int64_t kc, const float *a, int64_t rsa, int64_t csa, const float *b,
+                        const float *s, int64_t lds, float *c, int64_t ldc, int load) {
     float32x4_t acc[NEON_MR][4];
     for (int i = 0; i < NEON_MR; i++)
-        for (int v = 0; v < 4; v++) acc[i][v] = load ? vld1q_f32(c + i * ldc + 4 * v) : vdupq_n_f32(0.0f);
+        for (int v = 0; v < 4; v++) acc[i][v] = load ? vld1q_f32(s + i * lds + 4 * v) : vdupq_n_f32(0.0f);
     for (int64_t p = 0; p < kc; p++) {
         const float *bp = b + p * NEON_NR, *ap = a + p * csa;
         const float32x4_t b0 = vld1q_f32(bp), b1 = vld1q_f32(bp + 4), b2 = vld1q_f32(bp + 8), b3 = vld1q_f32(bp + 12);
@@ -190,7 +195,7 @@ static float *grow(float **buffer, size_t *capacity, size_t count) {
 // copied into a zero-padded panel, so that no read goes past A.
 static int drive(tile_kernel kernel, int mr, int nr, int64_t m, int64_t n, int64_t k,
                  const float *a, int64_t rsa, int64_t csa, const float *b, int64_t rsb, int64_t csb,
-                 const float *packed, float *c, int64_t ldc, int accumulate) {
+                 const float *packed, const float *start, float *c, int64_t ldc, int accumulate) {
     const int64_t ncMax = (int64_t)nr * NC_TILES;
     const int64_t kcMax = k < KC ? k : KC;
     const int64_t ncAlloc = (n < ncMax ? (n + nr - 1) / nr * nr : ncMax);
@@ -203,7 +208,8 @@ static int drive(tile_kernel kernel, int mr, int nr, int64_t m, int64_t n, int64
         const int64_t nc = n - jc < ncMax ? n - jc : ncMax;
         for (int64_t pc = 0; pc < k; pc += KC) {
             const int64_t kc = k - pc < KC ? k - pc : KC;
-            const int load = accumulate || pc > 0;
+            const int load = accumulate || pc > 0 || start;
+            const int fromStart = start && pc == 0;   // chains start from the start row
             if (packed) pb = (float *)packed + pc * nPadded + jc * kc;
             else pack_b(kc, nc, b + pc * rsb + jc * csb, rsb, csb, pb, nr);
             if (pa) pack_a(m - mWhole, kc, a + mWhole * rsa + pc * csa, rsa, csa, pa, mr);
@@ -214,16 +220,18 @@ static int drive(tile_kernel kernel, int mr, int nr, int64_t m, int64_t n, int64
                     for (int64_t ir = ic; ir < ic + mc; ir += mr) {
                         const int64_t rows = m - ir < mr ? m - ir : mr;
                         float *ct = c + ir * ldc + jc + jr;
+                        const float *s = fromStart ? start + jc + jr : ct;
+                        const int64_t lds = fromStart ? 0 : ldc;
                         if (rows == mr && cols == nr) {
-                            kernel(kc, a + ir * rsa + pc * csa, rsa, csa, pb + jr * kc, ct, ldc, load);
+                            kernel(kc, a + ir * rsa + pc * csa, rsa, csa, pb + jr * kc, s, lds, ct, ldc, load);
                             continue;
                         }
                         // Edge: the whole tile is computed in `tile`; lanes past the edge
                         // are independent chains on zeros, and are dropped.
                         if (load)
-                            for (int64_t i = 0; i < rows; i++) memcpy(tile + i * nr, ct + i * ldc, (size_t)cols * sizeof(float));
-                        if (rows == mr) kernel(kc, a + ir * rsa + pc * csa, rsa, csa, pb + jr * kc, tile, nr, load);
-                        else kernel(kc, pa, 1, mr, pb + jr * kc, tile, nr, load);
+                            for (int64_t i = 0; i < rows; i++) memcpy(tile + i * nr, s + i * lds, (size_t)cols * sizeof(float));
+                        if (rows == mr) kernel(kc, a + ir * rsa + pc * csa, rsa, csa, pb + jr * kc, tile, nr, tile, nr, load);
+                        else kernel(kc, pa, 1, mr, pb + jr * kc, tile, nr, tile, nr, load);
                         for (int64_t i = 0; i < rows; i++) memcpy(ct + i * ldc, tile + i * nr, (size_t)cols * sizeof(float));
                     }
                 }
@@ -275,7 +283,20 @@ int xai_sgemm(int path, int64_t m, int64_t n, int64_t k,
     if (m <= 0 || n <= 0) return 0;
     if (k <= 0) return zero_or_keep(m, n, c, ldc, accumulate);
     const path_kernel p = kernel_of(path);
-    return drive(p.kernel, p.mr, p.nr, m, n, k, a, rsa, csa, b, rsb, csb, NULL, c, ldc, accumulate);
+    return drive(p.kernel, p.mr, p.nr, m, n, k, a, rsa, csa, b, rsb, csb, NULL, NULL, c, ldc, accumulate);
+}
+
+int xai_sgemm_from_row(int path, int64_t m, int64_t n, int64_t k,
+                       const float *a, int64_t rsa, int64_t csa,
+                       const float *b, int64_t rsb, int64_t csb,
+                       const float *start, float *c, int64_t ldc) {
+    if (m <= 0 || n <= 0) return 0;
+    if (k <= 0) {
+        for (int64_t i = 0; i < m; i++) memcpy(c + i * ldc, start, (size_t)n * sizeof(float));
+        return 0;
+    }
+    const path_kernel p = kernel_of(path);
+    return drive(p.kernel, p.mr, p.nr, m, n, k, a, rsa, csa, b, rsb, csb, NULL, start, c, ldc, 0);
 }
 
 int64_t xai_packed_size(int path, int64_t k, int64_t n) {
@@ -305,5 +326,5 @@ int xai_sgemm_packed(int path, int64_t m, int64_t n, int64_t k,
     if (m <= 0 || n <= 0) return 0;
     if (k <= 0) return zero_or_keep(m, n, c, ldc, accumulate);
     const path_kernel p = kernel_of(path);
-    return drive(p.kernel, p.mr, p.nr, m, n, k, a, rsa, csa, NULL, 0, 0, packed, c, ldc, accumulate);
+    return drive(p.kernel, p.mr, p.nr, m, n, k, a, rsa, csa, NULL, 0, 0, packed, NULL, c, ldc, accumulate);
 }

@@ -186,8 +186,15 @@ extension Tensor {
                     guard let m, k < ins.count, let g = ins[k] else { continue }
                     if let f = m.gradFn {
                         let key = ObjectIdentifier(f)
-                        var slot = pending[key] ?? [Tensor?](repeating: nil, count: f.outputCount)
-                        slot[m.outputIndex] = try slot[m.outputIndex].map { try $0.addingInPlace(g) } ?? g
+                        // Taken out of the dictionary and the slot, the gradient so far is held
+                        // once, so the next edge's gradient adds into its storage without a copy.
+                        var slot = pending.removeValue(forKey: key) ?? [Tensor?](repeating: nil, count: f.outputCount)
+                        if var sum = slot[m.outputIndex].take() {
+                            try sum.add(inPlace: g)
+                            slot[m.outputIndex] = sum
+                        } else {
+                            slot[m.outputIndex] = g
+                        }
                         pending[key] = slot
                     } else if m.requiresGrad {
                         try Tensor.accumulate(g, into: m)
@@ -199,20 +206,24 @@ extension Tensor {
 
     static func accumulate(_ g: Tensor, into m: AutogradMeta) throws {
         let g = g.detach()
-        m.grad = try m.grad.map { try $0.addingInPlace(g) } ?? g
+        // Taken out of m, the gradient so far is held once and adds in place; put back even
+        // when the shapes disagree.
+        guard var sum = m.grad.take() else { m.grad = g; return }
+        defer { m.grad = sum }
+        try sum.add(inPlace: g)
     }
 
-    /// self + other for same-shape float tensors, reusing self's storage when unshared.
-    func addingInPlace(_ other: Tensor) throws -> Tensor {
+    /// self += other elementwise, as a value without a graph; in place when nothing else
+    /// holds self's storage.
+    mutating func add(inPlace other: Tensor) throws {
         guard shape == other.shape else {
             throw TensorError.shape("gradient of shape \(fmt(other.shape)) cannot accumulate into \(fmt(shape))")
         }
-        var r = self.detach()
-        r.floats.withUnsafeMutableBufferPointer { d in
+        meta = nil
+        floats.withUnsafeMutableBufferPointer { d in
             other.floats.withUnsafeBufferPointer { s in
                 for i in 0..<d.count { d[i] += s[i] }
             }
         }
-        return r
     }
 }

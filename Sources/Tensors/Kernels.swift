@@ -80,27 +80,32 @@ public enum Kernels {
     /// C[b] = op(A[b]) · op(B[b]) for `batch` matrices; A is m×k (k×m if transA),
     /// B is k×n (n×k if transB); strides are in elements between consecutive matrices
     /// (0 reuses one matrix for the whole batch). C is batch×m×n, overwritten, or with
-    /// `accumulate` each element's chain starts from C's value.
+    /// `accumulate` each element's chain starts from C's value, or with `start` (n values,
+    /// a bias) every row's chains start from that row.
     static func gemm(batch: Int, m: Int, n: Int, k: Int,
                      _ a: UnsafePointer<Float>, transA: Bool, strideA: Int,
                      _ b: UnsafePointer<Float>, transB: Bool, strideB: Int,
-                     _ c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+                     _ c: UnsafeMutablePointer<Float>, accumulate: Bool = false, start: UnsafePointer<Float>? = nil) {
         guard batch > 0, m > 0, n > 0 else { return }
         multiplyAdds &+= batch &* m &* n &* k
         let rsa = transA ? 1 : k, csa = transA ? m : 1
         let rsb = transB ? 1 : n, csb = transB ? k : 1
         let code = path.code
-        // One kernel call: rows × cols of C from the given corners of A, B and C.
-        func run(_ rows: Int, _ cols: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
-            if xai_sgemm(code, Int64(rows), Int64(cols), Int64(k), a, Int64(rsa), Int64(csa),
-                         b, Int64(rsb), Int64(csb), c, Int64(n), accumulate ? 1 : 0) != 0 {
-                chain(rows, cols, k, a, rsa, csa, b, rsb, csb, c, n, accumulate)
+        // One kernel call: rows × cols of C from the given corners of A, B, C and the start row.
+        func run(_ rows: Int, _ cols: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                 _ start: UnsafePointer<Float>?) {
+            let status = start.map {
+                xai_sgemm_from_row(code, Int64(rows), Int64(cols), Int64(k), a, Int64(rsa), Int64(csa), b, Int64(rsb), Int64(csb), $0, c, Int64(n))
+            } ?? xai_sgemm(code, Int64(rows), Int64(cols), Int64(k), a, Int64(rsa), Int64(csa), b, Int64(rsb), Int64(csb), c, Int64(n), accumulate ? 1 : 0)
+            if status != 0 {
+                if let start { for i in 0..<rows { (c + i * n).update(from: start, count: cols) } }
+                chain(rows, cols, k, a, rsa, csa, b, rsb, csb, c, n, accumulate || start != nil)
             }
         }
         let work = batch.multipliedReportingOverflow(by: m * n * k)
         let workers = work.overflow || work.partialValue >= smallWork ? threads : 1
         if workers <= 1 {
-            for i in 0..<batch { run(m, n, a + i * strideA, b + i * strideB, c + i * m * n) }
+            for i in 0..<batch { run(m, n, a + i * strideA, b + i * strideB, c + i * m * n, start) }
             return
         }
         // Whole matrices of the batch per worker, else blocks of rows or of columns (tiles
@@ -108,7 +113,7 @@ public enum Kernels {
         if batch >= workers {
             DispatchQueue.concurrentPerform(iterations: workers) { p in
                 for i in (batch * p / workers)..<(batch * (p + 1) / workers) {
-                    run(m, n, a + i * strideA, b + i * strideB, c + i * m * n)
+                    run(m, n, a + i * strideA, b + i * strideB, c + i * m * n, start)
                 }
             }
             return
@@ -124,7 +129,7 @@ public enum Kernels {
                 let aPart = a + i * strideA + (byRows ? lo * rsa : 0)
                 let bPart = b + i * strideB + (byRows ? 0 : lo * csb)
                 let cPart = c + i * m * n + (byRows ? lo * n : lo)
-                run(byRows ? hi - lo : m, byRows ? n : hi - lo, aPart, bPart, cPart)
+                run(byRows ? hi - lo : m, byRows ? n : hi - lo, aPart, bPart, cPart, byRows ? start : start.map { $0 + lo })
             }
         }
     }

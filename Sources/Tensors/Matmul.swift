@@ -55,26 +55,25 @@ extension Tensor {
     /// Raw batched product of row-major buffers (see `Kernels.gemm` for the layout).
     static func product(_ a: [Float], _ b: [Float], batch: Int, m: Int, n: Int, k: Int,
                         transA: Bool, transB: Bool, strideA: Int, strideB: Int, initial: [Float]? = nil) -> [Float] {
-        // GEMM overwrites C (β = 0), so C needs no zeroing; with `initial` (one row of n
-        // values, e.g. a bias) every row starts from it and the product is added (β = 1).
+        // The kernels write every element of C, so C needs no zeroing; with `initial` (one
+        // row of n values, e.g. a bias) every row's chains start from it.
         let count = batch * m * n
         return [Float](unsafeUninitializedCapacity: count) { pc, done in
             done = count
             guard let bc = pc.baseAddress else { return }
-            if let initial {
-                initial.withUnsafeBufferPointer { pi in
-                    guard let bi = pi.baseAddress else { return }
-                    for r in 0..<(batch * m) { (bc + r * n).update(from: bi, count: n) }
-                }
-            }
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    guard let ba = pa.baseAddress, let bb = pb.baseAddress else {
-                        if initial == nil { bc.update(repeating: 0, count: count) }
-                        return
+                    (initial ?? []).withUnsafeBufferPointer { pi in
+                        let start = initial != nil && pi.count >= n ? pi.baseAddress : nil
+                        guard let ba = pa.baseAddress, let bb = pb.baseAddress else {
+                            // An empty operand (k = 0): each element is its chain's start.
+                            if let start { for r in 0..<(batch * m) { (bc + r * n).update(from: start, count: n) } }
+                            else { bc.update(repeating: 0, count: count) }
+                            return
+                        }
+                        Kernels.gemm(batch: batch, m: m, n: n, k: k, ba, transA: transA, strideA: strideA,
+                                     bb, transB: transB, strideB: strideB, bc, start: start)
                     }
-                    Kernels.gemm(batch: batch, m: m, n: n, k: k, ba, transA: transA, strideA: strideA,
-                              bb, transB: transB, strideB: strideB, bc, accumulate: initial != nil)
                 }
             }
         }

@@ -142,6 +142,27 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testChainsStartingFromABiasRowAreTheDefinitionWithThatStart() {
+        var g = RandomGenerator(seed: 23)
+        for (batch, m, n, k) in [(1, 1000, 65, 17), (1, 7, 257, 63), (3, 17, 33, 65), (1, 5, 7, 0)] {
+            let a = randomFloats(batch * m * k, &g), b = randomFloats(batch * k * n, &g), bias = randomFloats(n, &g)
+            var expected: [UInt32] = []
+            for i in 0..<batch {
+                expected += bits(definition(Array(a[(i * m * k)..<((i + 1) * m * k)]), Array(b[(i * k * n)..<((i + 1) * k * n)]),
+                                            m: m, n: n, k: k, transA: false, transB: true,
+                                            start: (0..<m).flatMap { _ in bias }))
+            }
+            for path in Kernels.supported {
+                for threads in [1, 2, 3] {
+                    Kernels.path = path; Kernels.threads = threads; Kernels.smallWork = 0
+                    let c = Tensor.product(a, b, batch: batch, m: m, n: n, k: k, transA: false, transB: true,
+                                           strideA: m * k, strideB: k * n, initial: bias)
+                    XCTAssertEqual(bits(c), expected, "\(path), \(threads) threads, \(batch)×\(m)×\(k)·\(k)×\(n)")
+                }
+            }
+        }
+    }
+
     func testEmptyInnerDimensionGivesZerosOrLeavesTheStart() {
         for path in Kernels.supported {
             XCTAssertEqual(product([], [], m: 3, n: 2, k: 0, transA: false, transB: false, path: path, threads: 2), [0, 0, 0, 0, 0, 0])

@@ -27,6 +27,13 @@ int xai_sgemm(int path, int64_t m, int64_t n, int64_t k,
               const float *b, int64_t rsb, int64_t csb,
               float *c, int64_t ldc, int accumulate);
 
+/// The same with every row of C's chains starting from `start` (n values, e.g. a bias), so
+/// that C(i, j) = fma(…, fma(A(i, 0), B(0, j), start[j])). C is only written.
+int xai_sgemm_from_row(int path, int64_t m, int64_t n, int64_t k,
+                       const float *a, int64_t rsa, int64_t csa,
+                       const float *b, int64_t rsb, int64_t csb,
+                       const float *start, float *c, int64_t ldc);
+
 /// B laid out once for several products with it (the same B at every step of a recurrent
 /// layer): xai_packed_size floats, filled by xai_pack for `path`, used by xai_sgemm_packed
 /// on the same path. The bits are those of xai_sgemm with the same B.
