@@ -47,10 +47,16 @@ public enum Kernels {
     public nonisolated(unsafe) static var threads = 1
 
     /// Reads XAI_KERNEL and XAI_THREADS. Throws when XAI_KERNEL names no path, or one this
-    /// CPU cannot run.
+    /// CPU cannot run, and when XAI_THREADS is not a count from 1 to 256.
     public static func configure(threads: Int? = nil) throws {
         let env = ProcessInfo.processInfo.environment
-        let count = threads ?? env["XAI_THREADS"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        var count = threads
+        if count == nil, let text = env["XAI_THREADS"], !text.isEmpty {
+            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), (1...256).contains(n) else {
+                throw TensorError.value("XAI_THREADS must be a whole number from 1 to 256, found '\(text)'")
+            }
+            count = n
+        }
         self.threads = Swift.min(256, Swift.max(1, count ?? ProcessInfo.processInfo.activeProcessorCount))
         if let name = env["XAI_KERNEL"]?.lowercased(), !name.isEmpty {
             try use(name)

@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 import XCTest
 @testable import Tensors
 
@@ -281,5 +282,19 @@ final class KernelTests: XCTestCase {
             }
         }
         XCTAssertNoThrow(try Kernels.use("scalar"))
+    }
+
+    func testTheEnvironmentChoosesPathAndWorkersOrSaysWhatIsWrong() throws {
+        defer { unsetenv("XAI_KERNEL"); unsetenv("XAI_THREADS") }
+        setenv("XAI_KERNEL", "scalar", 1); setenv("XAI_THREADS", "3", 1)
+        try Kernels.configure()
+        XCTAssertEqual(Kernels.path, .scalar)
+        XCTAssertEqual(Kernels.threads, 3)
+        setenv("XAI_THREADS", "abc", 1)
+        XCTAssertThrowsError(try Kernels.configure()) { XCTAssertTrue("\($0)".contains("XAI_THREADS must be a whole number from 1 to 256, found 'abc'"), "\($0)") }
+        setenv("XAI_THREADS", "0", 1)
+        XCTAssertThrowsError(try Kernels.configure())
+        setenv("XAI_THREADS", "2", 1); setenv("XAI_KERNEL", "mmx", 1)
+        XCTAssertThrowsError(try Kernels.configure()) { XCTAssertTrue("\($0)".contains("found 'mmx'"), "\($0)") }
     }
 }
