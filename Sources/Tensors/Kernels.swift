@@ -114,8 +114,8 @@ public enum Kernels {
             for i in 0..<batch { run(m, n, a + i * strideA, b + i * strideB, c + i * m * n, start) }
             return
         }
-        // Whole matrices of the batch per worker, else blocks of rows or of columns (tiles
-        // of the AVX-512 kernel: 12 rows, 32 columns). Every element is still one chain.
+        // Whole matrices of the batch per worker, else blocks of columns or of rows (tiles of
+        // the AVX-512 kernel: 32 columns, 12 rows). Every element is still one chain.
         if batch >= workers {
             DispatchQueue.concurrentPerform(iterations: workers) { p in
                 for i in (batch * p / workers)..<(batch * (p + 1) / workers) {
@@ -124,7 +124,9 @@ public enum Kernels {
             }
             return
         }
-        let byRows = m >= n
+        // Columns when there are enough of them: each worker then packs only its own panels of
+        // B and reads A in place, so no packing is repeated across workers.
+        let byRows = n < 64 * workers
         let unit = byRows ? 12 : 32, total = byRows ? m : n
         let units = (total + unit - 1) / unit
         let parts = Swift.min(workers, units)

@@ -1,5 +1,6 @@
 // xai-bench: benchmark programs that print figures (run in release mode).
 //   xai-bench matmul        GFLOP/s of square float32 products (256…2048) and PyTorch's matmul workload
+//   xai-bench shapes        GFLOP/s of the products of a TinyGPT step, on 1 worker and on all
 //   xai-bench steps         time of 1,000 small elementwise + backward steps
 //   xai-bench sentiment     one SentimentNet epoch over sentiment.tsv (the peer's sentiment_epoch)
 // Figures only; no assertion here. Compare with ../shared/bench/peer_workloads.py in the same run.
@@ -35,6 +36,39 @@ func benchMatmul() throws {
     let t = try seconds { for _ in 0..<20 { _ = try a.matmul(b) } }
     print(String(format: "matmul seconds=%.4f gflop=%.1f  (peer workload: 20 × 1024² products, %.1f GFLOP/s)",
                  t, 20 * 2 * pow(1024, 3) / 1e9, 20 * 2 * pow(1024, 3) / t / 1e9))
+}
+
+/// The products of one TinyGPT training step (batch 16 × 64, d_model 128, feed-forward 512)
+/// as linear layers and their two backward products, on 1 worker and on all of them.
+func benchShapes() throws {
+    var g = RandomGenerator(seed: 0)
+    let rows = 1024
+    let layers = [(128, 384), (128, 128), (128, 512), (512, 128)]
+    var operands: [(Tensor, Tensor, Tensor)] = []
+    for (inF, outF) in layers {
+        operands.append((try Tensor.randn([rows, inF], using: &g).requiringGrad(), try Tensor.randn([outF, inF], using: &g).requiringGrad(),
+                         try Tensor.randn([rows, outF], using: &g)))
+    }
+    let flops = layers.reduce(0.0) { $0 + 3 * 2 * Double(rows * $1.0 * $1.1) }
+    let all = Kernels.threads
+    for workers in Array(Set([1, all])).sorted() {
+        Kernels.threads = workers
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let t = try seconds {
+                for _ in 0..<10 {
+                    for (x, w, dy) in operands {
+                        // y = x·Wᵀ, then dx = dy·W and dW = dyᵀ·x, as training runs them.
+                        try Tensor.linear(x, w).backward(dy)
+                    }
+                }
+            }
+            best = min(best, t / 10)
+        }
+        print(String(format: "shapes  %d worker%@  %7.1f GFLOP/s  (%.2f ms for one GPT step's linear products)",
+                     workers, workers == 1 ? "" : "s", flops / best / 1e9, best * 1e3))
+    }
+    Kernels.threads = all
 }
 
 func benchSteps() throws {
@@ -185,6 +219,7 @@ let which = CommandLine.arguments.dropFirst().first ?? "all"
 do {
     switch which {
     case "matmul": try benchMatmul()
+    case "shapes": try benchShapes()
     case "steps": try benchSteps()
     case "sentiment": try benchSentiment()
     case "ig_text": try benchIGText()
@@ -194,7 +229,7 @@ do {
     case "explain": try benchIGText(); try benchKernelShap(); try benchLimeText()
     case "all": try benchMatmul(); try benchSteps(); try benchSentiment(); try benchIGText(); try benchKernelShap(); try benchLimeText(); try benchGPT()
     default:
-        print("unknown benchmark \(which); expected matmul, steps, sentiment, ig_text, kernel_shap, lime_text, explain, gpt_steps or all")
+        print("unknown benchmark \(which); expected matmul, shapes, steps, sentiment, ig_text, kernel_shap, lime_text, explain, gpt_steps or all")
         exit(2)
     }
 } catch {
