@@ -10,10 +10,16 @@ import Tensors
 final class SameBytesTests: XCTestCase {
     static let quickScripts = ["autodiff", "functions", "tensor_tour", "tabular", "explain_tabular"]
 
+    // Each test changes the engine's settings; they are put back as they were.
+    private var saved: (path: Kernels.Path, threads: Int, smallWork: Int) = (.scalar, 1, 0)
+
+    override func setUp() {
+        super.setUp()
+        saved = (Kernels.path, Kernels.threads, Kernels.smallWork)
+    }
+
     override func tearDown() {
-        Kernels.path = Kernels.supported.first ?? .scalar
-        Kernels.threads = 2
-        Kernels.smallWork = 1 << 22
+        (Kernels.path, Kernels.threads, Kernels.smallWork) = saved
         super.tearDown()
     }
 

@@ -10,10 +10,16 @@ final class KernelTests: XCTestCase {
     /// columns; k-blocks of 256), plus 1 and a size past 1000.
     static let sizes = [1, 7, 17, 63, 65, 257, 1000]
 
+    // Each test changes the engine's settings; they are put back as they were.
+    private var saved: (path: Kernels.Path, threads: Int, smallWork: Int) = (.scalar, 1, 0)
+
+    override func setUp() {
+        super.setUp()
+        saved = (Kernels.path, Kernels.threads, Kernels.smallWork)
+    }
+
     override func tearDown() {
-        Kernels.path = Kernels.supported.first ?? .scalar
-        Kernels.threads = 2
-        Kernels.smallWork = 1 << 22
+        (Kernels.path, Kernels.threads, Kernels.smallWork) = saved
         super.tearDown()
     }
 
