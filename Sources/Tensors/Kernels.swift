@@ -46,6 +46,16 @@ public enum Kernels {
     /// Workers for products and elementwise loops (XAI_THREADS, else the number of cores).
     public nonisolated(unsafe) static var threads = 1
 
+    /// The path, the worker count and the size below which products use one worker, together
+    /// (tests that change them put them back).
+    public struct Settings: Sendable {
+        public var path: Path, threads: Int, smallWork: Int
+    }
+    public static var settings: Settings {
+        get { Settings(path: path, threads: threads, smallWork: smallWork) }
+        set { path = newValue.path; threads = newValue.threads; smallWork = newValue.smallWork }
+    }
+
     /// Reads XAI_KERNEL and XAI_THREADS. Throws when XAI_KERNEL names no path, or one this
     /// CPU cannot run, and when XAI_THREADS is not a count from 1 to 256.
     public static func configure(threads: Int? = nil) throws {

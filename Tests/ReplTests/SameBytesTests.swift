@@ -11,17 +11,9 @@ final class SameBytesTests: XCTestCase {
     static let quickScripts = ["autodiff", "functions", "tensor_tour", "tabular", "explain_tabular"]
 
     // Each test changes the engine's settings; they are put back as they were.
-    private var saved: (path: Kernels.Path, threads: Int, smallWork: Int) = (.scalar, 1, 0)
-
-    override func setUp() {
-        super.setUp()
-        saved = (Kernels.path, Kernels.threads, Kernels.smallWork)
-    }
-
-    override func tearDown() {
-        (Kernels.path, Kernels.threads, Kernels.smallWork) = saved
-        super.tearDown()
-    }
+    private var saved = Kernels.settings
+    override func setUp() { super.setUp(); saved = Kernels.settings }
+    override func tearDown() { Kernels.settings = saved; super.tearDown() }
 
     func testQuickScriptsGiveTheirTranscriptsOnEveryPathAndThreadCount() throws {
         for name in SameBytesTests.quickScripts {

@@ -11,17 +11,9 @@ final class KernelTests: XCTestCase {
     static let sizes = [1, 7, 17, 63, 65, 257, 1000]
 
     // Each test changes the engine's settings; they are put back as they were.
-    private var saved: (path: Kernels.Path, threads: Int, smallWork: Int) = (.scalar, 1, 0)
-
-    override func setUp() {
-        super.setUp()
-        saved = (Kernels.path, Kernels.threads, Kernels.smallWork)
-    }
-
-    override func tearDown() {
-        (Kernels.path, Kernels.threads, Kernels.smallWork) = saved
-        super.tearDown()
-    }
+    private var saved = Kernels.settings
+    override func setUp() { super.setUp(); saved = Kernels.settings }
+    override func tearDown() { Kernels.settings = saved; super.tearDown() }
 
     /// A product through Kernels.gemm on the given path and thread count; every split into
     /// workers is forced (smallWork 0) so that thread counts really differ.
