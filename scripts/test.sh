@@ -46,7 +46,7 @@ done
 # 2. The same bytes on other kernel paths and thread counts: every script once more on the
 #    second-fastest vector path where the CPU has one (AVX2 on an AVX-512 machine) with 3
 #    workers; the quick scripts on every vector path with 1, 3 and 8 workers; the tiny ones
-#    on the portable scalar path too (its products are ~100× slower).
+#    on the portable scalar path too (its products are about 180× slower).
 mapfile -t paths < <($xai kernels | cut -f1)
 vector=(); for p in "${paths[@]}"; do [ "$p" = scalar ] || vector+=("$p"); done
 second=${vector[1]:-${vector[0]:-scalar}}
@@ -56,6 +56,8 @@ echo "same transcripts on the $second path with 3 threads: ${#scripts[@]} script
 for path in "${paths[@]}"; do
     list=("${quick[@]}"); [ "$path" = scalar ] && list=("${tiny[@]}")
     for threads in 1 3 8; do
+        # Already checked above for every script.
+        [ "$path" = "$second" ] && [ "$threads" = 3 ] && continue
         XAI_KERNEL=$path XAI_THREADS=$threads $xai check "${list[@]}" >"$log" 2>&1 \
             || { cat "$log"; echo "test: transcripts differ on the $path path with $threads threads" >&2; exit 1; }
     done

@@ -1,8 +1,8 @@
 // Float matrix products with one fixed order of operations (see xai_kernels.h).
 //
-// The structure is the usual blocked one: B is packed into column panels NR wide and A into
-// row panels MR high, k is cut into blocks of KC, and a micro-kernel keeps an MR×NR tile of
-// C in registers. What makes the result independent of the machine is that each tile
+// The structure is the usual blocked one: B is packed into column panels NR wide, A is read
+// in place (only a last, partial row panel is padded), k is cut into blocks of KC, and a
+// micro-kernel keeps an MR×NR tile of C in registers. What makes the result independent of the machine is that each tile
 // element has exactly one accumulator, fed by fused multiply-adds from p = 0 upward; between
 // k-blocks the tile goes to memory and comes back unchanged (float32 stores are exact). The
 // tile shape, the block sizes and the vector width therefore change the speed, never the bits.
@@ -189,7 +189,6 @@ static float *grow(float **buffer, size_t *capacity, size_t count) {
     return p;
 }
 
-// With `packed` (B as xai_pack_b lays it out), B itself is not read.
 // With `packed` (B as xai_pack lays it out), B itself is not read. A is read in place: its
 // tiles' rows are few enough for the cache, and only an edge tile (fewer than mr rows) is
 // copied into a zero-padded panel, so that no read goes past A.

@@ -93,6 +93,30 @@ public enum Kernels {
     /// not vary run to run). Products are started from one thread, so a plain counter does.
     public nonisolated(unsafe) static var multiplyAdds = 0
 
+    /// All the workers when the product of `sizes` (a count of multiply-adds) reaches
+    /// `minimum`, else one.
+    static func workers(for sizes: [Int], minimum: Int) -> Int {
+        var work = 1
+        for size in sizes {
+            let (next, overflow) = work.multipliedReportingOverflow(by: size)
+            if overflow { return threads }
+            work = next
+        }
+        return work >= minimum ? threads : 1
+    }
+
+    /// Calls `body` with the rows of each worker's part of an m-row int8 product: blocks of
+    /// 4 rows (the int8 kernels' tiles), on one worker below `smallWork`·4 multiply-adds.
+    static func forEachInt8Part(m: Int, n: Int, k: Int, _ body: (Range<Int>) -> Void) {
+        let workers = Swift.min(workers(for: [m, n, k], minimum: smallWork * 4), (m + 3) / 4)
+        let blocks = (m + 3) / 4
+        func part(_ p: Int) {
+            let lo = Swift.min(m, blocks * p / workers * 4), hi = Swift.min(m, blocks * (p + 1) / workers * 4)
+            if hi > lo { body(lo..<hi) }
+        }
+        if workers <= 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: part) }
+    }
+
     /// C[b] = op(A[b]) · op(B[b]) for `batch` matrices; A is m×k (k×m if transA),
     /// B is k×n (n×k if transB); strides are in elements between consecutive matrices
     /// (0 reuses one matrix for the whole batch). C is batch×m×n, overwritten, or with
@@ -118,8 +142,7 @@ public enum Kernels {
                 chain(rows, cols, k, a, rsa, csa, b, rsb, csb, c, n, accumulate || start != nil)
             }
         }
-        let work = batch.multipliedReportingOverflow(by: m * n * k)
-        let workers = work.overflow || work.partialValue >= smallWork ? threads : 1
+        let workers = workers(for: [batch, m, n, k], minimum: smallWork)
         if workers <= 1 {
             for i in 0..<batch { run(m, n, a + i * strideA, b + i * strideB, c + i * m * n, start) }
             return
@@ -254,21 +277,15 @@ public enum Kernels {
         let n = b.n, k = b.k
         guard m > 0, n > 0 else { return }
         multiplyAdds &+= m &* n &* k
-        let work = m.multipliedReportingOverflow(by: n * k)
-        let workers = work.overflow || work.partialValue >= smallWork * 4 ? Swift.min(threads, (m + 3) / 4) : 1
         b.bytes.withUnsafeBufferPointer { pb in
             guard let packed = pb.baseAddress else { return }
-            // Rows in blocks of 4 (the kernels' tiles) per worker.
-            func part(_ p: Int) {
-                let blocks = (m + 3) / 4
-                let lo = Swift.min(m, blocks * p / workers * 4), hi = Swift.min(m, blocks * (p + 1) / workers * 4)
-                guard hi > lo else { return }
-                if xai_s8gemm_packed(b.path.code, Int64(hi - lo), Int64(n), Int64(k), a + lo * k, Int64(k), packed, c + lo * n, Int64(n)) != 0 {
+            forEachInt8Part(m: m, n: n, k: k) { rows in
+                let (lo, count) = (rows.lowerBound, Int64(rows.count))
+                if xai_s8gemm_packed(b.path.code, count, Int64(n), Int64(k), a + lo * k, Int64(k), packed, c + lo * n, Int64(n)) != 0 {
                     // No memory for the converted rows: the scalar kernel reads B as it is.
-                    _ = xai_s8gemm_packed(Path.scalar.code, Int64(hi - lo), Int64(n), Int64(k), a + lo * k, Int64(k), plain, c + lo * n, Int64(n))
+                    _ = xai_s8gemm_packed(Path.scalar.code, count, Int64(n), Int64(k), a + lo * k, Int64(k), plain, c + lo * n, Int64(n))
                 }
             }
-            if workers <= 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: part) }
         }
     }
 
@@ -281,8 +298,6 @@ public enum Kernels {
         guard m > 0, n > 0, x.count >= m * k, y.count >= m * n, scales.count >= n, plain.count >= n * k,
               let px = x.baseAddress, let py = y.baseAddress else { return }
         multiplyAdds &+= m &* n &* k
-        let work = m.multipliedReportingOverflow(by: n * k)
-        let workers = work.overflow || work.partialValue >= smallWork * 4 ? Swift.min(threads, (m + 3) / 4) : 1
         let b1 = bias1 ?? [], b2 = bias2 ?? []
         b.bytes.withUnsafeBufferPointer { pb in
             plain.withUnsafeBufferPointer { pp in
@@ -290,19 +305,15 @@ public enum Kernels {
                     b1.withUnsafeBufferPointer { p1 in
                         b2.withUnsafeBufferPointer { p2 in
                             let first = bias1 == nil ? nil : p1.baseAddress, second = bias2 == nil ? nil : p2.baseAddress
-                            // Rows in blocks of 4 (the kernels' tiles) per worker.
-                            func part(_ p: Int) {
-                                let blocks = (m + 3) / 4
-                                let lo = Swift.min(m, blocks * p / workers * 4), hi = Swift.min(m, blocks * (p + 1) / workers * 4)
-                                guard hi > lo else { return }
-                                if xai_s8_linear(b.path.code, Int64(hi - lo), Int64(n), Int64(k), px + lo * k, sx, pb.baseAddress,
+                            forEachInt8Part(m: m, n: n, k: k) { rows in
+                                let (lo, count) = (rows.lowerBound, Int64(rows.count))
+                                if xai_s8_linear(b.path.code, count, Int64(n), Int64(k), px + lo * k, sx, pb.baseAddress,
                                                  ps.baseAddress, first, second, py + lo * n) != 0 {
                                     // No memory for the converted rows: the scalar kernel reads the codes as they are.
-                                    _ = xai_s8_linear(Path.scalar.code, Int64(hi - lo), Int64(n), Int64(k), px + lo * k, sx, pp.baseAddress,
+                                    _ = xai_s8_linear(Path.scalar.code, count, Int64(n), Int64(k), px + lo * k, sx, pp.baseAddress,
                                                       ps.baseAddress, first, second, py + lo * n)
                                 }
                             }
-                            if workers <= 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: part) }
                         }
                     }
                 }

@@ -49,7 +49,7 @@ public struct Int8Matrix {
 
     /// y[r, j] = Σₖ q(x)[r, k]·codes[j, k] · sₓ·sⱼ (+ each of `biases`[j], in order) for x
     /// [rows, cols]: x is quantized to int8 with one dynamic scale sₓ = max|x| / 127, and the
-    /// products are summed exactly in Int32 by the int8 kernel (Kernels.s8gemm).
+    /// products are summed exactly in Int32 by the int8 kernel (Kernels.s8Linear).
     public func multiply(_ x: UnsafeBufferPointer<Float>, rows n: Int, into y: UnsafeMutableBufferPointer<Float>, biases: [[Float]] = []) {
         let amax = x.baseAddress.map { xai_absmax(Kernels.path.code, Int64(x.count), $0) } ?? 0
         let sx = amax > 0 && amax.isFinite ? amax / 127 : 1
@@ -76,7 +76,7 @@ public struct Int8Matrix {
     }
 
     /// The int8 code of a value already divided by its scale: clamped to [−127, 127] and
-    /// rounded half to even, NaN as 0 (what Kernels.quantize computes).
+    /// rounded half to even, NaN as 0 (what the int8 kernels compute: `code` in s8gemm.c).
     @inline(__always) static func code(_ v: Float) -> Int8 {
         let c = v > 127 ? 127 : (v < -127 ? -127 : (v == v ? v : 0))
         return Int8(c.rounded(.toNearestOrEven))
