@@ -114,7 +114,7 @@ public enum Kernels {
             let lo = Swift.min(m, blocks * p / workers * 4), hi = Swift.min(m, blocks * (p + 1) / workers * 4)
             if hi > lo { body(lo..<hi) }
         }
-        if workers <= 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: part) }
+        if workers <= 1 { part(0) } else { Parallel.forEach(workers, part) }
     }
 
     /// C[b] = op(A[b]) · op(B[b]) for `batch` matrices; A is m×k (k×m if transA),
@@ -150,7 +150,7 @@ public enum Kernels {
         // Whole matrices of the batch per worker, else blocks of columns or of rows (tiles of
         // the AVX-512 kernel: 32 columns, 12 rows). Every element is still one chain.
         if batch >= workers {
-            DispatchQueue.concurrentPerform(iterations: workers) { p in
+            Parallel.forEach(workers) { p in
                 for i in (batch * p / workers)..<(batch * (p + 1) / workers) {
                     run(m, n, a + i * strideA, b + i * strideB, c + i * m * n, start)
                 }
@@ -163,7 +163,7 @@ public enum Kernels {
         let unit = byRows ? 12 : 32, total = byRows ? m : n
         let units = (total + unit - 1) / unit
         let parts = Swift.min(workers, units)
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
+        Parallel.forEach(parts) { p in
             let lo = Swift.min(total, units * p / parts * unit), hi = Swift.min(total, units * (p + 1) / parts * unit)
             guard hi > lo else { return }
             for i in 0..<batch {

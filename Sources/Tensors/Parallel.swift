@@ -1,4 +1,4 @@
-import Dispatch
+import CKernels
 import Foundation
 
 /// Splitting elementwise loops across the machine's cores. Only loops whose elements are
@@ -17,7 +17,21 @@ enum Parallel {
     static func ranges(_ n: Int, minimum: Int = Parallel.minimumElements, _ body: (Range<Int>) -> Void) {
         let k = Swift.min(workers, n / minimum)
         if k <= 1 { body(0..<n); return }
-        DispatchQueue.concurrentPerform(iterations: k) { c in body((n * c / k)..<(n * (c + 1) / k)) }
+        forEach(k) { c in body((n * c / k)..<(n * (c + 1) / k)) }
+    }
+
+    /// Calls `body(0)`, …, `body(tasks − 1)` on the engine's worker pool (see xai_pool.h),
+    /// at most `workers` at a time, and returns when all have returned.
+    static func forEach(_ tasks: Int, _ body: (Int) -> Void) {
+        if tasks <= 1 { if tasks == 1 { body(0) }; return }
+        withoutActuallyEscaping(body) { body in
+            var task = body
+            withUnsafeMutablePointer(to: &task) { pointer in
+                xai_pool_run(Int64(tasks), Int64(workers), { context, t in
+                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(t))
+                }, pointer)
+            }
+        }
     }
 
     /// Calls `body` on ranges of `count` rows of `width` elements each: whole rows per

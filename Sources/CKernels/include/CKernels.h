@@ -2,3 +2,4 @@
 #include "xai_kernels.h"
 #include "xai_allocator.h"
 #include "xai_elementwise.h"
+#include "xai_pool.h"
