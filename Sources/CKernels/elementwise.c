@@ -107,3 +107,133 @@ FOR_EVERY_PATH(gelu, (gelu_args), (n, x, y, slope), {
 void xai_gelu(int path, int64_t n, const float *x, float *y, float *slope) {
     gelu_by_path(path, n, x, y, slope);
 }
+
+// Layer norm: the reductions are scalar chains in element order (no reassociation without
+// fast-math), the elementwise passes vectorise.
+#define layer_norm_args int64_t lo, int64_t hi, int64_t n, const float *restrict x, const float *restrict w, \
+    const float *restrict b, float eps, float *restrict y, float *restrict xhat, float *restrict rstd
+FOR_EVERY_PATH(layer_norm, (layer_norm_args), (lo, hi, n, x, w, b, eps, y, xhat, rstd), {
+    for (int64_t r = lo; r < hi; r++) {
+        const float *xr = x + r * n;
+        float *yr = y + r * n;
+        float *hr = xhat + r * n;
+        float mean = 0.0f;
+        for (int64_t j = 0; j < n; j++) mean += xr[j];
+        mean /= (float)n;
+        float var = 0.0f;
+        for (int64_t j = 0; j < n; j++) { const float d = xr[j] - mean; var += d * d; }
+        var /= (float)n;
+        const float rs = 1.0f / sqrtf(var + eps);
+        rstd[r] = rs;
+        for (int64_t j = 0; j < n; j++) {
+            const float h = (xr[j] - mean) * rs;
+            hr[j] = h;
+            yr[j] = h * w[j] + b[j];
+        }
+    }
+})
+
+void xai_layer_norm(int path, int64_t lo, int64_t hi, int64_t n, const float *x, const float *w, const float *b,
+                    float eps, float *y, float *xhat, float *rstd) {
+    layer_norm_by_path(path, lo, hi, n, x, w, b, eps, y, xhat, rstd);
+}
+
+#define layer_norm_backward_args int64_t lo, int64_t hi, int64_t n, const float *restrict g, \
+    const float *restrict xhat, const float *restrict w, const float *restrict rstd, float *restrict dx
+FOR_EVERY_PATH(layer_norm_backward, (layer_norm_backward_args), (lo, hi, n, g, xhat, w, rstd, dx), {
+    for (int64_t r = lo; r < hi; r++) {
+        const float *gr = g + r * n;
+        const float *hr = xhat + r * n;
+        float *dr = dx + r * n;
+        float mg = 0.0f;
+        float mgx = 0.0f;
+        for (int64_t j = 0; j < n; j++) { const float gw = gr[j] * w[j]; mg += gw; mgx += gw * hr[j]; }
+        mg /= (float)n;
+        mgx /= (float)n;
+        const float rs = rstd[r];
+        for (int64_t j = 0; j < n; j++) dr[j] = rs * (gr[j] * w[j] - mg - hr[j] * mgx);
+    }
+})
+
+void xai_layer_norm_backward(int path, int64_t lo, int64_t hi, int64_t n, const float *g, const float *xhat,
+                             const float *w, const float *rstd, float *dx) {
+    layer_norm_backward_by_path(path, lo, hi, n, g, xhat, w, rstd, dx);
+}
+
+#define layer_norm_parameter_grads_args int64_t lo, int64_t hi, int64_t rows, int64_t n, \
+    const float *restrict g, const float *restrict xhat, float *restrict dw, float *restrict db
+FOR_EVERY_PATH(layer_norm_parameter_grads, (layer_norm_parameter_grads_args), (lo, hi, rows, n, g, xhat, dw, db), {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *gr = g + r * n;
+        const float *hr = xhat + r * n;
+        for (int64_t j = lo; j < hi; j++) {
+            dw[j] += gr[j] * hr[j];
+            db[j] += gr[j];
+        }
+    }
+})
+
+void xai_layer_norm_parameter_grads(int path, int64_t lo, int64_t hi, int64_t rows, int64_t n,
+                                    const float *g, const float *xhat, float *dw, float *db) {
+    layer_norm_parameter_grads_by_path(path, lo, hi, rows, n, g, xhat, dw, db);
+}
+
+#define column_sums_args int64_t lo, int64_t hi, int64_t rows, int64_t n, const float *restrict x, float *restrict out
+FOR_EVERY_PATH(column_sums, (column_sums_args), (lo, hi, rows, n, x, out), {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *xr = x + r * n;
+        for (int64_t j = lo; j < hi; j++) out[j] += xr[j];
+    }
+})
+
+void xai_column_sums(int path, int64_t lo, int64_t hi, int64_t rows, int64_t n, const float *x, float *out) {
+    column_sums_by_path(path, lo, hi, rows, n, x, out);
+}
+
+// Attention softmax. The maximum is exact in any order; m = x ≥ m ? x : m skips NaN as
+// Swift.max(m, x) does, and its choice between −0 and +0 cannot change exp(x − m).
+#define attention_softmax_args int64_t lo, int64_t hi, int64_t S, float *restrict scores, float s, \
+    const float *restrict mask, int64_t T, int64_t H, int64_t maskB, int64_t maskH
+FOR_EVERY_PATH(attention_softmax, (attention_softmax_args), (lo, hi, S, scores, s, mask, T, H, maskB, maskH), {
+    for (int64_t r = lo; r < hi; r++) {
+        float *row = scores + r * S;
+        if (s != 1.0f) for (int64_t j = 0; j < S; j++) row[j] *= s;
+        if (mask) {
+            const int64_t bh = r / T;
+            const int64_t t = r % T;
+            const float *mrow = mask + (bh / H) * maskB + (bh % H) * maskH + t * S;
+            for (int64_t j = 0; j < S; j++) row[j] += mrow[j];
+        }
+        float mx = -INFINITY;
+        for (int64_t j = 0; j < S; j++) mx = row[j] >= mx ? row[j] : mx;
+        if (mx == -INFINITY) { for (int64_t j = 0; j < S; j++) row[j] = NAN; continue; }
+        for (int64_t j = 0; j < S; j++) row[j] = fast_exp(row[j] - mx);
+        float sum = 0.0f;
+        for (int64_t j = 0; j < S; j++) sum += row[j];
+        for (int64_t j = 0; j < S; j++) row[j] /= sum;
+    }
+})
+
+void xai_attention_softmax(int path, int64_t lo, int64_t hi, int64_t S, float *scores, float s,
+                           const float *mask, int64_t T, int64_t H, int64_t maskB, int64_t maskH) {
+    attention_softmax_by_path(path, lo, hi, S, scores, s, mask, T, H, maskB, maskH);
+}
+
+#define attention_softmax_backward_args int64_t lo, int64_t hi, int64_t S, float *restrict dw, \
+    const float *restrict gw, const float *restrict w, float s, float *restrict out
+FOR_EVERY_PATH(attention_softmax_backward, (attention_softmax_backward_args), (lo, hi, S, dw, gw, w, s, out), {
+    for (int64_t r = lo; r < hi; r++) {
+        float *d = dw + r * S;
+        const float *wr = w + r * S;
+        float *o = out + r * S;
+        if (gw) { const float *gr = gw + r * S; for (int64_t j = 0; j < S; j++) d[j] += gr[j]; }
+        float dot = 0.0f;
+        for (int64_t j = 0; j < S; j++) if (!isnan(wr[j])) dot += d[j] * wr[j];
+        for (int64_t j = 0; j < S; j++) o[j] = isnan(wr[j]) ? 0.0f : wr[j] * (d[j] - dot) * s;
+    }
+})
+
+void xai_attention_softmax_backward(int path, int64_t lo, int64_t hi, int64_t S, float *dw, const float *gw,
+                                    const float *w, float s, float *out) {
+    attention_softmax_backward_by_path(path, lo, hi, S, dw, gw, w, s, out);
+}

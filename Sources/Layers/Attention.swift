@@ -66,26 +66,28 @@ public final class MultiheadAttention: Module {
             kh = try heads(project(k, E..<2 * E), S)
             vh = try heads(project(v, 2 * E..<3 * E), S)
         }
-        // One additive mask [B, 1|h, T, S] from the three kinds of masks (−∞ = not allowed).
+        // One additive mask [B or 1, 1, T, S] from the three kinds of masks (−∞ = not allowed);
+        // only a key padding mask differs between the sequences of a batch.
+        let maskBatch = keyPaddingMask == nil ? 1 : B
         var additive: [Float]?
-        func forbid(_ b: Int, _ i: Int, _ j: Int) {
-            if additive == nil { additive = [Float](repeating: 0, count: B * T * S) }
-            additive?[(b * T + i) * S + j] = -.infinity
+        func forbid(_ i: Int, _ j: Int, batch: Int? = nil) {
+            if additive == nil { additive = [Float](repeating: 0, count: maskBatch * T * S) }
+            for b in batch.map({ $0..<$0 + 1 }) ?? 0..<maskBatch { additive![(b * T + i) * S + j] = -.infinity }
         }
         var floatMask: Tensor?
         if let m = attentionMask {
             guard m.shape == [T, S] else { throw TensorError.shape("attention mask must be [\(T), \(S)], found \(m.shape)") }
             if m.dtype == .bool {
-                for i in 0..<T { for j in 0..<S where m.ints[i * S + j] != 0 { for b in 0..<B { forbid(b, i, j) } } }
+                for i in 0..<T { for j in 0..<S where m.ints[i * S + j] != 0 { forbid(i, j) } }
             } else { floatMask = m }
         }
-        if causal { for i in 0..<T { for j in 0..<S where j > i { for b in 0..<B { forbid(b, i, j) } } } }
+        if causal { for i in 0..<T { for j in 0..<S where j > i { forbid(i, j) } } }
         if let kpm = keyPaddingMask {
             guard kpm.shape == [B, S] else { throw TensorError.shape("key padding mask must be [\(B), \(S)], found \(kpm.shape)") }
             let k = kpm.toBool().ints
-            for b in 0..<B { for j in 0..<S where k[b * S + j] != 0 { for i in 0..<T { forbid(b, i, j) } } }
+            for b in 0..<B { for j in 0..<S where k[b * S + j] != 0 { for i in 0..<T { forbid(i, j, batch: b) } } }
         }
-        var mask: Tensor? = try additive.map { try Tensor(shape: [B, 1, T, S], floats: $0) }
+        var mask: Tensor? = try additive.map { try Tensor(shape: [maskBatch, 1, T, S], floats: $0) }
         if let f = floatMask { mask = try mask.map { try $0.add(f) } ?? f.reshape([1, 1, T, S]) }
         let (ctxHeads, weights) = try Tensor.attention(qh, kh, vh, mask: mask)
         var ctx = try Tensor.mergeHeads(ctxHeads)

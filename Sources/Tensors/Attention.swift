@@ -1,3 +1,5 @@
+import CKernels
+
 // Fused scaled dot-product attention over [B, H, T, d] queries and [B, H, S, d] keys/values:
 //   S = s·Q·Kᵀ + M,  W = softmax(S) (rows),  O = W·V
 //   dV = Wᵀ·dO;  dW = dO·Vᵀ;  dS = W ∘ (dW − rowsum(dW ∘ W));  dQ = s·dS·K;  dK = s·dSᵀ·Q
@@ -26,29 +28,16 @@ extension Tensor {
                 maskValues = try m.expand([B, H, T, S]).floats; maskB = H * T * S; maskH = T * S
             }
         }
+        let code = Kernels.path.code
         // Scale, mask and row softmax in one pass, rows split across workers (each row's
         // arithmetic is the same in any split). A fully masked row gives NaN, as in PyTorch.
         scores.withUnsafeMutableBufferPointer { p in
             guard let base = p.baseAddress else { return }
-            let hasMask = maskValues != nil
             (maskValues ?? []).withUnsafeBufferPointer { pm in
+                let mask = maskValues == nil ? nil : pm.baseAddress
                 Parallel.rows(n * T, width: S) { rows in
-                    for r in rows {
-                        let row = base + r * S
-                        if s != 1 { for j in 0..<S { row[j] *= s } }
-                        if hasMask, let mb = pm.baseAddress {
-                            let bh = r / T, t = r % T
-                            let mrow = mb + (bh / H) * maskB + (bh % H) * maskH + t * S
-                            for j in 0..<S { row[j] += mrow[j] }
-                        }
-                        var mx = -Float.infinity
-                        for j in 0..<S { mx = Swift.max(mx, row[j]) }
-                        // Exponentials first, in a loop of their own so that it vectorizes, then the sum in order.
-                        if mx == -.infinity { for j in 0..<S { row[j] = .nan } } else { for j in 0..<S { row[j] = FastMath.exp(row[j] - mx) } }
-                        var sum: Float = 0
-                        for j in 0..<S { sum += row[j] }
-                        for j in 0..<S { row[j] /= sum }
-                    }
+                    xai_attention_softmax(code, Int64(rows.lowerBound), Int64(rows.upperBound), Int64(S), base, s, mask,
+                                          Int64(T), Int64(H), Int64(maskB), Int64(maskH))
                 }
             }
         }
@@ -66,13 +55,9 @@ extension Tensor {
                 w.withUnsafeBufferPointer { pw in
                     gW.withUnsafeBufferPointer { pg in
                         Parallel.floats(rows: n * T, width: S) { out, rows in
-                            for r in rows {
-                                let base = r * S
-                                for j in 0..<S { pdw[base + j] += pg[base + j] }
-                                var dot: Float = 0
-                                for j in 0..<S where !pw[base + j].isNaN { dot += pdw[base + j] * pw[base + j] }
-                                for j in 0..<S { let wj = pw[base + j]; out[base + j] = wj.isNaN ? 0 : wj * (pdw[base + j] - dot) * s }
-                            }
+                            guard let dw = pdw.baseAddress, let w = pw.baseAddress else { return }
+                            xai_attention_softmax_backward(code, Int64(rows.lowerBound), Int64(rows.upperBound), Int64(S), dw,
+                                                           pg.count >= n * T * S ? pg.baseAddress : nil, w, s, out)
                         }
                     }
                 }
@@ -96,31 +81,32 @@ extension Tensor {
         }
         let (B, T, E3) = (qkv.shape[0], qkv.shape[1], qkv.shape[2])
         let E = E3 / 3, d = E / h
-        let n = B * T * E
         var parts = [[Float]](repeating: [], count: 3)
         qkv.floats.withUnsafeBufferPointer { src in
             for p in 0..<3 {
-                parts[p] = [Float](unsafeUninitializedCapacity: n) { dst, done in
-                    for b in 0..<B { for t in 0..<T { for hh in 0..<h {
+                parts[p] = Parallel.floats(rows: B, width: T * E) { dst, batches in
+                    for b in batches { for t in 0..<T { for hh in 0..<h {
                         let from = (b * T + t) * E3 + p * E + hh * d, to = ((b * h + hh) * T + t) * d
                         for j in 0..<d { dst[to + j] = src[from + j] }
                     } } }
-                    done = n
                 }
             }
         }
         let outs = parts.map { Tensor(unchecked: [B, h, T, d], floats: $0) }
         let r = Tensor.recorded("splitHeads", [qkv], outputs: outs) { gs in
-            let g = [Float](unsafeUninitializedCapacity: B * T * E3) { dst, done in
-                for p in 0..<3 {
-                    gs[p].floats.withUnsafeBufferPointer { src in
-                        for b in 0..<B { for t in 0..<T { for hh in 0..<h {
-                            let to = (b * T + t) * E3 + p * E + hh * d, from = ((b * h + hh) * T + t) * d
-                            for j in 0..<d { dst[to + j] = src[from + j] }
-                        } } }
+            let g = gs[0].floats.withUnsafeBufferPointer { g0 in
+                gs[1].floats.withUnsafeBufferPointer { g1 in
+                    gs[2].floats.withUnsafeBufferPointer { g2 in
+                        Parallel.floats(rows: B, width: T * E3) { dst, batches in
+                            for (p, src) in [g0, g1, g2].enumerated() {
+                                for b in batches { for t in 0..<T { for hh in 0..<h {
+                                    let to = (b * T + t) * E3 + p * E + hh * d, from = ((b * h + hh) * T + t) * d
+                                    for j in 0..<d { dst[to + j] = src[from + j] }
+                                } } }
+                            }
+                        }
                     }
                 }
-                done = B * T * E3
             }
             return [Tensor(unchecked: qkv.shape, floats: g)]
         }
@@ -132,12 +118,11 @@ extension Tensor {
         guard x.rank == 4 else { throw TensorError.shape("mergeHeads needs [batch, heads, time, d], found \(fmt(x.shape))") }
         let (B, h, T, d) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         func move(_ src: UnsafeBufferPointer<Float>, toMerged: Bool) -> [Float] {
-            [Float](unsafeUninitializedCapacity: B * h * T * d) { dst, done in
-                for b in 0..<B { for hh in 0..<h { for t in 0..<T {
+            Parallel.floats(rows: B, width: h * T * d) { dst, batches in
+                for b in batches { for hh in 0..<h { for t in 0..<T {
                     let split = ((b * h + hh) * T + t) * d, merged = (b * T + t) * h * d + hh * d
                     for j in 0..<d { if toMerged { dst[merged + j] = src[split + j] } else { dst[split + j] = src[merged + j] } }
                 } } }
-                done = B * h * T * d
             }
         }
         let y = x.floats.withUnsafeBufferPointer { move($0, toMerged: true) }

@@ -11,7 +11,11 @@ extension Kernels {
                             l2: Float, b1: Float, c1: Float, b2: Float, c2: Float, step: Float, bc2Sqrt: Float, eps: Float) {
         let n = Swift.min(w.count, m.count, v.count, grad.count)
         guard n > 0, let pw = w.baseAddress, let pm = m.baseAddress, let pv = v.baseAddress, let pg = grad.baseAddress else { return }
-        xai_adam(path.code, Int64(n), pw, pm, pv, pg, l2, b1, c1, b2, c2, step, bc2Sqrt, eps)
+        let code = path.code
+        Parallel.ranges(n) { r in
+            xai_adam(code, Int64(r.count), pw + r.lowerBound, pm + r.lowerBound, pv + r.lowerBound, pg + r.lowerBound,
+                     l2, b1, c1, b2, c2, step, bc2Sqrt, eps)
+        }
     }
 
     /// GELU over n values: y = x·Φ(x) and slope = Φ(x) + x·φ(x), the bits of
@@ -19,5 +23,16 @@ extension Kernels {
     static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>, count: Int) {
         guard count > 0 else { return }
         xai_gelu(path.code, Int64(count), x, y, slope)
+    }
+
+    /// out[j] += Σᵣ x[r, j] for a rows × n matrix x, each column's sum from row 0 down;
+    /// columns split across workers.
+    static func addColumnSums(_ x: UnsafeBufferPointer<Float>, rows: Int, into out: UnsafeMutableBufferPointer<Float>) {
+        let n = out.count
+        guard rows > 0, n > 0, x.count >= rows * n, let px = x.baseAddress, let po = out.baseAddress else { return }
+        let code = path.code
+        Parallel.ranges(n, minimum: Swift.max(1, (1 << 14) / rows)) { columns in
+            xai_column_sums(code, Int64(columns.lowerBound), Int64(columns.upperBound), Int64(rows), Int64(n), px, po)
+        }
     }
 }

@@ -107,9 +107,7 @@ extension Tensor {
             var grads: [Tensor?] = [dx, dw]
             if bias != nil {
                 var db = [Float](repeating: 0, count: outF)
-                g.floats.withUnsafeBufferPointer { pg in
-                    db.withUnsafeMutableBufferPointer { pd in for r in 0..<rows { for j in 0..<outF { pd[j] += pg[r * outF + j] } } }
-                }
+                g.floats.withUnsafeBufferPointer { pg in db.withUnsafeMutableBufferPointer { Kernels.addColumnSums(pg, rows: rows, into: $0) } }
                 grads.append(Tensor(unchecked: [outF], floats: db))
             }
             return grads

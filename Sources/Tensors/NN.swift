@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // Neural-network primitives with fused kernels, each with its backward:
@@ -67,24 +68,15 @@ extension Tensor {
             x.floats.withUnsafeBufferPointer { px in
                 xhat.withUnsafeMutableBufferPointer { ph in
                     w.withUnsafeBufferPointer { pw in
-                        b.withUnsafeBufferPointer { pb in
-                            for r in 0..<rows {
-                                let o = r * n
-                                var mean: Float = 0
-                                for j in 0..<n { mean += px[o + j] }
-                                mean /= Float(n)
-                                var v: Float = 0
-                                for j in 0..<n { let d = px[o + j] - mean; v += d * d }
-                                v /= Float(n)
-                                let rs = 1 / (v + eps).squareRoot()
-                                rstd[r] = rs
-                                for j in 0..<n {
-                                    let h = (px[o + j] - mean) * rs
-                                    ph[o + j] = h
-                                    py[o + j] = h * pw[j] + pb[j]
-                                }
+                        b.withUnsafeBufferPointer { pb in rstd.withUnsafeMutableBufferPointer { prs in
+                            guard let x = px.baseAddress, let w = pw.baseAddress, let b = pb.baseAddress, let y = py.baseAddress,
+                                  let h = ph.baseAddress, let r = prs.baseAddress else { return }
+                            // Rows split across workers: each row's arithmetic is the same in any split.
+                            let code = Kernels.path.code
+                            Parallel.rows(rows, width: n) { part in
+                                xai_layer_norm(code, Int64(part.lowerBound), Int64(part.upperBound), Int64(n), x, w, b, eps, y, h, r)
                             }
-                        }
+                        } }
                     }
                 }
             }
@@ -102,19 +94,19 @@ extension Tensor {
                         w.withUnsafeBufferPointer { pw in
                             dw.withUnsafeMutableBufferPointer { pdw in
                                 db.withUnsafeMutableBufferPointer { pdb in
-                                    for r in 0..<rows {
-                                        let o = r * n
-                                        var meanG: Float = 0, meanGX: Float = 0
-                                        for j in 0..<n {
-                                            let gj = pg[o + j], hj = ph[o + j]
-                                            let gh = gj * pw[j]
-                                            meanG += gh; meanGX += gh * hj
-                                            pdw[j] += gj * hj
-                                            pdb[j] += gj
+                                    rstd.withUnsafeBufferPointer { prs in
+                                        guard let g = pg.baseAddress, let h = ph.baseAddress, let w = pw.baseAddress, let r = prs.baseAddress,
+                                              let dx = pdx.baseAddress, let dw = pdw.baseAddress, let db = pdb.baseAddress else { return }
+                                        // dx row by row, rows split across workers; dw and db column by
+                                        // column, each a sum over rows from row 0 down, columns split.
+                                        let code = Kernels.path.code
+                                        Parallel.rows(rows, width: n) { part in
+                                            xai_layer_norm_backward(code, Int64(part.lowerBound), Int64(part.upperBound), Int64(n), g, h, w, r, dx)
                                         }
-                                        meanG /= Float(n); meanGX /= Float(n)
-                                        let rs = rstd[r]
-                                        for j in 0..<n { pdx[o + j] = rs * (pg[o + j] * pw[j] - meanG - ph[o + j] * meanGX) }
+                                        Parallel.ranges(n, minimum: Swift.max(1, (1 << 14) / Swift.max(1, rows))) { columns in
+                                            xai_layer_norm_parameter_grads(code, Int64(columns.lowerBound), Int64(columns.upperBound), Int64(rows), Int64(n),
+                                                                           g, h, dw, db)
+                                        }
                                     }
                                 }
                             }

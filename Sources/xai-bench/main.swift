@@ -65,6 +65,17 @@ func benchShapes() throws {
             }
             best = min(best, t / 10)
         }
+        // Each layer's three products, then the whole step.
+        for (x, w, dy) in operands {
+            var layerBest = Double.infinity
+            for _ in 0..<5 {
+                let t = try seconds { for _ in 0..<20 { try Tensor.linear(x, w).backward(dy) } }
+                layerBest = min(layerBest, t / 20)
+            }
+            print(String(format: "shapes  %d worker%@  %7.1f GFLOP/s  (x %@ · Wᵀ, W %@, and its two backward products)", workers,
+                         workers == 1 ? " " : "s", 6 * Double(x.shape[0] * x.shape[1] * w.shape[0]) / layerBest / 1e9,
+                         "\(x.shape)", "\(w.shape)"))
+        }
         print(String(format: "shapes  %d worker%@  %7.1f GFLOP/s  (%.2f ms for one GPT step's linear products)",
                      workers, workers == 1 ? "" : "s", flops / best / 1e9, best * 1e3))
     }
