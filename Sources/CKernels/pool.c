@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -37,6 +38,7 @@ static _Atomic int sleeping;
 static _Atomic int allowed;                                     // workers taking part in this run
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;   // one run at a time
+static int processors = 1;                                      // online processors (set before any worker starts)
 static int started;                                             // workers started (under run_lock)
 static _Thread_local int inside;                                // this thread is running tasks
 
@@ -97,7 +99,14 @@ void xai_pool_run(int64_t tasks, int64_t threads, xai_task task, void *context) 
         run_serially(tasks, task, context);
         return;
     }
-    const int64_t helpers = (tasks < threads ? tasks : threads) - 1;
+    if (started == 0) {
+        const long online = sysconf(_SC_NPROCESSORS_ONLN);
+        processors = online > 1 ? (int)online : 1;
+    }
+    // More threads than processors only take turns: tasks beyond that are claimed by the
+    // threads there are (the split into tasks, and so the bits, stay the same).
+    int64_t helpers = (tasks < threads ? tasks : threads) - 1;
+    if (helpers > processors - 1) helpers = processors - 1;
     const int wanted = (int)(helpers < MAX_WORKERS ? helpers : MAX_WORKERS);
     while (started < wanted) {
         pthread_t thread;
@@ -120,7 +129,7 @@ void xai_pool_run(int64_t tasks, int64_t threads, xai_task task, void *context) 
     work(generation);
     for (int spins = 0; atomic_load_explicit(&finished, memory_order_acquire) < tasks; spins++) {
         cpu_relax();
-        if ((spins & 255) == 255) sched_yield();   // more workers than processors: let them run
+        if ((spins & 255) == 255) sched_yield();   // a busy machine: let the workers run
     }
     inside = 0;
     pthread_mutex_unlock(&run_lock);
