@@ -71,6 +71,9 @@ public final class Explainee {
             guard kind == .tabular, bg.rank == 2, bg.shape[1] == input.shape[0] else {
                 throw TensorError.shape("background rows must be [rows, \(input.shape.first ?? 0)] for a table row, found \(bg.shape)")
             }
+            guard bg.shape[0] > 0 else {
+                throw TensorError.shape("background needs at least one row, found \(bg.shape) (leave it out to use the baseline)")
+            }
         }
         self.background = background
         // The target: given, or the predicted class.

@@ -8,6 +8,9 @@ public enum BinaryOperator: String {
 }
 
 extension Interpreter {
+    /// The longest string or list that repetition (`"ab" * n`, `[x] * n`) builds.
+    static let maxRepeatedItems = 10_000_000
+
     /// a op b on language values: numbers as in Python (int / int is a float), strings and
     /// lists concatenate and repeat, tensors broadcast (numbers on either side included).
     public func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
@@ -27,14 +30,16 @@ extension Interpreter {
             default: break
             }
         case (.string(let s), .int(let n)) where op == .mul:
-            guard n >= 0, s.count.multipliedReportingOverflow(by: n).partialValue <= 10_000_000 else {
-                throw RuntimeError("string repetition by \(n) is out of range")
+            let (total, overflow) = s.count.multipliedReportingOverflow(by: n)
+            guard n >= 0, !overflow, total <= Interpreter.maxRepeatedItems else {
+                throw RuntimeError("string repetition by \(n) is out of range: at most \(Interpreter.maxRepeatedItems) characters")
             }
             return .string(String(repeating: s, count: n))
         case (.list(let l), .list(let m)) where op == .add: return .list(l.items + m.items)
         case (.list(let l), .int(let n)) where op == .mul:
-            guard n >= 0, l.items.count.multipliedReportingOverflow(by: n).partialValue <= 10_000_000 else {
-                throw RuntimeError("list repetition by \(n) is out of range")
+            let (total, overflow) = l.items.count.multipliedReportingOverflow(by: n)
+            guard n >= 0, !overflow, total <= Interpreter.maxRepeatedItems else {
+                throw RuntimeError("list repetition by \(n) is out of range: at most \(Interpreter.maxRepeatedItems) items")
             }
             return .list(Array([[Value]](repeating: l.items, count: n).joined()))
         case (.tensor, _), (_, .tensor):
@@ -56,7 +61,8 @@ extension Interpreter {
         case .div: return try floatOp(op, Double(x), Double(y))
         case .mod:
             guard y != 0 else { throw RuntimeError("integer modulo by zero") }
-            let r = x % y
+            // Int.min % −1 traps in the machine's division; its remainder is 0.
+            let r = y == -1 ? 0 : x % y
             return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
         case .pow:
             if y < 0 { return .float(FastMath.pow(Double(x), Double(y))) }
@@ -296,14 +302,26 @@ extension Interpreter {
             return Swift.min(Swift.max(i < 0 ? i + n : i, lo), hi)
         }
         var out: [T] = []
+        // The walk stops at the end or when the next index would overflow: a step as large
+        // as Int.max takes one item.
         if step > 0 {
             var i = clamp(a, 0, lo: 0, hi: n)
             let e = clamp(b, n, lo: 0, hi: n)
-            while i < e { out.append(items[i]); i += step }
+            while i < e {
+                out.append(items[i])
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         } else {
             var i = clamp(a, n - 1, lo: -1, hi: n - 1)
             let e = clamp(b, -1, lo: -1, hi: n - 1)
-            while i > e { out.append(items[i]); i += step }
+            while i > e {
+                out.append(items[i])
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         }
         return out
     }

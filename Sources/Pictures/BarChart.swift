@@ -5,6 +5,10 @@ import Foundation
 public enum BarChart {
     static func scale(_ v: [Double]) -> Double { max(1e-12, v.map(abs).filter(\.isFinite).max() ?? 1) }
     static func num(_ v: Double) -> String { String(format: "%+.4f", v) }
+    /// |v| as a fraction of the scale m: ±∞ fills the whole half, NaN draws nothing.
+    static func fraction(_ v: Double, of m: Double) -> Double {
+        v.isNaN ? 0 : v.isInfinite ? 1 : min(1, abs(v) / m)
+    }
 
     /// Horizontal bars around a centre line, largest |value| first: blue to the left for
     /// negative values, red to the right for positive.
@@ -20,7 +24,7 @@ public enum BarChart {
         for i in order {
             var name = names[i]
             if name.count > nameWidth { name = String(name.prefix(nameWidth - 1)) + "…" }
-            let cells = abs(values[i]) / m * Double(half)
+            let cells = fraction(values[i], of: m) * Double(half)
             let bar = blocks(cells)
             let color = mode == .none ? "" : Palette.escape(Palette.diverging(values[i] < 0 ? -1 : 1), background: false, mode: mode)
             let left = values[i] < 0 ? String(repeating: " ", count: half - bar.count) + color + bar + Palette.reset(mode: mode) : String(repeating: " ", count: half)
@@ -37,7 +41,7 @@ public enum BarChart {
     /// A bar of `cells` character cells, with eighth blocks for the fraction (at least a sliver).
     static func blocks(_ cells: Double) -> String {
         guard cells > 0 else { return "" }
-        let eighths = max(1, Int((cells * 8).rounded()))
+        let eighths = max(1, Int(roundedClamping: cells * 8))
         let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         return String(repeating: "█", count: eighths / 8) + partial[eighths % 8]
     }
@@ -52,7 +56,7 @@ public enum BarChart {
         var items: [String] = []
         for (k, i) in order.enumerated() {
             let y = Double(k) * row
-            let len = abs(values[i]) / m * half
+            let len = fraction(values[i], of: m) * half
             let x = values[i] < 0 ? labelW + half - len : labelW + half
             let color = Palette.hex(Palette.diverging(values[i] < 0 ? -0.85 : 0.85))
             items.append("<text x=\"\(SVG.f(labelW - 8))\" y=\"\(SVG.f(y + 15))\" text-anchor=\"end\" fill=\"currentColor\">\(SVG.esc(names[i]))</text>"

@@ -54,7 +54,7 @@ public struct MatrixFigure: Figure {
     /// Cell text: integers as integers; values up to 10 with two decimals (attention weights,
     /// scaled scores); others as short labels.
     func text(_ v: Double) -> String {
-        if integers { return String(Int(v.rounded())) }
+        if integers { return String(Int(roundedClamping: v)) }
         return scale < 10 ? String(format: "%.2f", v) : SVG.label(v)
     }
 
@@ -130,7 +130,7 @@ public struct ImageFigure: Figure {
             let ramp = Array(" .:-=+*#%@")
             for r in 0..<rows {
                 lines.append("  " + (0..<cols).map { c -> String in
-                    let k = Int(((1 - shade(pixels[r * cols + c])) * Double(ramp.count - 1)).rounded())
+                    let k = Int(roundedClamping: (1 - shade(pixels[r * cols + c])) * Double(ramp.count - 1))
                     return String(repeating: ramp[max(0, min(ramp.count - 1, k))], count: 2)
                 }.joined())
             }

@@ -49,7 +49,7 @@ public struct LineChart {
                 for c in 0..<cols {
                     let x = b.x0 + (b.x1 - b.x0) * Double(c) / Double(max(1, cols - 1))
                     guard let y = LineChart.interpolate(pts, at: x) else { continue }
-                    let r = Int(((b.y1 - y) / (b.y1 - b.y0) * Double(rows - 1)).rounded())
+                    let r = Int(roundedClamping: (b.y1 - y) / (b.y1 - b.y0) * Double(rows - 1))
                     cells[max(0, min(rows - 1, r))][c] = LineChart.markers[k % LineChart.markers.count]
                 }
             }
@@ -67,7 +67,7 @@ public struct LineChart {
             for (k, s) in series.enumerated() {
                 let pts = zip(s.xs, s.ys).filter { $0.0.isFinite && $0.1.isFinite }
                 func px(_ p: (Double, Double)) -> (Int, Int) {
-                    (Int(((p.0 - b.x0) / (b.x1 - b.x0) * Double(W - 1)).rounded()), Int(((b.y1 - p.1) / (b.y1 - b.y0) * Double(H - 1)).rounded()))
+                    (Int(roundedClamping: (p.0 - b.x0) / (b.x1 - b.x0) * Double(W - 1)), Int(roundedClamping: (b.y1 - p.1) / (b.y1 - b.y0) * Double(H - 1)))
                 }
                 if pts.count == 1 { let (x, y) = px(pts[0]); dot(x, y, k) }
                 for i in 1..<max(1, pts.count) {

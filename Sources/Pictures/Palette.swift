@@ -28,20 +28,20 @@ public struct Palette {
         let t = max(-1, min(1, v.isFinite ? v : 0))
         let end = t < 0 ? negative : positive
         let a = abs(t)
-        func mix(_ x: Int, _ y: Int) -> Int { Int((Double(x) + (Double(y) - Double(x)) * a).rounded()) }
+        func mix(_ x: Int, _ y: Int) -> Int { Int(roundedClamping: Double(x) + (Double(y) - Double(x)) * a) }
         return (mix(neutral.r, end.r), mix(neutral.g, end.g), mix(neutral.b, end.b))
     }
 
     /// A sequential palette for non-negative values in [0, 1]: white to blue.
     public static func sequential(_ v: Double) -> RGB {
         let a = max(0, min(1, v.isFinite ? v : 0))
-        func mix(_ x: Int, _ y: Int) -> Int { Int((Double(x) + (Double(y) - Double(x)) * a).rounded()) }
+        func mix(_ x: Int, _ y: Int) -> Int { Int(roundedClamping: Double(x) + (Double(y) - Double(x)) * a) }
         return (mix(neutral.r, 8), mix(neutral.g, 69), mix(neutral.b, 148))
     }
 
     /// A grey level for image pixels in [0, 1] (0 black).
     public static func grey(_ v: Double) -> RGB {
-        let g = Int((max(0, min(1, v.isFinite ? v : 0)) * 255).rounded())
+        let g = Int(roundedClamping: max(0, min(1, v.isFinite ? v : 0)) * 255)
         return (g, g, g)
     }
 

@@ -153,7 +153,7 @@ extension Tensor {
     public func remainder(_ b: Tensor) throws -> Tensor {
         if dtype != .float32 && b.dtype != .float32 {
             guard !b.ints.contains(0) else { throw TensorError.value("integer remainder by zero") }
-            return try Tensor.zipInts(self, b) { x, y in let r = x % y; return (r != 0 && (r < 0) != (y < 0)) ? r + y : r }
+            return try Tensor.zipInts(self, b) { x, y in let r = y == -1 ? 0 : x % y; return (r != 0 && (r < 0) != (y < 0)) ? r + y : r }
         }
         return try Tensor.zipFloats(self, b) { x, y in x - y * (x / y).rounded(.down) }
     }

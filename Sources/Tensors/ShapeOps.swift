@@ -107,12 +107,14 @@ extension Tensor {
             return Swift.min(Swift.max(r, 0), n)
         }
         let s = clampIndex(start, 0), e = Swift.max(clampIndex(end, n), s)
-        let len = (e - s + step - 1) / step
+        // 0 ≤ e − s ≤ n, so nothing here overflows, whatever the step.
+        let len = e > s ? 1 + (e - s - 1) / step : 0
         var outShape = shape
         outShape[d] = len
         var strides = Shape.strides(shape)
-        let offset = s * strides[d]
-        strides[d] *= step
+        let offset = len == 0 ? 0 : s * strides[d]
+        // With two or more elements the step is below n, so stride·step stays within the count.
+        if len > 1 { strides[d] *= step }
         let out = Tensor.gatherStrided(self, outShape, strides, offset: offset)
         let inShape = shape
         return out.recorded("slice", [self]) { g in

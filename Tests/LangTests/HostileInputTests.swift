@@ -1,0 +1,77 @@
+import XCTest
+import Syntax
+import Tensors
+@testable import Lang
+
+/// Inputs an attacker (or a typo) sends: each gives a value or an error that says what was
+/// expected, never a wild memory access or a trap. Release builds run without bounds checks,
+/// so these are checked before any unchecked loop.
+final class HostileInputTests: XCTestCase {
+    let huge = "9223372036854775807"
+
+    func testSlicesWithAHugeStepTakeOneItem() throws {
+        XCTAssertEqual(try runProgram("print([10, 20, 30][1::\(huge)])"), ["[20]"])
+        XCTAssertEqual(try runProgram("print([10, 20, 30][1::-\(huge)])"), ["[20]"])
+        XCTAssertEqual(try runProgram("print(\"abc\"[1::\(huge)])"), ["b"])
+        XCTAssertEqual(try runProgram("print(\"abc\"[::-\(huge)])"), ["c"])
+        XCTAssertEqual(try runProgram("print(arange(12).reshape(3, 4)[:, 1::\(huge)].shape)"), ["[3, 1]"])
+        XCTAssertEqual(try runProgram("print(arange(12).reshape(3, 4)[:, 1::\(huge)].tolist())"), ["[[1], [5], [9]]"])
+        XCTAssertEqual(try runProgram("print(arange(5)[5::\(huge)].shape)"), ["[0]"])
+    }
+
+    func testSlicesAgreeWithTheirDefinitionForEveryStep() throws {
+        // Python's rule: start, start + step, … while before stop, for positive and negative steps.
+        let items = Array(0..<7)
+        for step in [1, 2, 3, 6, 7, 100, -1, -2, -5, -100] {
+            for (a, b) in [(nil, nil), (1, 5), (-2, nil), (nil, -3), (6, 0)] as [(Int?, Int?)] {
+                var expected: [Int] = []
+                let n = items.count
+                func norm(_ i: Int) -> Int { i < 0 ? i + n : i }
+                if step > 0 {
+                    var i = a.map { min(max(norm($0), 0), n) } ?? 0
+                    let e = b.map { min(max(norm($0), 0), n) } ?? n
+                    while i < e { expected.append(items[i]); i += step }
+                } else {
+                    var i = a.map { min(max(norm($0), -1), n - 1) } ?? n - 1
+                    let e = b.map { min(max(norm($0), -1), n - 1) } ?? -1
+                    while i > e { expected.append(items[i]); i += step }
+                }
+                let slice = "\(a.map(String.init) ?? ""):\(b.map(String.init) ?? ""):\(step)"
+                XCTAssertEqual(try runProgram("print(\(items)[\(slice)])"), ["\(expected)"], slice)
+                if step > 0 {
+                    XCTAssertEqual(try runProgram("print(arange(7)[\(slice)].tolist())"), ["\(expected)"], "tensor " + slice)
+                }
+            }
+        }
+    }
+
+    func testTheSmallestIntegerModuloMinusOneIsZero() throws {
+        XCTAssertEqual(try runProgram("print((-\(huge) - 1) % -1)"), ["0"])
+        XCTAssertEqual(try runProgram("print((tensor([-\(huge) - 1, 7]) % tensor([-1, -1])).tolist())"), ["[0, 0]"])
+    }
+
+    func testRepetitionBeyondTheLimitIsAnError() {
+        for source in ["[1, 2] * \(huge)", "\"ab\" * \(huge)", "[1] * 20000000", "\"ab\" * -1"] {
+            XCTAssertTrue(runError(source).contains("out of range"), source + ": " + runError(source))
+        }
+    }
+
+    func testAnEmptyBackgroundIsAnError() {
+        let program = """
+        net = Sequential(Linear(4, 3))
+        explain(net, randn(4), method: "METHOD", background: zeros(0, 4))
+        """
+        for method in ["kernel_shap", "shap", "permutation_shap"] {
+            let message = runError(program.replacingOccurrences(of: "METHOD", with: method))
+            XCTAssertTrue(message.contains("background needs at least one row"), method + ": " + message)
+        }
+    }
+
+    func testPicturesOfInfiniteAndMissingValuesDoNotTrap() {
+        for source in ["bar([\"a\"], [1e999])", "plot([1e308, -1e308])", "show(full([8, 8], 1e999 - 1e999))",
+                       "bar([\"a\", \"b\"], [1e999 - 1e999, 1])", "plot([1e999 - 1e999, 1, 2])"] {
+            // A value or an error, either is fine; a trap would end the test run.
+            _ = runError(source)
+        }
+    }
+}
