@@ -466,7 +466,11 @@ public final class Interpreter {
         throw RuntimeError("\(base.typeName) has no property or method '\(name)'" + (near.map { "; did you mean '\($0)'?" } ?? ""))
     }
 
+    /// Python spellings of the language's own words.
+    static let pythonWords = ["True": "true", "False": "false", "None": "nil"]
+
     func undefinedMessage(_ name: String, _ scope: Scope) -> String {
+        if let word = Interpreter.pythonWords[name] { return "'\(name)' is not defined; xai writes it '\(word)'" }
         var names = Array(registry.functions.keys)
         var s: Scope? = scope
         while let cur = s { names += cur.vars.keys; s = cur.parent }

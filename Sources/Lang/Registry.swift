@@ -263,6 +263,12 @@ public enum Convert {
         default: throw RuntimeError("\(what) must be an integer, found \(v.typeName)\(v.typeName == "float" ? " \(v.display)" : "")")
         }
     }
+    /// A whole-valued double as an int, or an error when it is NaN, infinite or beyond int64
+    /// (a plain conversion would trap there, or wrap in an unchecked build).
+    public static func int(whole d: Double, what: String) throws -> Int {
+        guard d >= -0x1p63, d < 0x1p63 else { throw RuntimeError("\(what): \(Value.float(d).display) is out of int64's range") }
+        return Int(d)
+    }
     public static func double(_ v: Value, what: String) throws -> Double {
         switch v {
         case .int(let i): return Double(i)

@@ -127,12 +127,45 @@ public struct Notebook {
             }
             if rest.hasPrefix("["), let (text, afterText) = take(until: "](", from: s.index(after: i)),
                let (url, next) = take(until: ")", from: afterText), !url.contains(" ") {
-                out += "<a href=\"\(esc(url))\">\(inline(text))</a>"; i = next; continue
+                // Only web, mail and relative links become links; a javascript: or data: target
+                // stays visible text, so opening the page runs nothing.
+                out += isSafeLink(url) ? "<a href=\"\(esc(url))\">\(inline(text))</a>" : "\(inline(text)) (\(esc(url)))"
+                i = next; continue
             }
             out += esc(String(s[i]))
             i = s.index(after: i)
         }
         return out
+    }
+
+    /// http(s) and mailto links, and relative ones (no scheme before the first /, ? or #).
+    static func isSafeLink(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        if ["http://", "https://", "mailto:"].contains(where: lower.hasPrefix) { return true }
+        let head = lower.prefix { !"/?#".contains($0) }
+        return !head.contains(":") && !lower.contains(where: { $0.isNewline || $0 == "\\" })
+    }
+
+    /// A prose line for Markdown export: raw HTML shown as text (< escaped), and links whose
+    /// target is not safe (see isSafeLink) no longer links.
+    static func markdownProse(_ line: String) -> String {
+        var out = ""
+        var rest = Substring(line)
+        while let open = rest.firstIndex(of: "[") {
+            out += rest[..<open]
+            let after = rest[open...]
+            if let mid = after.range(of: "]("), let close = after[mid.upperBound...].firstIndex(of: ")") {
+                let url = String(after[mid.upperBound..<close])
+                let text = after[after.index(after: open)..<mid.lowerBound]
+                out += isSafeLink(url) ? String(after[...close]) : "\\[\(text)\\](\(url))"
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "["
+                rest = after.dropFirst()
+            }
+        }
+        out += rest
+        return out.replacingOccurrences(of: "<", with: "&lt;")
     }
 
     /// An output block; a long one (training logs) shows its first and last lines, with the
@@ -262,7 +295,7 @@ public struct Notebook {
         var out = ["# \(title)", ""]
         for cell in cells {
             switch cell {
-            case .prose(let lines): out += lines + [""]
+            case .prose(let lines): out += lines.map(Notebook.markdownProse) + [""]
             case .code(let lines, let outputs, let figures):
                 if !lines.isEmpty { out += ["```xai"] + lines + ["```", ""] }
                 if !outputs.isEmpty { out += ["```text"] + outputs + ["```", ""] }

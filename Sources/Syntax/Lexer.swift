@@ -23,7 +23,8 @@ public struct Lexer {
 
     /// `firstLine` numbers lines from where this text starts in a longer session.
     public init(_ source: String, file: String = "<input>", firstLine: Int = 1) {
-        chars = Array(source)
+        // Windows line ends (CRLF) are one Character in Swift; read them as plain new lines.
+        chars = source.map { $0 == "\r\n" ? "\n" : $0 }
         self.file = file
         line = firstLine
     }

@@ -101,6 +101,26 @@ final class NotebookTests: XCTestCase {
         XCTAssertTrue(html.contains("<pre class=\"code\"><code>x = <span class=\"n\">1</span></code></pre>"))
     }
 
+    func testProseLinksRunNothingAndRawHTMLStaysText() {
+        let payloads = ["## [x](javascript:alert(1))", "## [y](JavaScript:alert(2))", "## [z](data:text/html;base64,PHNjcmlwdD4=)",
+                        "## [w](vbscript:msgbox)", "## <script>alert(3)</script> and <img src=x onerror=alert(4)>",
+                        "## [ok](https://example.org/a?b#c) [mail](mailto:a@b.org) [rel](figures/one.svg)"]
+        let nb = Notebook.build(lines: ["## Title"] + payloads + ["x = 1"], records: [:], fallbackTitle: "f")
+        let html = nb.html(), md = nb.markdown()
+        // An escaped \](…) in Markdown is text, not a link.
+        for page in [html, md.replacingOccurrences(of: "\\](", with: "")] {
+            for bad in ["href=\"javascript", "href=\"JavaScript", "href=\"data:", "href=\"vbscript", "<script>", "<img",
+                        "](javascript", "](JavaScript", "](data:", "](vbscript"] {
+                XCTAssertFalse(page.contains(bad), "\(bad) in \(page)")
+            }
+        }
+        for good in ["<a href=\"https://example.org/a?b#c\">ok</a>", "<a href=\"mailto:a@b.org\">mail</a>", "<a href=\"figures/one.svg\">rel</a>"] {
+            XCTAssertTrue(html.contains(good), good)
+        }
+        XCTAssertTrue(md.contains("[ok](https://example.org/a?b#c) [mail](mailto:a@b.org) [rel](figures/one.svg)"), md)
+        XCTAssertTrue(md.contains("&lt;script>alert(3)&lt;/script>"), md)
+    }
+
     func testSessionExportHasEntriesOutputsAndFigures() throws {
         let session = Session()
         session.echo = { _ in }

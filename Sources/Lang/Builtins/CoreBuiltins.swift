@@ -52,10 +52,7 @@ enum CoreBuiltins {
             case .string(let s)?:
                 guard let i = Int(s.trimmingCharacters(in: .whitespaces)) else { throw RuntimeError("int(): \"\(s)\" is not an integer") }
                 return .int(i)
-            case .float(let d)?:
-                guard d.isFinite, abs(d) < 9.2e18 else { throw RuntimeError("int(): \(d) has no integer value") }
-                return .int(Int(d))
-            case let v?: return .int(Int(try Convert.double(v, what: "int()")))
+            case let v?: return .int(try Convert.int(whole: try Convert.double(v, what: "int()").rounded(.towardZero), what: "int()"))
             case nil: throw RuntimeError("int() of nil")
             }
         }
@@ -73,7 +70,9 @@ enum CoreBuiltins {
         }
         r.function("abs", "x: any", returns: "number or tensor", "Absolute value.", example: "abs(-3)\nabs(tensor([-1.0, 2.0]))") { c in
             switch c.value("x") {
-            case .int(let i)?: return .int(abs(i))
+            case .int(let i)?:
+                guard i != .min else { throw RuntimeError("abs(\(i)) is out of int64's range") }
+                return .int(abs(i))
             case .float(let d)?: return .float(abs(d))
             case .tensor(let t)?: return .tensor(t.abs())
             case let v: throw RuntimeError("abs() needs a number or tensor, found \(v?.typeName ?? "nil")")
@@ -82,7 +81,7 @@ enum CoreBuiltins {
         r.function("round", "x: float, digits: int = 0", returns: "number", "Rounds to a number of decimal digits (half away from zero).",
                    example: "round(3.14159, 2)") { c in
             let x = try c.double("x"), d = try c.int("digits", 0)
-            if d == 0 { return .int(Int(x.rounded())) }
+            if d == 0 { return .int(try Convert.int(whole: x.rounded(), what: "round()")) }
             let p = FastMath.pow(10, Double(d))   // the double nearest 10^d
             return .float((x * p).rounded() / p)
         }

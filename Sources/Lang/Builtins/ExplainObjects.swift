@@ -49,8 +49,8 @@ public final class CurveObject: HostObject {
         var lines = [summary + (curve.kind == "deletion" ? " (lower is better: the score falls fast)" : " (higher is better: the score rises fast)")]
         let step = max(1, curve.scores.count / 12)
         for i in stride(from: 0, to: curve.scores.count, by: step) {
-            let n = Int(((curve.scores[i] - lo) / (hi - lo) * 30).rounded())
-            lines.append(String(format: "  %3.0f%%  %@ %.4f", curve.fractions[i] * 100, String(repeating: "█", count: max(0, n)).padding(toLength: 30, withPad: " ", startingAt: 0), curve.scores[i]))
+            let n = Int(roundedClamping: (curve.scores[i] - lo) / (hi - lo) * 30)
+            lines.append(String(format: "  %3.0f%%  %@ %.4f", curve.fractions[i] * 100, String(repeating: "█", count: min(30, max(0, n))).padding(toLength: 30, withPad: " ", startingAt: 0), curve.scores[i]))
         }
         return lines.joined(separator: "\n")
     }
@@ -80,7 +80,7 @@ public final class SanityObject: HostObject {
         var names: [String] = []
         for s in steps {
             names.append(s.layer)
-            let bar = String(repeating: "█", count: max(0, Int((abs(s.spearman.isFinite ? s.spearman : 0) * 20).rounded())))
+            let bar = String(repeating: "█", count: max(0, Int(roundedClamping: abs(s.spearman.isFinite ? s.spearman : 0) * 20)))
             lines.append("  + " + s.layer.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%+.3f  ", s.spearman) + bar)
         }
         lines.append("  an explanation that tracks the model falls toward 0; one that stays near 1 explains the input, not the model")
