@@ -405,7 +405,12 @@ public final class Interpreter {
                 switch callee {
                 case .function(let f): return try f.call(self, args)
                 case .object(let o as Callable): return try o.call(self, args)   // models: model(x)
-                default: throw RuntimeError("\(callee.typeName) is not callable\(calleeName(calleeExpr).map { " ('\($0)')" } ?? "")")
+                default:
+                    // x.name() where name is a property, not a method: say to drop the ().
+                    if case .member(_, let name) = calleeExpr.kind, argExprs.isEmpty {
+                        throw RuntimeError("'\(name)' is a property, not a method: write .\(name) without ()")
+                    }
+                    throw RuntimeError("\(callee.typeName) is not callable\(calleeName(calleeExpr).map { " ('\($0)')" } ?? "")")
                 }
             }
         case .index(let baseExpr, let subs):

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// Entries typed at the prompt, kept across sessions in a file (`~/.xai_history`, or
 /// `$XAI_HISTORY`). One entry per line; backslash and newline are escaped (`\\`, `\n`) so a
@@ -18,8 +19,11 @@ public struct History {
     }
 
     public static var defaultURL: URL {
-        if let p = ProcessInfo.processInfo.environment["XAI_HISTORY"], !p.isEmpty { return URL(fileURLWithPath: p) }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".xai_history")
+        let environment = ProcessInfo.processInfo.environment
+        if let p = environment["XAI_HISTORY"], !p.isEmpty { return URL(fileURLWithPath: p) }
+        // $HOME first, as shells do; the password database only when it is unset.
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
+        return (home ?? FileManager.default.homeDirectoryForCurrentUser).appendingPathComponent(".xai_history")
     }
 
     /// Adds an entry (not blank, not a repeat of the last one).
@@ -33,7 +37,7 @@ public struct History {
     public func save() throws {
         guard let url else { return }
         let text = entries.map(History.encode).joined(separator: "\n") + "\n"
-        try Data(text.utf8).write(to: url, options: .atomic)
+        try SafeFile.write(Data(text.utf8), to: url)
     }
 
     static func encode(_ s: String) -> String {

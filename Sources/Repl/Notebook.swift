@@ -29,14 +29,17 @@ public struct Notebook {
         session.echo = { _ in }
         var records: [Int: (outputs: [String], figures: [String])] = [:]
         var produced: [Int: [Transcript.Line]] = [:]
-        session.run(parsed.code, file: url.lastPathComponent, record: false, onStatement: { last, lines in
-            if !lines.isEmpty { produced[last, default: []].append(contentsOf: lines) }
+        // As `xai run`: the code at its own file lines, outputs keyed by code line.
+        let codeLine = Dictionary(uniqueKeysWithValues: parsed.fileLines.enumerated().map { ($1, $0) })
+        session.run(parsed.codeAtFileLines, file: url.lastPathComponent, record: false, onStatement: { last, lines in
+            if !lines.isEmpty { produced[codeLine[last] ?? last, default: []].append(contentsOf: lines) }
         }, onRecord: { r in
             // A shown figure replaces its text drawing.
             let lines = r.outputs.dropLast(r.figureTextLines).filter { !$0.volatile }.map(\.text)
+            let line = codeLine[r.lastLine] ?? r.lastLine
             if !lines.isEmpty || !r.figures.isEmpty {
-                records[r.lastLine, default: ([], [])].outputs += lines
-                records[r.lastLine, default: ([], [])].figures += r.figures
+                records[line, default: ([], [])].outputs += lines
+                records[line, default: ([], [])].figures += r.figures
             }
         })
         let notebook = build(lines: parsed.codeLines, records: records, fallbackTitle: url.deletingPathExtension().lastPathComponent)
@@ -313,8 +316,8 @@ public struct Notebook {
         case "md", "markdown": text = markdown()
         default: throw RuntimeError("export: the file name must end in .html or .md, found \"\(url.lastPathComponent)\"")
         }
-        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-            throw RuntimeError("export: cannot write \(url.path): \(error.localizedDescription)")
+        do { try SafeFile.write(Data(text.utf8), to: url) } catch {
+            throw RuntimeError("export: \(error)")
         }
     }
 }

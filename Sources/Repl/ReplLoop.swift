@@ -105,9 +105,9 @@ public final class ReplLoop {
         case ":save":
             guard !arg.isEmpty else { say("usage: :save FILE.xai"); return }
             do {
-                try Data(session.transcript().utf8).write(to: try session.interp.resolve(arg), options: .atomic)
+                try SafeFile.write(Data(session.transcript().utf8), to: try session.interp.resolve(arg))
                 say("saved \(session.entries.count) entries to \(arg)")
-            } catch { say("error: cannot write \(arg): \(error.localizedDescription)") }
+            } catch { say("error: \(error)") }
         case ":export":
             guard !arg.isEmpty else { say("usage: :export FILE.html or :export FILE.md"); return }
             do {

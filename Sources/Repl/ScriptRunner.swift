@@ -26,8 +26,11 @@ public enum ScriptRunner {
         let session = Session(baseDirectory: url.deletingLastPathComponent())
         session.echo = echo ? { print($0) } : { _ in }
         var outputs: [Int: [Transcript.Line]] = [:]
-        let outcome = session.run(parsed.code, file: url.lastPathComponent, record: false) { last, lines in
-            if !lines.isEmpty { outputs[last, default: []].append(contentsOf: lines) }
+        // The code runs at its own lines of the file (outputs blanked), so errors name the
+        // file's line numbers; outputs are then keyed by code line again.
+        let codeLine = Dictionary(uniqueKeysWithValues: parsed.fileLines.enumerated().map { ($1, $0) })
+        let outcome = session.run(parsed.codeAtFileLines, file: url.lastPathComponent, record: false) { last, lines in
+            if !lines.isEmpty { outputs[codeLine[last] ?? last, default: []].append(contentsOf: lines) }
         }
         return (outputs, outcome.failed)
     }
@@ -38,7 +41,7 @@ public enum ScriptRunner {
         let (outputs, failed) = execute(parsed, url: url, echo: echo)
         let rendered = Transcript.render(code: parsed.codeLines, outputs: outputs)
         if update && rendered != text {
-            try Data(rendered.utf8).write(to: url, options: .atomic)
+            try SafeFile.write(Data(rendered.utf8), to: url)
         }
         return Result(succeeded: !failed, mismatches: [], rendered: rendered)
     }

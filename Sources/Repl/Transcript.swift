@@ -23,7 +23,15 @@ public enum Transcript {
     public struct Parsed {
         public var codeLines: [String]
         public var recorded: [Int: [Line]]
+        /// Each code line's line in the file (from 0): output lines sit between them.
+        public var fileLines: [Int] = []
         public var code: String { codeLines.joined(separator: "\n") }
+        /// The code with every output line left blank, so that line numbers are the file's.
+        public var codeAtFileLines: String {
+            var lines = [String](repeating: "", count: (fileLines.last ?? -1) + 1)
+            for (line, text) in zip(fileLines, codeLines) { lines[line] = text }
+            return lines.joined(separator: "\n")
+        }
     }
 
     static func isOutput(_ line: String) -> Line? {
@@ -38,17 +46,19 @@ public enum Transcript {
 
     public static func parse(_ text: String) -> Parsed {
         var code: [String] = []
+        var fileLines: [Int] = []
         var recorded: [Int: [Line]] = [:]
         var lines = text.components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
-        for line in lines {
+        for (number, line) in lines.enumerated() {
             if let out = isOutput(line) {
                 recorded[code.count - 1, default: []].append(out)
             } else {
                 code.append(line)
+                fileLines.append(number)
             }
         }
-        return Parsed(codeLines: code, recorded: recorded)
+        return Parsed(codeLines: code, recorded: recorded, fileLines: fileLines)
     }
 
     /// The script with fresh outputs placed under the code lines they follow.

@@ -145,6 +145,15 @@ public struct Parser {
         }
     }
 
+    /// Python statements people type from habit, and what xai writes instead.
+    static let pythonStatements = [
+        "def": "xai defines functions with 'fn name(a, b = 1) { … }', not 'def'",
+        "import": "xai has no 'import': its builtins are always there (help() lists them)",
+        "from": "xai has no 'import': its builtins are always there (help() lists them)",
+        "class": "xai has no classes: build models from layers, as in Sequential(Linear(4, 8), ReLU(), Linear(8, 3))",
+        "lambda": "xai writes anonymous functions as 'fn(x) { x * 2 }', not 'lambda'",
+    ]
+
     mutating func parseStatement() throws -> Stmt {
         let start = current.location
         let k = try parseStatementKind()
@@ -179,6 +188,9 @@ public struct Parser {
             return .returnStmt(try parseExprList())
         case .keyword("break"): _ = advance(); return .breakStmt
         case .keyword("continue"): _ = advance(); return .continueStmt
+        case .identifier(let word) where Parser.pythonStatements[word] != nil
+                && tokens[min(p + 1, tokens.count - 1)].kind.startsPythonStatement:
+            throw error(Parser.pythonStatements[word]!)
         default: break
         }
         let lhs = try parseExprList()

@@ -21,6 +21,12 @@ public enum TokenKind: Equatable, Sendable {
         }
     }
 
+    /// A name: after 'def', 'class' or 'import' at a statement's start, the Python statement.
+    var startsPythonStatement: Bool {
+        if case .identifier = self { return true }
+        return false
+    }
+
     /// How an error message names this token.
     public var described: String {
         switch self {

@@ -233,7 +233,9 @@ public enum SafeTensors {
     /// Writes atomically: a temporary file in the same folder, then a rename.
     public static func write(_ tensors: [(String, Tensor)], metadata: [String: String]? = nil, to url: URL) throws {
         let data = try encode(tensors, metadata: metadata)
-        do { try data.write(to: url, options: .atomic) } catch {
+        do { try SafeFile.write(data, to: url) } catch let failure as SafeFile.Failure {
+            throw TensorError(.file, failure.description)
+        } catch {
             throw TensorError(.file, "cannot write \(url.path): \(error.localizedDescription)")
         }
     }

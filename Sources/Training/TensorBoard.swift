@@ -81,8 +81,8 @@ public final class EventWriter {
 
     /// Writes every record so far, atomically (the file is always a whole, readable log).
     public func flush() throws {
-        do { try records.write(to: file, options: .atomic) } catch {
-            throw TensorError(.file, "cannot write \(file.path): \(error.localizedDescription)")
+        do { try SafeFile.write(records, to: file) } catch {
+            throw TensorError(.file, "\(error)")
         }
     }
 }

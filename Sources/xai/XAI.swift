@@ -136,6 +136,9 @@ struct KernelPaths: ParsableCommand {
 /// Chooses the kernel path and worker count (XAI_KERNEL, XAI_THREADS) and the allocator
 /// settings; a bad XAI_KERNEL stops with its message before anything runs.
 func configureEngine() throws {
+    // Output goes out line by line even into a pipe or a file, so a run that is stopped
+    // shows every line it printed, none cut in the middle.
+    setvbuf(stdout, nil, _IOLBF, 0)
     do {
         try Kernels.configure()
     } catch {

@@ -75,7 +75,7 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
-    func testConversionsBeyondInt64AreErrorsNotWrappedValues() {
+    func testConversionsBeyondInt64AreErrorsNotWrappedValues() throws {
         for source in ["round(1e300)", "round(1e999 - 1e999)", "int(tensor(1e30))", "int(1e19)", "abs(-\(huge) - 1)"] {
             let message = runError(source)
             XCTAssertTrue(message.contains("out of int64's range") || message.contains("must be"), source + ": " + message)
@@ -87,8 +87,4 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try runProgram("x = 1\r\nif x == 1 {\r\n  print(\"one\")\r\n}\r\n"), ["one"])
     }
 
-    func testPythonSpellingsPointToTheLanguagesWords() {
-        XCTAssertTrue(runError("x = True").contains("xai writes it 'true'"), runError("x = True"))
-        XCTAssertTrue(runError("x = None").contains("xai writes it 'nil'"), runError("x = None"))
-    }
 }

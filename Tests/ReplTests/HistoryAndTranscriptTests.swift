@@ -43,6 +43,17 @@ final class CompletionTests: XCTestCase {
 }
 
 final class TranscriptTests: XCTestCase {
+    func testErrorsInAScriptNameTheFilesLineCountingOutputLines() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xai-lines-\(UUID().uuidString).xai")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("1 + 1\n#> 2\n2 + 2\n#> 4\n\nundefined_name\n".utf8).write(to: url)
+        let result = try ScriptRunner.run(path: url.path, update: false, echo: false)
+        XCTAssertFalse(result.succeeded)
+        XCTAssertTrue(result.rendered.contains("#> error at 6:1: 'undefined_name' is not defined"), result.rendered)
+        // The outputs stay under their own statements.
+        XCTAssertTrue(result.rendered.hasPrefix("1 + 1\n#> 2\n2 + 2\n#> 4\n\nundefined_name\n#> error at 6:1"), result.rendered)
+    }
+
     func testOutputsAreParsedAndRenderedUnderTheirStatements() {
         let text = "x = 1\nx + 1\n#> 2\nprint(\"a\")\n#> a\n#~ time 3 ms\n"
         let p = Transcript.parse(text)

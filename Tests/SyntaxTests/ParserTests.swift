@@ -76,6 +76,17 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(error("a < b < c")?.message.contains("do not chain") == true)
     }
 
+    func testPythonStatementsSayWhatXaiWritesInstead() throws {
+        XCTAssertTrue(error("def f(x):\n    return x")?.message.contains("fn name(a, b = 1)") == true)
+        XCTAssertEqual(error("def f(x):\n    return x")?.location.line, 1, "the error is the def line, not the next")
+        XCTAssertTrue(error("import torch")?.message.contains("no 'import'") == true)
+        XCTAssertTrue(error("from torch import nn")?.message.contains("no 'import'") == true)
+        XCTAssertTrue(error("class Net(nn.Module):")?.message.contains("no classes") == true)
+        // The same words as plain names still work.
+        XCTAssertEqual(try expr("def"), "def")
+        XCTAssertNil(error("from = 3\nclass = from + 1\nimport(2)"))
+    }
+
     func testCallsTakeLabelsInBothSpellings() throws {
         XCTAssertEqual(try expr("fit(model, lr: 0.1, epochs = 3)"), "(call fit model lr:0.1 epochs:3)")
         XCTAssertTrue(error("f(a: 1, 2)")?.message.contains("positional argument cannot follow") == true)

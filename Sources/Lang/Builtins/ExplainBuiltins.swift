@@ -218,8 +218,8 @@ enum ExplainBuiltins {
                     + Export.html(e) + "</body>\n</html>\n"
             default: throw RuntimeError("save: the file name must end in .json or .html, found \"\(path)\"")
             }
-            do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-                throw RuntimeError("save: cannot write \(path): \(error.localizedDescription)")
+            do { try SafeFile.write(Data(text.utf8), to: url) } catch {
+                throw RuntimeError("save: \(error)")
             }
             return .none
         }

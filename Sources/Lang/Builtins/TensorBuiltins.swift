@@ -428,7 +428,9 @@ enum TensorBuiltins {
             ("shape", "The sizes of the dimensions, as a list."), ("dtype", "The element type: \"float32\", \"int64\" or \"bool\"."),
             ("grad", "The accumulated gradient (nil until backward() reaches this leaf)."),
             ("requires_grad", "Whether this tensor records gradients."), ("ndim", "The number of dimensions."),
-            ("T", "The transpose (last two dimensions)."), ("is_leaf", "True unless an op produced this tensor."),
+            ("T", "The dimensions in reverse order, as in PyTorch and NumPy (for a matrix, its transpose)."),
+            ("mT", "The transpose of the last two dimensions (of each matrix in a batch)."),
+            ("is_leaf", "True unless an op produced this tensor."),
             ("grad_fn", "Name of the op that produced this tensor, or nil."),
         ] { r.property("tensor", name, summary) }
     }
@@ -441,7 +443,8 @@ enum TensorBuiltins {
         case "grad": return x.grad.map { .tensor($0) } ?? Value.none
         case "requires_grad": return .bool(x.requiresGrad)
         case "ndim": return .int(x.rank)
-        case "T": return .tensor(try x.transpose(-2, -1))
+        case "T": return .tensor(x.rank < 2 ? x : try x.permute(Array((0..<x.rank).reversed())))
+        case "mT": return .tensor(try x.transpose(-2, -1))
         case "is_leaf": return .bool(x.isLeaf)
         case "grad_fn": return x.gradFnName.map { .string($0) } ?? Value.none
         default: return nil

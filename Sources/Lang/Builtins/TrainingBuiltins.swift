@@ -99,9 +99,9 @@ enum TrainingBuiltins {
             }
         }
 
-        r.function("fit", "model: Module, data: Dataset, epochs: int = 5, batch: int = 32, optimizer: Optimizer? = nil, loss: string? = nil, validation: Dataset? = nil, clip: float? = nil, schedule: string? = nil, log_dir: string? = nil",
+        r.function("fit", "model: Module, data: Dataset, epochs: int = 5, batch: int = 32, optimizer: Optimizer? = nil, loss: string? = nil, validation: Dataset? = nil, clip: float? = nil, schedule: string? = nil, log_dir: string? = nil, quiet: bool = false",
                    returns: "History", "Trains a model: seeded shuffles, mini-batches, a live progress bar at a terminal; Ctrl-C stops after the current batch.",
-                   details: "loss: \"bce\" (one logit), \"cross_entropy\" or \"mse\"; by default bce for one-logit models, cross-entropy otherwise.\noptimizer defaults to Adam(lr: 0.001). schedule: \"cosine\" or \"step\" (halves the rate every epochs/3).\nEach epoch prints one line; its duration goes to a #~ line that `xai check` skips.\nlog_dir: writes TensorBoard event files there (batch/loss per step; epoch/loss, accuracy, learning rate and validation metrics per epoch).",
+                   details: "loss: \"bce\" (one logit), \"cross_entropy\" or \"mse\"; by default bce for one-logit models, cross-entropy otherwise.\noptimizer defaults to Adam(lr: 0.001). schedule: \"cosine\" or \"step\" (halves the rate every epochs/3).\nEach epoch prints one line (none with quiet: true); its duration goes to a #~ line that `xai check` skips.\nlog_dir: writes TensorBoard event files there (batch/loss per step; epoch/loss, accuracy, learning rate and validation metrics per epoch).",
                    example: "seed(0)\ntrain, test = dataset(\"iris\").split(0.8)\nmlp = Sequential(Linear(4, 16), ReLU(), Linear(16, 3))\nh = fit(mlp, train.standardize(), epochs: 3, optimizer: Adam(lr: 0.01))") { c in
             try fitCall(c)
         }
@@ -196,10 +196,12 @@ enum TrainingBuiltins {
             }
         }
         if case .text = d.inputs, m.model.vocabulary == nil {
-            throw RuntimeError("fit: \(m.module.typeName) has no vocabulary for text data; create it with vocab: data.vocab()")
+            throw RuntimeError("fit: \(m.module.typeName) has no vocabulary for text data; train a text model made with one, "
+                + "such as SentimentNet(vocab: data.vocab(), embed: 32, hidden: 32) or BERT(vocab: data.vocab(), …)")
         }
         let interp = c.interp
-        let bar = ProgressBar(live: interp.interactive && isatty(1) == 1)
+        let quiet = try c.bool("quiet", false)
+        let bar = ProgressBar(live: interp.interactive && isatty(1) == 1 && !quiet)
         let history = try fit(m.model, d, epochs: epochs, batchSize: batch, optimizer: optimizer, loss: loss,
                               validation: try c.value("validation").map { try data($0, "validation") }, schedule: schedule,
                               clipNorm: try c.optionalDouble("clip"),
@@ -213,6 +215,7 @@ enum TrainingBuiltins {
                 bar.update(epoch: e, epochs: n, batch: b, batches: bs, loss: l, accuracy: a, rate: rate, eta: eta)
             case .epoch(let rec, let n):
                 bar.clear()
+                if quiet { break }
                 var line = String(format: "epoch %d/%d · loss %.4f · acc %.3f", rec.epoch, n, rec.loss, rec.accuracy)
                 if let vl = rec.validationLoss, let va = rec.validationAccuracy { line += String(format: " · val_loss %.4f · val_acc %.3f", vl, va) }
                 interp.emit(line)
