@@ -113,11 +113,10 @@ public enum SafeTensors {
                     ? "gap in the data: '\(info.name)' starts at byte \(info.begin), expected \(at)"
                     : "overlapping data: '\(info.name)' starts at byte \(info.begin), before the previous tensor ends at \(at)")
             }
-            var count = 1
-            for d in info.shape {
-                let (m, o) = count.multipliedReportingOverflow(by: d)
-                guard !o else { throw fail("shape \(info.shape) of '\(info.name)' overflows") }
-                count = m
+            // The engine's own rule for shapes (an empty [0, 2⁶²] is refused too).
+            let count: Int
+            do { count = try Shape.count(info.shape) } catch let e as TensorError {
+                throw fail("'\(info.name)': \(e.message)")
             }
             let (nbytes, o) = count.multipliedReportingOverflow(by: info.dtype.size)
             guard !o else { throw fail("shape \(info.shape) of '\(info.name)' overflows") }

@@ -8,17 +8,25 @@ public enum Shape {
     /// Tests that feed random programs lower it.
     nonisolated(unsafe) public static var maxElements = 1 << 33
 
-    /// Number of elements, or an error for negative dimensions or overflow.
+    /// Number of elements, or an error for negative dimensions or overflow. The dimensions
+    /// other than 0 must multiply to within the limit too: an empty [0, 2⁶²] would otherwise
+    /// pass, and a reduction over its first dimension would then allocate 2⁶² elements. With
+    /// that rule, every shape an op derives from a tensor's dimensions (a sum, a slice, a
+    /// select) is within the limit as well.
     public static func count(_ shape: [Int]) throws -> Int {
-        var n = 1
+        var nonzero = 1
+        var empty = false
         for d in shape {
             guard d >= 0 else { throw TensorError.size("dimensions must be non-negative, found \(fmt(shape))") }
-            let (m, overflow) = n.multipliedReportingOverflow(by: d)
+            if d == 0 { empty = true; continue }
+            let (m, overflow) = nonzero.multipliedReportingOverflow(by: d)
             guard !overflow, m <= maxElements else {
-                throw TensorError.size("shape \(fmt(shape)) has too many elements (limit \(maxElements))")
+                throw TensorError.size("shape \(fmt(shape)) has too many elements (limit \(maxElements)"
+                                       + (shape.contains(0) ? ", counting every dimension but the empty ones)" : ")"))
             }
-            n = m
+            nonzero = m
         }
+        let n = empty ? 0 : nonzero
         let bytes = n * 4
         let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
         guard bytes <= physical else {

@@ -87,4 +87,12 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try runProgram("x = 1\r\nif x == 1 {\r\n  print(\"one\")\r\n}\r\n"), ["one"])
     }
 
+
+    func testEmptyTensorsWithAHugeDimensionAreRefusedWhereTheyAreMade() {
+        for source in ["zeros(0, \(huge)).sum(dim: 0)", "zeros(3, 0) @ zeros(0, \(huge))", "tensor([]).reshape(0, \(huge))",
+                       "zeros(0, 5).expand([\(huge), 0, 5])", "ones(1).expand([\(huge)])"] {
+            XCTAssertTrue(runError(source).contains("too many elements"), source + ": " + runError(source))
+        }
+        XCTAssertEqual(try? runProgram("print(zeros(0, 3).sum(dim: 0).tolist(), (zeros(3, 0) @ zeros(0, 2)).shape)"), ["[0.0, 0.0, 0.0] [3, 2]"])
+    }
 }
