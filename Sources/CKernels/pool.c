@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
@@ -68,6 +69,10 @@ static void work(uint64_t generation) {
 static void *worker(void *argument) {
     const int index = (int)(intptr_t)argument;
     inside = 1;
+    // Signals (Ctrl-C) go to the threads that run the program, never to a worker.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
     uint64_t seen = generation_of(atomic_load(&word));
     for (;;) {
         // Spin for a while, then sleep until the next run is published. A worker left out of

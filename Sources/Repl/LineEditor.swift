@@ -68,8 +68,21 @@ public final class PlainLineReader: LineReader {
     public var complete: ((String) -> [String])?
     public init() {}
     public func readLine(prompt: String) -> LineResult {
-        guard let s = Swift.readLine(strippingNewline: true) else { return .endOfInput }
-        return .line(s)
+        // getline itself, not Swift.readLine: after Ctrl-C the stream keeps its error flag,
+        // and Swift.readLine retries an interrupted read forever. Ctrl-C while a piped
+        // session waits for input ends it, as the end of the input would.
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
+        let count = getline(&buffer, &capacity, stdin)
+        guard count >= 0, let buffer else {
+            clearerr(stdin)
+            return .endOfInput
+        }
+        var bytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: count)
+        if bytes.last == 10 { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+        if bytes.last == 13 { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }   // CRLF input
+        return .line(String(decoding: bytes, as: UTF8.self))
     }
     public func remember(_ entry: String) {}
     public func close() {}

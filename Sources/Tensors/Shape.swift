@@ -8,12 +8,19 @@ public enum Shape {
     /// Tests that feed random programs lower it.
     nonisolated(unsafe) public static var maxElements = 1 << 33
 
+    /// The most dimensions a tensor has, as in NumPy 2: printing, indexing and broadcasting
+    /// walk the dimensions, and 100,000 of them make no sense.
+    public static let maxRank = 64
+
     /// Number of elements, or an error for negative dimensions or overflow. The dimensions
     /// other than 0 must multiply to within the limit too: an empty [0, 2⁶²] would otherwise
     /// pass, and a reduction over its first dimension would then allocate 2⁶² elements. With
     /// that rule, every shape an op derives from a tensor's dimensions (a sum, a slice, a
     /// select) is within the limit as well.
     public static func count(_ shape: [Int]) throws -> Int {
+        guard shape.count <= maxRank else {
+            throw TensorError.size("a tensor has at most \(maxRank) dimensions, found \(shape.count)")
+        }
         var nonzero = 1
         var empty = false
         for d in shape {

@@ -23,8 +23,10 @@ struct Prompt: ParsableCommand {
 
     func run() throws {
         try configureEngine()
-        let code = ReplLoop(banner: !quiet).run()
-        if code != 0 { throw ExitCode(code) }
+        try LargeStack.run {
+            let code = ReplLoop(banner: !quiet).run()
+            if code != 0 { throw ExitCode(code) }
+        }
     }
 }
 
@@ -41,13 +43,15 @@ struct Run: ParsableCommand {
 
     func run() throws {
         try configureEngine()
-        var failed = false
-        for f in files {
-            let r = try ScriptRunner.run(path: f, update: update, echo: !update)
-            failed = failed || !r.succeeded
-            if update { print("updated \(f)\(r.succeeded ? "" : " (with errors)")") }
+        try LargeStack.run {
+            var failed = false
+            for f in files {
+                let r = try ScriptRunner.run(path: f, update: update, echo: !update)
+                failed = failed || !r.succeeded
+                if update { print("updated \(f)\(r.succeeded ? "" : " (with errors)")") }
+            }
+            if failed { throw ExitCode(1) }
         }
-        if failed { throw ExitCode(1) }
     }
 }
 
@@ -64,12 +68,14 @@ struct Check: ParsableCommand {
 
     func run() throws {
         try configureEngine()
-        var bad = 0
-        for f in files {
-            if !Check.report(f, try ScriptRunner.check(path: f, match: tolerance.map { .within($0) } ?? .exact).mismatches) { bad += 1 }
+        try LargeStack.run {
+            var bad = 0
+            for f in files {
+                if !Check.report(f, try ScriptRunner.check(path: f, match: tolerance.map { .within($0) } ?? .exact).mismatches) { bad += 1 }
+            }
+            print("\(files.count - bad) passed, \(bad) failed")
+            if bad > 0 { throw ExitCode(1) }
         }
-        print("\(files.count - bad) passed, \(bad) failed")
-        if bad > 0 { throw ExitCode(1) }
     }
 
     /// Prints "ok" or "FAIL" with the differences; true when the script matched.
@@ -108,6 +114,10 @@ struct ExportNotebook: ParsableCommand {
 
     func run() throws {
         try configureEngine()
+        try LargeStack.run { try export() }
+    }
+
+    func export() throws {
         do {
             let r = try Notebook.fromScript(path: file, checking: check ? (tolerance.map { .within($0) } ?? .exact) : nil)
             if let html { try r.notebook.write(to: URL(fileURLWithPath: html)); print("wrote \(html)") }

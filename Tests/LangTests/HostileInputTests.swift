@@ -95,4 +95,24 @@ final class HostileInputTests: XCTestCase {
         }
         XCTAssertEqual(try? runProgram("print(zeros(0, 3).sum(dim: 0).tolist(), (zeros(3, 0) @ zeros(0, 2)).shape)"), ["[0.0, 0.0, 0.0] [3, 2]"])
     }
+
+    func testDeepExpressionsAndValuesRunOnTheLargeStack() throws {
+        // What the xai command runs on: 10,000 terms, and values nested 100,000 deep (freed at the end).
+        let program = "x = " + Array(repeating: "1", count: 10_000).joined(separator: "+") + "\nprint(x)\n"
+            + "y = []\nfor i in range(100000) { y = [y] }\nprint(len(y))\n"
+            + "d = {}\nfor i in range(100000) { d = {a: d} }\nprint(len(d))\n"
+        var lines: [String] = []
+        try LargeStack.run {
+            let interp = Interpreter()
+            interp.stepBudget = nil
+            lines = try runProgram(program, interp)
+        }
+        XCTAssertEqual(lines, ["10000", "1", "1"])
+    }
+
+    func testATensorHasAtMost64Dimensions() {
+        XCTAssertTrue(runError("zeros([1] * 100000)").contains("at most 64 dimensions, found 100000"))
+        XCTAssertTrue(runError("zeros([1] * 64).reshape([1] * 65)").contains("at most 64 dimensions, found 65"))
+        XCTAssertEqual(try? runProgram("print(zeros([1] * 64).ndim)"), ["64"])
+    }
 }

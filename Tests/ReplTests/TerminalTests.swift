@@ -90,6 +90,23 @@ final class TerminalTests: XCTestCase {
         try? FileManager.default.removeItem(at: historyFile)
     }
 
+    func testCtrlCWhileAPipedSessionWaitsEndsIt() throws {
+        let process = Process()
+        process.executableURL = xaiBinary
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("x = 1\n".utf8))   // the pipe stays open: xai waits for more
+        usleep(800_000)
+        kill(process.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        XCTAssertFalse(process.isRunning, "Ctrl-C left the piped session running")
+    }
+
     func testAPersonAtThePrompt() throws {
         type("x = 41", "Enter", "x + 1", "Enter")
         waitFor("\n42\n")
