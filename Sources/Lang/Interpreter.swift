@@ -158,6 +158,9 @@ public final class Interpreter {
         } catch is Interrupted {
             wasInterrupted = true
             throw Interrupted()
+        } catch let limit as TimeLimitExceeded {
+            wasInterrupted = true   // the rest of the run stops too
+            throw limit
         }
     }
 
@@ -203,7 +206,8 @@ public final class Interpreter {
     func step() throws {
         steps += 1
         if let b = stepBudget, steps > b { throw RuntimeError("step budget of \(b) exceeded") }
-        if steps & 63 == 0 { try Interruption.check() }
+        // Every step: Ctrl-C stops even a loop whose steps are slow within one step.
+        try Interruption.check()
     }
 
     enum Flow { case normal, breakLoop, continueLoop, returnValue(Value) }

@@ -42,6 +42,7 @@ public func distill(teacher: Model, student: Model, data: Dataset, epochs: Int, 
             lossSum += Double(try l.item()) * Double(n)
             correct += zip(try Training.classes(zs.detach()), s.y.intValues).filter { $0 == $1 }.count
             seen += n
+            try Interruption.checkDeadline()
             if Interruption.poll() {
                 history.stopped = (epoch, k + 1)
                 history.epochs.append(EpochRecord(epoch: epoch, loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen), seconds: 0))

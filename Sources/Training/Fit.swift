@@ -106,6 +106,7 @@ public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, op
             progress(.batch(epoch: epoch, epochs: epochs, batch: k + 1, batches: batches.count, loss: lossSum / Double(seen),
                             accuracy: Double(correct) / Double(seen), rowsPerSecond: rate,
                             eta: Double(data.count * (epochs - epoch) + data.count - seen) / max(rate, 1e-9)))
+            try Interruption.checkDeadline()
             if Interruption.poll() {
                 try log?.flush()
                 history.stopped = (epoch, k + 1)

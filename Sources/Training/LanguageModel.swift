@@ -64,6 +64,7 @@ public enum LanguageModel {
             if let clipNorm { clipGradNorm(optimizer.parameters, maxNorm: clipNorm) }
             try optimizer.step()
             lossSum += Double(try l.item()); lossCount += 1
+            try Interruption.checkDeadline()
             let stop = Interruption.poll()
             if step % evalEvery == 0 || step == steps || stop {
                 let r = Record(step: step, loss: lossSum / Double(lossCount),

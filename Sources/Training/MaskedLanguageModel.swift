@@ -97,6 +97,7 @@ public enum MaskedLanguageModel {
                 if let clipNorm { clipGradNorm(optimizer.parameters, maxNorm: clipNorm) }
                 try optimizer.step()
                 total += Double(try r.loss.item()) * Double(r.count); correct += r.correct; count += r.count
+                try Interruption.checkDeadline()
                 if Interruption.poll() { history.stopped = (epoch, b); break }
             }
             var rec = EpochRecord(epoch: epoch, loss: total / Double(max(1, count)), accuracy: Double(correct) / Double(max(1, count)),

@@ -38,6 +38,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Rewrite the #> output lines recorded in the file.")
     var update = false
 
+    @Option(name: .long, help: "Stop each script after this many seconds (default: no limit).")
+    var timeout: Double?
+
     @Argument(help: "The .xai files to run.")
     var files: [String]
 
@@ -46,6 +49,7 @@ struct Run: ParsableCommand {
         try LargeStack.run {
             var failed = false
             for f in files {
+                Interruption.limit(seconds: timeout)
                 let r = try ScriptRunner.run(path: f, update: update, echo: !update)
                 failed = failed || !r.succeeded
                 if update { print("updated \(f)\(r.succeeded ? "" : " (with errors)")") }
@@ -63,6 +67,9 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Let numbers differ by this relative tolerance (default: exact).")
     var tolerance: Double?
 
+    @Option(name: .long, help: "Stop each script after this many seconds; a script that runs past it fails.")
+    var timeout: Double = 600
+
     @Argument(help: "The .xai files to check.")
     var files: [String]
 
@@ -71,6 +78,7 @@ struct Check: ParsableCommand {
         try LargeStack.run {
             var bad = 0
             for f in files {
+                Interruption.limit(seconds: timeout)
                 if !Check.report(f, try ScriptRunner.check(path: f, match: tolerance.map { .within($0) } ?? .exact).mismatches) { bad += 1 }
             }
             print("\(files.count - bad) passed, \(bad) failed")

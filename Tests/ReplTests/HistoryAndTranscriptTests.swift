@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Repl
+import Tensors
 
 final class HistoryTests: XCTestCase {
     func testHistoryRoundTripsAnyUTF8AndMultiLineEntriesAtomically() throws {
@@ -52,6 +53,16 @@ final class TranscriptTests: XCTestCase {
         XCTAssertTrue(result.rendered.contains("#> error at 6:1: 'undefined_name' is not defined"), result.rendered)
         // The outputs stay under their own statements.
         XCTAssertTrue(result.rendered.hasPrefix("1 + 1\n#> 2\n2 + 2\n#> 4\n\nundefined_name\n#> error at 6:1"), result.rendered)
+    }
+
+    func testATimeLimitStopsTheRunWhereItIsAndFailsIt() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xai-limit-\(UUID().uuidString).xai")
+        defer { try? FileManager.default.removeItem(at: url); Interruption.limit(seconds: nil) }
+        try Data("print(1)\nwhile true { }\nprint(2)\n".utf8).write(to: url)
+        Interruption.limit(seconds: 0.5)
+        let result = try ScriptRunner.run(path: url.path, update: false, echo: false)
+        XCTAssertFalse(result.succeeded)
+        XCTAssertEqual(result.rendered, "print(1)\n#> 1\nwhile true { }\n#> error: stopped: the time limit of 0.5 s was reached (--timeout)\nprint(2)\n")
     }
 
     func testOutputsAreParsedAndRenderedUnderTheirStatements() {
