@@ -16,7 +16,8 @@ public enum TensorFormat {
         if t.count == 0 {
             body = "tensor([], size=\(fmt(t.shape)))"
         } else {
-            let fmtr = Formatter(values: values, dtype: t.dtype, summarize: summarize, shape: t.shape)
+            // int64 elements print from their exact values (a float holds only 24 bits).
+            let fmtr = Formatter(values: values, ints: t.dtype == .int64 ? t.ints : nil, dtype: t.dtype, summarize: summarize, shape: t.shape)
             let inner = render(t.shape, values, fmtr, indent: 7, summarize: summarize, lineWidth: lineWidth)
             body = "tensor(\(inner)"
             var extras: [String] = []
@@ -35,8 +36,12 @@ public enum TensorFormat {
         enum Style { case bool, int, integralFloat, fixed, scientific }
         let style: Style
         let width: Int
+        let values: [Float]
+        let ints: [Int64]?
 
-        init(values: [Float], dtype: DType, summarize: Bool, shape: [Int]) {
+        init(values: [Float], ints: [Int64]? = nil, dtype: DType, summarize: Bool, shape: [Int]) {
+            self.values = values
+            self.ints = ints
             let finite = values.filter { $0.isFinite }
             if dtype == .bool {
                 style = .bool
@@ -51,7 +56,7 @@ public enum TensorFormat {
                 style = (mx / max(mn, .leastNonzeroMagnitude) > 1000 || mx > 1e8 || (mn < 1e-4 && mn > 0)) ? .scientific : .fixed
             }
             var w = 0
-            let probe = Formatter.text(values, dtypeStyle: style)
+            let probe = ints.map { $0.map { String($0) } } ?? Formatter.text(values, dtypeStyle: style)
             for s in probe { w = max(w, s.count) }
             width = w
         }
@@ -65,21 +70,22 @@ public enum TensorFormat {
             if v.isInfinite { return v > 0 ? "inf" : "-inf" }
             switch style {
             case .bool: return v != 0 ? "true" : "false"
-            case .int: return String(Int64(v))
+            case .int: return v >= -0x1p63 && v < 0x1p63 ? String(Int64(v)) : String(format: "%.0f", v)
             case .integralFloat: return String(format: "%.0f.", v)
             case .fixed: return String(format: "%.4f", v)
             case .scientific: return String(format: "%.4e", v)
             }
         }
 
-        func format(_ v: Float) -> String {
-            let s = Formatter.one(v, style)
+        /// Element `i`, padded to the common width.
+        func format(_ i: Int) -> String {
+            let s = ints.map { String($0[i]) } ?? Formatter.one(values[i], style)
             return String(repeating: " ", count: max(0, width - s.count)) + s
         }
     }
 
     static func render(_ shape: [Int], _ values: [Float], _ f: Formatter, indent: Int, summarize: Bool, lineWidth: Int) -> String {
-        if shape.isEmpty { return f.format(values.first ?? 0).trimmingCharacters(in: .whitespaces) }
+        if shape.isEmpty { return values.isEmpty ? "0" : f.format(0).trimmingCharacters(in: .whitespaces) }
         func rec(_ dim: Int, _ offset: Int, _ ind: Int) -> String {
             let n = shape[dim]
             let stride = shape[(dim + 1)...].reduce(1, *)
@@ -87,7 +93,7 @@ public enum TensorFormat {
             var cut = false
             if summarize && n > 2 * edge { idx = Array(0..<edge) + Array((n - edge)..<n); cut = true }
             if dim == shape.count - 1 {
-                var items = idx.map { f.format(values[offset + $0]) }
+                var items = idx.map { f.format(offset + $0) }
                 if cut { items.insert(" ...", at: edge) }  // PyTorch's spacing: ",  ...,"
 
                 // Wrap long rows like PyTorch.

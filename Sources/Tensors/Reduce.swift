@@ -89,8 +89,27 @@ extension Tensor {
     func extreme(dim: Int, keepdim: Bool, greater: Bool) throws -> (values: Tensor, indices: Tensor) {
         let d = try Shape.dim(dim, rank: rank)
         guard shape[d] > 0 else { throw TensorError.shape("\(greater ? "max" : "min") over an empty dimension \(dim) of shape \(fmt(shape))") }
-        let x = toFloat()
         let (outer, n, inner) = Shape.around(shape, d)
+        let outShape = Tensor.reducedShape(shape, d, keepdim: keepdim)
+        if dtype != .float32 {
+            // Integers compare exactly (through floats, 2⁶³ − 1 and 2⁶³ − 2 would tie).
+            var vals = [Int64](repeating: 0, count: outer * inner), idx = [Int64](repeating: 0, count: outer * inner)
+            ints.withUnsafeBufferPointer { p in
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        var best = p[o * n * inner + i], bi = 0
+                        for k in 1..<Swift.max(n, 1) {
+                            let v = p[(o * n + k) * inner + i]
+                            if greater ? v > best : v < best { best = v; bi = k }
+                        }
+                        vals[o * inner + i] = best
+                        idx[o * inner + i] = Int64(bi)
+                    }
+                }
+            }
+            return (Tensor(unchecked: outShape, ints: vals, dtype: .int64), Tensor(unchecked: outShape, ints: idx))
+        }
+        let x = toFloat()
         var vals = [Float](repeating: 0, count: outer * inner)
         var idx = [Int64](repeating: 0, count: outer * inner)
         x.floats.withUnsafeBufferPointer { p in
@@ -108,20 +127,16 @@ extension Tensor {
                 }
             }
         }
-        let outShape = Tensor.reducedShape(shape, d, keepdim: keepdim)
         let indices = Tensor(unchecked: outShape, ints: idx)
         let shape = self.shape
-        var values = Tensor(unchecked: outShape, floats: vals)
-        if dtype != .float32 { values = values.toInt() } else {
-            values = values.recorded(greater ? "max" : "min", [self]) { g in
-                var out = [Float](repeating: 0, count: outer * n * inner)
-                for o in 0..<outer {
-                    for i in 0..<inner {
-                        out[(o * n + Int(idx[o * inner + i])) * inner + i] = g.floats[o * inner + i]
-                    }
+        let values = Tensor(unchecked: outShape, floats: vals).recorded(greater ? "max" : "min", [self]) { g in
+            var out = [Float](repeating: 0, count: outer * n * inner)
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    out[(o * n + Int(idx[o * inner + i])) * inner + i] = g.floats[o * inner + i]
                 }
-                return [Tensor(unchecked: shape, floats: out)]
             }
+            return [Tensor(unchecked: shape, floats: out)]
         }
         return (values, indices)
     }

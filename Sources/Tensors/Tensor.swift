@@ -76,7 +76,11 @@ public struct Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.value("arange needs a finite non-zero step and finite bounds, found start \(start), end \(end), step \(step)")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = ((end - start) / step).rounded(.up)
+        guard steps <= Double(Shape.maxElements) else {
+            throw TensorError.size("arange(\(start), \(end), step \(step)) would have \(steps) elements, more than the limit of \(Shape.maxElements)")
+        }
+        let n = steps > 0 ? Int(steps) : 0
         _ = try Shape.count([n])
         if dtype == .float32 {
             return Tensor(unchecked: [n], floats: (0..<n).map { Float(start + Double($0) * step) })

@@ -115,4 +115,16 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(runError("zeros([1] * 64).reshape([1] * 65)").contains("at most 64 dimensions, found 65"))
         XCTAssertEqual(try? runProgram("print(zeros([1] * 64).ndim)"), ["64"])
     }
+
+    func testInt64ValuesPrintAndCompareExactly() throws {
+        XCTAssertEqual(try runProgram("t = tensor([\(huge), \(huge) - 1, -\(huge) - 1])\nprint(t)\nprint(t.max(), t.min(), t.argmin())"),
+                       ["tensor([ 9223372036854775807,  9223372036854775806, -9223372036854775808])  # [3] int64",
+                        "tensor(9223372036854775807)  # [] int64 tensor(-9223372036854775808)  # [] int64 tensor(2)  # [] int64"])
+    }
+
+    func testRangesBeyondTheElementLimitAreErrors() {
+        XCTAssertTrue(runError("arange(0, 1e30)").contains("more than the limit"), runError("arange(0, 1e30)"))
+        XCTAssertTrue(runError("arange(0, -1e30, step: -1)").contains("more than the limit"))
+        XCTAssertEqual(try? runProgram("print(arange(5, 0).shape, arange(0, 1, 0.25).tolist())"), ["[0] [0.0, 0.25, 0.5, 0.75]"])
+    }
 }
