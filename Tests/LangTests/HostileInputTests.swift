@@ -127,4 +127,12 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(runError("arange(0, -1e30, step: -1)").contains("more than the limit"))
         XCTAssertEqual(try? runProgram("print(arange(5, 0).shape, arange(0, 1, 0.25).tolist())"), ["[0] [0.0, 0.25, 0.5, 0.75]"])
     }
+
+    func testStringsBuiltBeyondTheLimitAreErrors() {
+        // 1 MB, replaced 1,000-fold, and a list of 1,000 copies of 1 MB joined: both over 128 MiB.
+        let big = "s = \"a\" * 1000000\n"
+        XCTAssertTrue(runError(big + "s.replace(\"a\", \"b\" * 1000)").contains("more than the limit"))
+        XCTAssertTrue(runError(big + "\"\".join([s] * 1000)").contains("more than the limit"))
+        XCTAssertEqual(try? runProgram("print(\"a-b\".replace(\"-\", \"++\"), \", \".join([1, 2]))"), ["a++b 1, 2"])
+    }
 }

@@ -3,6 +3,15 @@ import Tensors
 
 /// Builtins of the language itself: printing, collections, strings, numbers, help.
 enum CoreBuiltins {
+    /// The longest string a builtin builds (join, replace): 128 MiB of UTF-8.
+    static let maxStringBytes = 1 << 27
+
+    static func checkStringSize(_ bytes: Int, _ what: String) throws {
+        guard bytes <= maxStringBytes else {
+            throw RuntimeError("\(what) would build a string of \(bytes) bytes, more than the limit of \(maxStringBytes)")
+        }
+    }
+
     static func register(_ r: Registry) {
         r.function("print", "*values: any", returns: "nil", "Prints values separated by spaces (strings without quotes).",
                    example: "print(\"loss\", 0.25)") { c in
@@ -197,7 +206,10 @@ enum CoreBuiltins {
         r.method("string", "join", "items: list", returns: "string", "Joins items' text with this string between them.",
                  example: "\", \".join([\"a\", \"b\"])") { c in
             guard case .string(let s)? = c.receiver else { return .none }
-            return .string(try c.list("items").map(\.display).joined(separator: s))
+            let parts = try c.list("items").map(\.display)
+            let bytes = parts.reduce(s.utf8.count * max(0, parts.count - 1)) { $0 + $1.utf8.count }
+            try CoreBuiltins.checkStringSize(bytes, "join()")
+            return .string(parts.joined(separator: s))
         }
         r.method("string", "lower", "", returns: "string", "Lower-case copy.", example: "\"ABC\".lower()") { c in
             guard case .string(let s)? = c.receiver else { return .none }; return .string(s.lowercased())
@@ -213,7 +225,12 @@ enum CoreBuiltins {
             guard case .string(let s)? = c.receiver else { return .none }
             let old = try c.string("old")
             guard !old.isEmpty else { throw RuntimeError("replace(): old must not be empty") }
-            return .string(s.replacingOccurrences(of: old, with: try c.string("new")))
+            let new = try c.string("new")
+            if new.utf8.count > old.utf8.count {
+                let occurrences = s.components(separatedBy: old).count - 1
+                try CoreBuiltins.checkStringSize(s.utf8.count + occurrences * (new.utf8.count - old.utf8.count), "replace()")
+            }
+            return .string(s.replacingOccurrences(of: old, with: new))
         }
         r.method("string", "startswith", "prefix: string", returns: "bool", "Whether the string starts with prefix.", example: "\"xai\".startswith(\"x\")") { c in
             guard case .string(let s)? = c.receiver else { return .none }; return .bool(s.hasPrefix(try c.string("prefix")))
