@@ -26,6 +26,13 @@ public final class Dataset {
         case .text(let t): n = t.count
         }
         guard labels.shape == [n] else { throw TensorError.shape("\(name): \(n) examples but labels of shape \(labels.shape)") }
+        // Class labels index rows of one-hot targets and confusion matrices: a label of −1 or
+        // 10⁹ would train to nonsense or allocate gigabytes.
+        if labels.dtype != .float32,
+           let bad = labels.ints.enumerated().first(where: { $0.element < 0 || $0.element >= Int64(Dataset.maxClasses) }) {
+            throw TensorError.value("\(name): class labels must be whole numbers from 0 to \(Dataset.maxClasses - 1), "
+                                    + "found \(bad.element) in row \(bad.offset + 1) (labels number the classes 0, 1, 2, …)")
+        }
         self.name = name
         self.inputs = inputs
         self.labels = labels.dtype == .float32 ? labels : labels.toInt()
@@ -34,6 +41,9 @@ public final class Dataset {
         self.scaling = scaling
         self.views = views
     }
+
+    /// The most classes a dataset's labels may name.
+    public static let maxClasses = 100_000
 
     public var count: Int { labels.count }
     public var classCount: Int { max(classNames.count, Int((labels.ints.max() ?? 0) + 1)) }

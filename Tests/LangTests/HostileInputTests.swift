@@ -135,4 +135,20 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(runError(big + "\"\".join([s] * 1000)").contains("more than the limit"))
         XCTAssertEqual(try? runProgram("print(\"a-b\".replace(\"-\", \"++\"), \", \".join([1, 2]))"), ["a++b 1, 2"])
     }
+
+    func testClassLabelsOutsideTheirRangeAreErrorsWhereTheyAreRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xai-labels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("a,b,target\n1,2,0\n3,4,1000000000\n".utf8).write(to: folder.appendingPathComponent("big.csv"))
+        try Data("text\tlabel\ngood\t1\nbad\t-1\n".utf8).write(to: folder.appendingPathComponent("negative.tsv"))
+        let interp = Interpreter()
+        interp.baseDirectory = folder
+        for (source, found) in [("load_csv(\"big.csv\", target: \"target\")", "found 1000000000 in row 2"),
+                                ("load_tsv(\"negative.tsv\", text: \"text\", label: \"label\")", "found -1 in row 2")] {
+            do { _ = try runProgram(source, interp); XCTFail(source) } catch {
+                XCTAssertTrue("\(error)".contains("class labels must be whole numbers from 0 to 99999") && "\(error)".contains(found), "\(error)")
+            }
+        }
+    }
 }
