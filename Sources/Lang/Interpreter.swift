@@ -175,12 +175,18 @@ public final class Interpreter {
     /// Text for an error, with location and caret when known. `source` is the text the
     /// locations refer to (the whole session at the prompt, the whole file in a script).
     public func renderError(_ error: Error, source: String) -> String {
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        return renderError(error) { $0 >= 1 && $0 <= lines.count ? String(lines[$0 - 1]) : nil }
+    }
+
+    /// The same, with the source line looked up by number (1-based).
+    public func renderError(_ error: Error, line: (Int) -> String?) -> String {
         switch error {
-        case let e as SyntaxError: return e.render(source: source)
+        case let e as SyntaxError: return e.render(line: line)
         case is Interrupted: return "interrupted (every variable keeps its value)"
         case let e as RuntimeError:
-            if let line = e.line, let col = e.column {
-                return SourceLocation.render(error: e.message, at: SourceLocation(line: line, column: col, offset: 0), source: source)
+            if let number = e.line, let col = e.column {
+                return SourceLocation.render(error: e.message, at: SourceLocation(line: number, column: col, offset: 0), line: line)
             }
             return "error: " + e.message
         case let e as TensorError: return "error: " + e.message

@@ -51,6 +51,7 @@ public final class ReplLoop {
     func readEntry() -> String? {
         var text = ""
         var prompt = interactive ? "xai> " : ""
+        var depth = 0   // brackets open so far: while some are, the entry cannot be complete
         while true {
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
@@ -58,10 +59,13 @@ public final class ReplLoop {
                 return text.isEmpty ? nil : text
             case .interrupted:
                 text = ""
+                depth = 0
                 prompt = interactive ? "xai> " : ""
                 continue
             case .line(let l):
                 text += text.isEmpty ? l : "\n" + l
+                depth = Parser.bracketChange(l).map { depth + $0 } ?? 0
+                if depth > 0 && !text.hasPrefix(":") { prompt = interactive ? "...  " : ""; continue }
                 if text.trimmingCharacters(in: .whitespaces).hasPrefix(":") || !Parser.isIncomplete(text) { return text }
                 prompt = interactive ? "...  " : ""
             }

@@ -61,13 +61,14 @@ public final class Session {
         var failed = false
         let firstLine = sessionLines.count + 1
         sessionLines += source.components(separatedBy: "\n")
-        var sessionText: String { sessionLines.joined(separator: "\n") }
+        let lines = sessionLines
+        func sessionLine(_ n: Int) -> String? { n >= 1 && n <= lines.count ? lines[n - 1] : nil }
         let program: Program
         do {
             program = try Parser.parse(source: source, file: file, firstLine: firstLine)
         } catch {
             captured = []
-            interp.output(interp.renderError(error, source: sessionText), false)
+            interp.output(interp.renderError(error, line: sessionLine), false)
             let lines = captured
             captured = []
             let rec = StatementRecord(lastLine: max(0, ((error as? SyntaxError)?.location.line ?? firstLine) - firstLine), outputs: lines, figures: [])
@@ -94,7 +95,7 @@ public final class Session {
                 }
             } catch {
                 failed = true
-                interp.output(interp.renderError(error, source: sessionText), false)
+                interp.output(interp.renderError(error, line: sessionLine), false)
             }
             if timing {
                 let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6

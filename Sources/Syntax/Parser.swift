@@ -54,6 +54,29 @@ public struct Parser {
 
     /// Whether `source` stops in the middle of a construct (open brackets or braces, or a
     /// line ending in an operator), so the REPL should read another line.
+    /// How many brackets one line opens minus those it closes, outside strings and comments
+    /// (strings end on their line); nil for a line with an unterminated string. A prompt
+    /// reading a long pasted list adds these up instead of re-reading the whole entry.
+    public static func bracketChange(_ line: String) -> Int? {
+        var change = 0
+        var quote: Character?
+        var escaped = false
+        for c in line {
+            if let q = quote {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
+                continue
+            }
+            switch c {
+            case "\"", "'": quote = c
+            case "#": return change
+            case "(", "[", "{": change += 1
+            case ")", "]", "}": change -= 1
+            default: break
+            }
+        }
+        return quote == nil ? change : nil
+    }
+
     public static func isIncomplete(_ source: String) -> Bool {
         var lexer = Lexer(source)
         guard let tokens = try? lexer.tokenize() else { return false }

@@ -30,6 +30,9 @@ public struct SyntaxError: Error, CustomStringConvertible, Equatable {
     public func render(source: String) -> String {
         SourceLocation.render(error: message, at: location, source: source)
     }
+    public func render(line: (Int) -> String?) -> String {
+        SourceLocation.render(error: message, at: location, line: line)
+    }
 }
 
 extension SourceLocation {
@@ -38,9 +41,15 @@ extension SourceLocation {
     /// in a script and in a saved session.
     public static func render(error message: String, at loc: SourceLocation, source: String) -> String {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        return render(error: message, at: loc) { $0 >= 1 && $0 <= lines.count ? String(lines[$0 - 1]) : nil }
+    }
+
+    /// The same, with the source line looked up by number (1-based): a long session then
+    /// costs nothing per error beyond the line itself.
+    public static func render(error message: String, at loc: SourceLocation, line: (Int) -> String?) -> String {
         var out = "error at \(loc.line):\(loc.column): \(message)"
-        if loc.line >= 1 && loc.line <= lines.count {
-            let text = String(lines[loc.line - 1]).replacingTabs()
+        if let raw = line(loc.line) {
+            let text = raw.replacingTabs()
             out += "\n  " + text + "\n  " + String(repeating: " ", count: max(0, min(loc.column - 1, text.count))) + "^"
         }
         return out

@@ -87,6 +87,14 @@ final class ParserTests: XCTestCase {
         XCTAssertNil(error("from = 3\nclass = from + 1\nimport(2)"))
     }
 
+    func testBracketChangeOfALineSkipsStringsAndComments() {
+        XCTAssertEqual(Parser.bracketChange("x = [1,"), 1)
+        XCTAssertEqual(Parser.bracketChange(" \"a]b\", '(', # ]]]"), 0)
+        XCTAssertEqual(Parser.bracketChange(" 3]) }"), -3)
+        XCTAssertEqual(Parser.bracketChange("s = \"esc\\\" ]\" + ["), 1)
+        XCTAssertNil(Parser.bracketChange("s = \"open"))
+    }
+
     func testCallsTakeLabelsInBothSpellings() throws {
         XCTAssertEqual(try expr("fit(model, lr: 0.1, epochs = 3)"), "(call fit model lr:0.1 epochs:3)")
         XCTAssertTrue(error("f(a: 1, 2)")?.message.contains("positional argument cannot follow") == true)
