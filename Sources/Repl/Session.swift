@@ -9,6 +9,9 @@ public final class Session {
     public let interp: Interpreter
     /// Source and output of every entry, in order, for `:save`.
     public private(set) var entries: [(source: String, outputs: [Transcript.Line])] = []
+    /// Entries stopped by Ctrl-C: a saved session keeps them as comments, never as if they
+    /// had finished (replaying an interrupted endless loop would never end).
+    public private(set) var interruptedEntries: Set<Int> = []
     /// What each statement of each entry produced, with figures, for `:export`.
     public private(set) var entryRecords: [[StatementRecord]] = []
     public var timing = false
@@ -110,7 +113,11 @@ public final class Session {
             if failed && interp.wasInterrupted { break }
         }
         captured = []
-        if record { entries.append((source, all)); entryRecords.append(records) }
+        if record {
+            if failed && interp.wasInterrupted { interruptedEntries.insert(entries.count) }
+            entries.append((source, all))
+            entryRecords.append(records)
+        }
         return Outcome(outputs: all, failed: failed)
     }
 
@@ -118,7 +125,12 @@ public final class Session {
     public func transcript() -> String {
         var code: [String] = []
         var outputs: [Int: [Transcript.Line]] = [:]
-        for (source, outs) in entries {
+        for (k, (source, outs)) in entries.enumerated() {
+            if interruptedEntries.contains(k) {
+                code.append("# stopped with Ctrl-C at the prompt, so not replayed:")
+                code += source.components(separatedBy: "\n").map { "#   " + $0 }
+                continue
+            }
             code.append(contentsOf: source.components(separatedBy: "\n"))
             if !outs.isEmpty { outputs[code.count - 1] = outs }
         }

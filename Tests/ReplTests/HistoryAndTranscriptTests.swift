@@ -65,6 +65,25 @@ final class TranscriptTests: XCTestCase {
         XCTAssertEqual(result.rendered, "print(1)\n#> 1\nwhile true { }\n#> error: stopped: the time limit of 0.5 s was reached (--timeout)\nprint(2)\n")
     }
 
+    func testAStatementStoppedByCtrlCIsSavedAsACommentNotAsFinished() throws {
+        let session = Session(baseDirectory: FileManager.default.temporaryDirectory)
+        session.echo = { _ in }
+        _ = session.run("x = 1")
+        let poll = Interruption.poll
+        var polls = 0
+        Interruption.poll = { polls += 1; return polls == 1000 }   // Ctrl-C in the middle of the loop
+        _ = session.run("while true {\n  x = x + 1\n}")
+        Interruption.poll = poll
+        _ = session.run("x > 1")
+        let saved = session.transcript()
+        XCTAssertEqual(saved, "x = 1\n# stopped with Ctrl-C at the prompt, so not replayed:\n#   while true {\n#     x = x + 1\n#   }\nx > 1\n#> true\n")
+        // Replayed, the loop does not run: x stays 1 there, and the check says so rather than hanging.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xai-saved-\(UUID().uuidString).xai")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(saved.utf8).write(to: url)
+        XCTAssertFalse(try ScriptRunner.check(path: url.path).succeeded)
+    }
+
     func testOutputsAreParsedAndRenderedUnderTheirStatements() {
         let text = "x = 1\nx + 1\n#> 2\nprint(\"a\")\n#> a\n#~ time 3 ms\n"
         let p = Transcript.parse(text)
