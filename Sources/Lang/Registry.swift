@@ -287,6 +287,11 @@ public enum Convert {
         case .float(let d): return Tensor(scalar: Float(d))
         case .bool(let b): return try Tensor(shape: [], bools: [b])
         case .list:
+            // A dataset row is [features, label]: say so, rather than "ragged nested list".
+            if case .list(let l) = v, l.items.count == 2, case .tensor(let features) = l.items[0], features.rank >= 1,
+               case .int = l.items[1] {
+                throw RuntimeError("\(what): this is a dataset row [features, label]; pass its features, row[0]")
+            }
             var shape: [Int] = []
             var flat: [Value] = []
             try flatten(v, depth: 0, shape: &shape, flat: &flat, what: what)

@@ -15,10 +15,22 @@ extension Tensor {
             throw TensorError.value("\(op) needs kernel > 0, stride > 0 and padding ≥ 0, found kernel \(kh)×\(kw), stride \(stride), padding \(padding)")
         }
         let h = x.shape[2], w = x.shape[3]
-        let ho = (h + 2 * padding - kh) / stride + 1, wo = (w + 2 * padding - kw) / stride + 1
-        guard h + 2 * padding >= kh, w + 2 * padding >= kw, ho > 0, wo > 0 else {
+        // Sizes with overflow checks: a padding of 2⁶² must be an error, not a wrapped size.
+        func padded(_ n: Int) -> Int? {
+            let (twice, o1) = padding.multipliedReportingOverflow(by: 2)
+            let (sum, o2) = n.addingReportingOverflow(twice)
+            return o1 || o2 ? nil : sum
+        }
+        guard let ph = padded(h), let pw = padded(w) else {
+            throw TensorError.value("\(op): padding \(padding) is too large for input \(h)×\(w)")
+        }
+        guard ph >= kh, pw >= kw else {
             throw TensorError.shape("\(op): a \(kh)×\(kw) window does not fit input \(h)×\(w) with padding \(padding)")
         }
+        let ho = (ph - kh) / stride + 1, wo = (pw - kw) / stride + 1
+        // The unfolded columns' sizes, [c·kh·kw, ho·wo], are products of these: within the limit.
+        _ = try Shape.count([ho, wo])
+        _ = try Shape.count([x.shape[1], kh, kw])
         return ConvGeometry(n: x.shape[0], c: x.shape[1], h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
     }
 

@@ -151,4 +151,12 @@ final class HostileInputTests: XCTestCase {
             }
         }
     }
+
+    func testConvolutionPaddingIsCheckedForOverflow() {
+        let setup = "x = randn(1, 1, 4, 4)\nw = randn(2, 1, 3, 3)\n"
+        XCTAssertTrue(runError(setup + "conv2d(x, w, padding: \(huge))").contains("padding \(huge) is too large"))
+        XCTAssertTrue(runError(setup + "conv2d(x, w, padding: 4611686018427387903)").contains("is too large"))
+        XCTAssertTrue(runError(setup + "conv2d(x, w, padding: 100000)").contains("too many elements"))
+        XCTAssertEqual(try? runProgram(setup + "print(conv2d(x, w, padding: 1).shape)"), ["[1, 2, 4, 4]"])
+    }
 }

@@ -104,7 +104,7 @@ final class InterpreterTests: XCTestCase {
     func testInterruptionStopsALoopAtASafePointWithVariablesIntact() throws {
         let interp = Interpreter()
         var polls = 0
-        Interruption.poll = { polls += 1; return polls > 3 }
+        Interruption.poll = { polls += 1; return polls > 100 }   // polled at every step: a hundred steps in
         defer { Interruption.poll = { false } }
         XCTAssertThrowsError(try runProgram("i = 0\nwhile true { i += 1 }", interp)) { XCTAssertTrue($0 is Interrupted) }
         Interruption.poll = { false }

@@ -32,4 +32,9 @@ final class RoughEdgesTests: XCTestCase {
         XCTAssertEqual(try runProgram(program.replacingOccurrences(of: "QUIET", with: ", quiet: true")), ["done"])
         XCTAssertEqual(try runProgram(program.replacingOccurrences(of: "QUIET", with: "")).filter { $0.hasPrefix("epoch") && $0.contains("loss") }.count, 2)
     }
+
+    func testExplainingADatasetRowSaysToPassItsFeatures() {
+        let message = runError("d = dataset(\"iris\")\nexplain(Sequential(Linear(4, 3)), d[0])")
+        XCTAssertTrue(message.contains("this is a dataset row [features, label]; pass its features, row[0]"), message)
+    }
 }
