@@ -346,13 +346,44 @@ struct JSONParser {
         i += u.count
     }
 
+    /// A number as RFC 8259 writes it: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
+    /// (no leading +, no leading zeros, no bare dot).
     mutating func parseNumber() throws -> String {
         let start = i
+        func digit(_ k: Int) -> Bool { k < b.count && b[k] >= 0x30 && b[k] <= 0x39 }
+        func digits() -> Bool {
+            guard digit(i) else { return false }
+            while digit(i) { i += 1 }
+            return true
+        }
         if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
-        while i < b.count, (b[i] >= 0x30 && b[i] <= 0x39) || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(b[i]) { i += 1 }
-        let s = String(decoding: b[start..<i], as: UTF8.self)
-        guard !s.isEmpty, Double(s) != nil else { throw fail("expected a value") }
-        return s
+        if i < b.count, b[i] == UInt8(ascii: "0") { i += 1 } else if !digits() { throw fail("expected a value") }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() else { throw fail("a number needs digits after its '.'") }
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() else { throw fail("a number needs digits in its exponent") }
+        }
+        if digit(i) { throw fail("a number has a leading zero") }
+        return String(decoding: b[start..<i], as: UTF8.self)
+    }
+
+    /// Exactly four hexadecimal digits at `k` (UInt32(_:radix:) would also take a sign).
+    func hex4(at k: Int) -> UInt32? {
+        guard k + 4 <= b.count else { return nil }
+        var v: UInt32 = 0
+        for c in b[k..<(k + 4)] {
+            switch c {
+            case 0x30...0x39: v = v << 4 | UInt32(c - 0x30)
+            case 0x41...0x46: v = v << 4 | UInt32(c - 0x41 + 10)
+            case 0x61...0x66: v = v << 4 | UInt32(c - 0x61 + 10)
+            default: return nil
+            }
+        }
+        return v
     }
 
     mutating func parseString() throws -> String {
@@ -376,12 +407,12 @@ struct JSONParser {
             case UInt8(ascii: "b"): out.append(0x08)
             case UInt8(ascii: "f"): out.append(0x0C)
             case UInt8(ascii: "u"):
-                guard i + 4 <= b.count, let v = UInt32(String(decoding: b[i..<(i + 4)], as: UTF8.self), radix: 16) else { throw fail("invalid \\u escape") }
+                guard let v = hex4(at: i) else { throw fail("invalid \\u escape (four hexadecimal digits expected)") }
                 i += 4
                 var scalarValue = v
                 if (0xD800...0xDBFF).contains(v) {
                     guard i + 6 <= b.count, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u"),
-                          let lo = UInt32(String(decoding: b[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16), (0xDC00...0xDFFF).contains(lo) else {
+                          let lo = hex4(at: i + 2), (0xDC00...0xDFFF).contains(lo) else {
                         throw fail("unpaired surrogate in \\u escape")
                     }
                     i += 6

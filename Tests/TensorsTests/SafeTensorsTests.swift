@@ -105,6 +105,10 @@ final class SafeTensorsTests: XCTestCase {
             ("duplicate names", file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, two), "duplicate key"),
             ("metadata not strings", file(#"{"__metadata__":{"k":1},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, two), "must be a string"),
             ("bool byte 2", file(#"{"m":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}}"#, [1, 2]), "expected 0 or 1"),
+            ("signed \\u escape", file(#"{"__metadata__":{"k":"\u+fff"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, two), "invalid \\u escape"),
+            ("plus sign", file(#"{"a":{"dtype":"F32","shape":[+2],"data_offsets":[0,8]}}"#, two), "expected a value"),
+            ("leading zero", file(#"{"a":{"dtype":"F32","shape":[02],"data_offsets":[0,8]}}"#, two), "leading zero"),
+            ("bare dot", file(#"{"a":{"dtype":"F32","shape":[2.],"data_offsets":[0,8]}}"#, two), "digits after its '.'"),
             ("unknown field", file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"x":1}}"#, two), "unknown field"),
         ]
         XCTAssertGreaterThanOrEqual(cases.count, 20)
