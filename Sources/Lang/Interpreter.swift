@@ -212,8 +212,10 @@ public final class Interpreter {
     func step() throws {
         steps += 1
         if let b = stepBudget, steps > b { throw RuntimeError("step budget of \(b) exceeded") }
-        // Every step: Ctrl-C stops even a loop whose steps are slow within one step.
-        try Interruption.check()
+        // Ctrl-C at every step (a flag read), so even a loop of slow steps stops within one;
+        // the time limit, which reads the clock, every 64 steps.
+        if Interruption.poll() { throw Interrupted() }
+        if steps & 63 == 0 { try Interruption.checkDeadline() }
     }
 
     enum Flow { case normal, breakLoop, continueLoop, returnValue(Value) }

@@ -30,13 +30,12 @@ public struct Notebook {
         var records: [Int: (outputs: [String], figures: [String])] = [:]
         var produced: [Int: [Transcript.Line]] = [:]
         // As `xai run`: the code at its own file lines, outputs keyed by code line.
-        let codeLine = Dictionary(uniqueKeysWithValues: parsed.fileLines.enumerated().map { ($1, $0) })
         session.run(parsed.codeAtFileLines, file: url.lastPathComponent, record: false, onStatement: { last, lines in
-            if !lines.isEmpty { produced[codeLine[last] ?? last, default: []].append(contentsOf: lines) }
+            if !lines.isEmpty { produced[parsed.codeLine(atFileLine: last), default: []].append(contentsOf: lines) }
         }, onRecord: { r in
             // A shown figure replaces its text drawing.
             let lines = r.outputs.dropLast(r.figureTextLines).filter { !$0.volatile }.map(\.text)
-            let line = codeLine[r.lastLine] ?? r.lastLine
+            let line = parsed.codeLine(atFileLine: r.lastLine)
             if !lines.isEmpty || !r.figures.isEmpty {
                 records[line, default: ([], [])].outputs += lines
                 records[line, default: ([], [])].figures += r.figures

@@ -28,9 +28,8 @@ public enum ScriptRunner {
         var outputs: [Int: [Transcript.Line]] = [:]
         // The code runs at its own lines of the file (outputs blanked), so errors name the
         // file's line numbers; outputs are then keyed by code line again.
-        let codeLine = Dictionary(uniqueKeysWithValues: parsed.fileLines.enumerated().map { ($1, $0) })
         let outcome = session.run(parsed.codeAtFileLines, file: url.lastPathComponent, record: false) { last, lines in
-            if !lines.isEmpty { outputs[codeLine[last] ?? last, default: []].append(contentsOf: lines) }
+            if !lines.isEmpty { outputs[parsed.codeLine(atFileLine: last), default: []].append(contentsOf: lines) }
         }
         return (outputs, outcome.failed)
     }

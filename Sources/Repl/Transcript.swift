@@ -26,6 +26,12 @@ public enum Transcript {
         /// Each code line's line in the file (from 0): output lines sit between them.
         public var fileLines: [Int] = []
         public var code: String { codeLines.joined(separator: "\n") }
+        /// The code line (index into codeLines) at a file line (from 0); other lines map to themselves.
+        public func codeLine(atFileLine line: Int) -> Int {
+            var lo = 0, hi = fileLines.count
+            while lo < hi { let mid = (lo + hi) / 2; if fileLines[mid] < line { lo = mid + 1 } else { hi = mid } }
+            return lo < fileLines.count && fileLines[lo] == line ? lo : line
+        }
         /// The code with every output line left blank, so that line numbers are the file's.
         public var codeAtFileLines: String {
             var lines = [String](repeating: "", count: (fileLines.last ?? -1) + 1)

@@ -31,7 +31,7 @@ extension Kernels {
         let n = out.count
         guard rows > 0, n > 0, x.count >= rows * n, let px = x.baseAddress, let po = out.baseAddress else { return }
         let code = path.code
-        Parallel.ranges(n, minimum: Swift.max(1, (1 << 14) / rows)) { columns in
+        Parallel.columns(n, rows: rows) { columns in
             xai_column_sums(code, Int64(columns.lowerBound), Int64(columns.upperBound), Int64(rows), Int64(n), px, po)
         }
     }

@@ -103,7 +103,7 @@ extension Tensor {
                                         Parallel.rows(rows, width: n) { part in
                                             xai_layer_norm_backward(code, Int64(part.lowerBound), Int64(part.upperBound), Int64(n), g, h, w, r, dx)
                                         }
-                                        Parallel.ranges(n, minimum: Swift.max(1, (1 << 14) / Swift.max(1, rows))) { columns in
+                                        Parallel.columns(n, rows: rows) { columns in
                                             xai_layer_norm_parameter_grads(code, Int64(columns.lowerBound), Int64(columns.upperBound), Int64(rows), Int64(n),
                                                                            g, h, dw, db)
                                         }

@@ -41,6 +41,13 @@ enum Parallel {
         ranges(count, minimum: Swift.max(1, (1 << 14) / Swift.max(1, width)), body)
     }
 
+    /// Calls `body` on ranges of `count` columns of a `rows`-row matrix (sums down columns):
+    /// split only when there are enough elements to pay for a second thread.
+    @inline(__always)
+    static func columns(_ count: Int, rows: Int, _ body: (Range<Int>) -> Void) {
+        ranges(count, minimum: Swift.max(1, (1 << 14) / Swift.max(1, rows)), body)
+    }
+
     /// A float array of `rows` rows of `width` elements written by `fill` (no zeroing first),
     /// whole rows per worker.
     @inline(__always)
