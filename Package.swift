@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // RFC 4180 CSV/TSV reading (quoted fields, embedded separators and newlines, CRLF).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // xai's compute kernels in C: per-function CPU targets (AVX-512, AVX2+FMA, NEON) and
@@ -29,7 +31,8 @@ let package = Package(
 
         .target(name: "Tensors", dependencies: ["CKernels"], swiftSettings: fast),
         .target(name: "Layers", dependencies: ["Tensors"], swiftSettings: fast),
-        .target(name: "Training", dependencies: ["Layers", "Tensors"], swiftSettings: fast),
+        .target(name: "Training", dependencies: ["Layers", "Tensors", .product(name: "CSV", package: "CSV.swift")],
+                swiftSettings: fast),
         // Pictures for people: colours, terminal charts and SVG figures (no engine types).
         .target(name: "Pictures"),
         // Attribution methods and their evaluation, on the engine, layers and models.

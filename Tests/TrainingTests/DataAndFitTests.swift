@@ -7,12 +7,38 @@ import Tensors
 final class TableTests: XCTestCase {
     func testRaggedRowsAndNonNumbersNameTheirPlace() throws {
         XCTAssertThrowsError(try Table.parse("a,b,c\n1,2,3\n4,5\n", separator: ",", name: "t.csv")) {
-            XCTAssertEqual("\($0)", "t.csv row 2 (line 3) has 2 fields, expected 3 like the header")
+            XCTAssertEqual("\($0)", "t.csv row 2 has 2 fields, expected 3 like the header")
         }
         let t = try Table.parse("a,b\n1,2\n3,x\n", separator: ",")
         XCTAssertThrowsError(try t.numbers(["a", "b"])) { XCTAssertEqual("\($0)", "row 2, column 'b': expected a number, found \"x\"") }
         XCTAssertThrowsError(try t.index(of: "c")) { XCTAssertTrue("\($0)".contains("no column 'c'; the columns are a, b")) }
         XCTAssertThrowsError(try Table.parse("", separator: ",")) { XCTAssertTrue("\($0)".contains("empty")) }
+    }
+
+    func testQuotedFieldsCRLFAndAByteOrderMarkReadAsRFC4180Says() throws {
+        // A quoted header, a quoted separator, a doubled quote and a quoted CRLF inside a field;
+        // CRLF line ends, a BOM, and a blank last line.
+        let text = "\u{FEFF}\"a b\",\"say, hi\",label\r\n1,\"he said \"\"x\"\"\",0\r\n2,\"two\r\nlines\",1\r\n\r\n"
+        let t = try Table.parse(text, separator: ",")
+        XCTAssertEqual(t.columns, ["a b", "say, hi", "label"])
+        XCTAssertEqual(t.rows, [["1", "he said \"x\"", "0"], ["2", "two\r\nlines", "1"]])
+        // A TSV keeps commas and a quote inside a field that does not start with one.
+        let tsv = try Table.parse("text\tlabel\r\nGood, cheap.\t1\r\nstrong.\"\t0\r\n", separator: "\t")
+        XCTAssertEqual(tsv.rows, [["Good, cheap.", "1"], ["strong.\"", "0"]])
+        // An unclosed quote runs to the end of the file, so the row comes up short.
+        XCTAssertThrowsError(try Table.parse("a,b,c\n1,\"2,3\n4,5,6\n", separator: ",")) {
+            XCTAssertEqual("\($0)", "table row 1 has 2 fields, expected 3 like the header")
+        }
+    }
+
+    func testAHundredThousandColumnsReadInLinearTime() throws {
+        let header = (0..<100_000).map { "c\($0)" }.joined(separator: ",")
+        let row = [String](repeating: "1.5", count: 100_000).joined(separator: ",")
+        let start = Date()
+        let t = try Table.parse(header + "\n" + row + "\n", separator: ",")
+        XCTAssertEqual(t.columns.count, 100_000)
+        XCTAssertEqual(try t.numbers(["c99999"]).floats, [1.5])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "a wide header must not cost quadratic time")
     }
 
     func testBundledDatasetsLoadWithTheirShapes() throws {
