@@ -44,6 +44,8 @@ let package = Package(
         .executableTarget(name: "xai", dependencies: [
             "Repl", "Lang", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Fuzzing entry points for libFuzzer (scripts/fuzz.sh); a plain build replays inputs.
+        .executableTarget(name: "xai-fuzz", dependencies: ["Lang", "Repl", "Tensors", "Training"]),
         .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training", "Explain"], swiftSettings: fast),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),

@@ -46,6 +46,18 @@ public struct Notebook {
         return (notebook, Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: produced, match: match))
     }
 
+    /// The notebook of a script as its transcript records it, without running it: the `#>`
+    /// lines become each statement's output.
+    public static func fromTranscript(_ text: String, title: String) -> Notebook {
+        let parsed = Transcript.parse(text)
+        var records: [Int: (outputs: [String], figures: [String])] = [:]
+        for (line, outputs) in parsed.recorded {
+            let kept = outputs.filter { !$0.volatile }.map(\.text)
+            if !kept.isEmpty { records[line] = (kept, []) }
+        }
+        return build(lines: parsed.codeLines, records: records, fallbackTitle: title)
+    }
+
     /// The REPL session so far: one code cell per entry, prose from `##` lines typed.
     public static func fromSession(_ session: Session) -> Notebook {
         var lines: [String] = []
@@ -144,8 +156,10 @@ public struct Notebook {
     static func isSafeLink(_ url: String) -> Bool {
         let lower = url.lowercased()
         if ["http://", "https://", "mailto:"].contains(where: lower.hasPrefix) { return true }
+        // Before the first / ? or #, a colon would start a scheme, and a character reference
+        // (`&#58;`, `&colon;`), which Markdown renderers decode, could hide one.
         let head = lower.prefix { !"/?#".contains($0) }
-        return !head.contains(":") && !lower.contains(where: { $0.isNewline || $0 == "\\" })
+        return !head.contains(":") && !head.contains("&") && !lower.contains(where: { $0.isNewline || $0 == "\\" })
     }
 
     /// A prose line for Markdown export: raw HTML shown as text (< escaped), and links whose
@@ -293,14 +307,21 @@ public struct Notebook {
 
     /// Markdown: prose as written, code in ```xai fences, output in plain fences, figures as
     /// inline HTML (SVG), so the file stands alone.
+    /// A code fence longer than any run of backticks that starts a line of the block, so that
+    /// no code or output line (`print("```")`) can close it early and turn the rest into prose.
+    static func fence(_ lines: [String]) -> String {
+        let longest = lines.map { $0.drop(while: { $0 == " " }).prefix(while: { $0 == "`" }).count }.max() ?? 0
+        return String(repeating: "`", count: max(3, longest + 1))
+    }
+
     public func markdown() -> String {
-        var out = ["# \(title)", ""]
+        var out = ["# \(Notebook.markdownProse(title))", ""]
         for cell in cells {
             switch cell {
             case .prose(let lines): out += lines.map(Notebook.markdownProse) + [""]
             case .code(let lines, let outputs, let figures):
-                if !lines.isEmpty { out += ["```xai"] + lines + ["```", ""] }
-                if !outputs.isEmpty { out += ["```text"] + outputs + ["```", ""] }
+                if !lines.isEmpty { let f = Notebook.fence(lines); out += [f + "xai"] + lines + [f, ""] }
+                if !outputs.isEmpty { let f = Notebook.fence(outputs); out += [f + "text"] + outputs + [f, ""] }
                 for f in figures { out += [f.trimmingCharacters(in: .newlines), ""] }
             }
         }

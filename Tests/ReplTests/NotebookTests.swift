@@ -103,14 +103,14 @@ final class NotebookTests: XCTestCase {
 
     func testProseLinksRunNothingAndRawHTMLStaysText() {
         let payloads = ["## [x](javascript:alert(1))", "## [y](JavaScript:alert(2))", "## [z](data:text/html;base64,PHNjcmlwdD4=)",
-                        "## [w](vbscript:msgbox)", "## <script>alert(3)</script> and <img src=x onerror=alert(4)>",
+                        "## [w](vbscript:msgbox)", "## [v](JaVa&#115;cript&#58;alert(5)) [u](javascript&colon;alert(6))", "## <script>alert(3)</script> and <img src=x onerror=alert(4)>",
                         "## [ok](https://example.org/a?b#c) [mail](mailto:a@b.org) [rel](figures/one.svg)"]
         let nb = Notebook.build(lines: ["## Title"] + payloads + ["x = 1"], records: [:], fallbackTitle: "f")
         let html = nb.html(), md = nb.markdown()
         // An escaped \](…) in Markdown is text, not a link.
         for page in [html, md.replacingOccurrences(of: "\\](", with: "")] {
             for bad in ["href=\"javascript", "href=\"JavaScript", "href=\"data:", "href=\"vbscript", "<script>", "<img",
-                        "](javascript", "](JavaScript", "](data:", "](vbscript"] {
+                        "](javascript", "](JavaScript", "](data:", "](vbscript", "](JaVa&", "](javascript&"] {
                 XCTAssertFalse(page.contains(bad), "\(bad) in \(page)")
             }
         }
@@ -119,6 +119,15 @@ final class NotebookTests: XCTestCase {
         }
         XCTAssertTrue(md.contains("[ok](https://example.org/a?b#c) [mail](mailto:a@b.org) [rel](figures/one.svg)"), md)
         XCTAssertTrue(md.contains("&lt;script>alert(3)&lt;/script>"), md)
+    }
+
+    func testAMarkdownTitleAndFencesKeepProseHTMLOut() {
+        // The title is prose too; an output line of backticks cannot close its fence.
+        let nb = Notebook.build(lines: ["## [t](javascript:alert(1)) <b>", "print(s)"],
+                                records: [1: (["```", "<script>alert(1)</script>", "````x"], [])], fallbackTitle: "f")
+        let md = nb.markdown()
+        XCTAssertTrue(md.hasPrefix("# \\[t\\](javascript:alert(1)) &lt;b>\n"), md)
+        XCTAssertTrue(md.contains("`````text\n```\n<script>alert(1)</script>\n````x\n`````\n"), md)
     }
 
     func testSessionExportHasEntriesOutputsAndFigures() throws {
