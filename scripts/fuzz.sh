@@ -50,7 +50,7 @@ log=$scratch/fuzz-$target.log
 status=0
 XAI_FUZZ=$target ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
     $fuzzer "$corpus" "$seeds" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
-    -jobs="$jobs" -workers="$jobs" -artifact_prefix="$findings/$target-" -print_final_stats=1 >"$log" 2>&1 || status=$?
+    $([ "$jobs" -gt 1 ] && echo "-jobs=$jobs -workers=$jobs") -artifact_prefix="$findings/$target-" -print_final_stats=1 >"$log" 2>&1 || status=$?
 [ "$jobs" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null && rm -f fuzz-*.log
 grep -E "^(stat::|Done)|#[0-9]+.*(DONE|INITED)" "$log" | tail -12
 if [ $status -ne 0 ] || grep -qE "ERROR: (libFuzzer|AddressSanitizer)|Fatal error|SUMMARY:" "$log"; then

@@ -149,7 +149,7 @@ public final class Explainee {
         if logits.rank == 1 || (logits.rank == 2 && logits.shape[1] == 1) {
             let z = logits.rank == 2 ? try logits.squeeze(1) : logits
             // One logit: class 1's logit is z and class 0's is −z (so sigmoid gives each probability).
-            let signed = target == 0 ? z.neg() : z
+            let signed = target == 0 ? try z.neg() : z
             return output == .probability ? signed.sigmoid() : signed
         }
         guard logits.rank == 2 else { throw TensorError.shape("expected logits [batch, classes], found \(logits.shape)") }

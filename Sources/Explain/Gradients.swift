@@ -70,7 +70,7 @@ public enum GradientMethods {
     /// |∂f/∂x| (Captum Saliency, abs=True by default).
     public static func saliency(_ s: Explainee, absolute: Bool = true) throws -> Explanation {
         let g = try s.gradients(s.input.unsqueeze(0)).grads.squeeze(0)
-        let a = absolute ? g.abs() : g
+        let a = absolute ? try g.abs() : g
         return Explanation(method: "saliency", settings: [("abs", "\(absolute)")], subject: s, scores: s.perUnit(a), raw: a)
     }
 

@@ -377,9 +377,11 @@ public final class Interpreter {
                 case "not": return .bool(!(try v.truthy()))
                 case "-":
                     switch v {
-                    case .int(let i): return i == Int.min ? .float(-Double(i)) : .int(-i)
+                    case .int(let i):
+                        guard i != .min else { throw Interpreter.intOverflow("-(\(i))") }
+                        return .int(-i)
                     case .float(let d): return .float(-d)
-                    case .tensor(let t): return .tensor(t.neg())
+                    case .tensor(let t): return .tensor(try t.neg())
                     default: throw RuntimeError("cannot negate \(v.typeName)")
                     }
                 default:

@@ -49,9 +49,17 @@ extension Interpreter {
         throw RuntimeError("unsupported operand types for \(op.rawValue): \(a.typeName) and \(b.typeName)")
     }
 
+    /// The error for integer arithmetic whose result does not fit in int64.
+    static func intOverflow(_ what: String) -> RuntimeError {
+        RuntimeError("integer overflow: \(what) is outside int64 (-9223372036854775808 to 9223372036854775807); "
+            + "write a float, as in 2.0 ** 64, to compute in floating point")
+    }
+
     func intOp(_ op: BinaryOperator, _ x: Int, _ y: Int) throws -> Value {
+        // Integers are int64: a result that does not fit is an error, never a wrap or a
+        // silent change of type.
         func checked(_ r: (Int, Bool)) throws -> Value {
-            if r.1 { return .float(try floatOp(op, Double(x), Double(y)).asDouble()) }
+            if r.1 { throw Interpreter.intOverflow("\(x) \(op.rawValue) \(y)") }
             return .int(r.0)
         }
         switch op {
@@ -70,13 +78,13 @@ extension Interpreter {
             while e > 0 {
                 if e & 1 == 1 {
                     let (r, o) = result.multipliedReportingOverflow(by: base)
-                    if o { return .float(FastMath.pow(Double(x), Double(y))) }
+                    if o { throw Interpreter.intOverflow("\(x) ** \(y)") }
                     result = r
                 }
                 e >>= 1
                 if e > 0 {
                     let (b2, o) = base.multipliedReportingOverflow(by: base)
-                    if o { return .float(FastMath.pow(Double(x), Double(y))) }
+                    if o { throw Interpreter.intOverflow("\(x) ** \(y)") }
                     base = b2
                 }
             }
@@ -129,7 +137,7 @@ extension Interpreter {
             switch op {
             case .add: return y + s
             case .mul: return y * s
-            case .sub: return y.neg() + s
+            case .sub: return try y.neg() + s
             default: break
             }
         }

@@ -55,15 +55,36 @@ extension Tensor {
 
     @inline(__always)
     static func zipInts(_ a: Tensor, _ b: Tensor, dtype: DType = .int64, _ f: (Int64, Int64) -> Int64) throws -> Tensor {
+        try zipCheckedInts(a, b, dtype: dtype, "") { (f($0, $1), false) }
+    }
+
+    /// Elementwise int64 arithmetic where an overflow is an error, never a wrap: `symbol`
+    /// names the operation in the message.
+    @inline(__always)
+    static func zipCheckedInts(_ a: Tensor, _ b: Tensor, dtype: DType = .int64, _ symbol: String,
+                               _ f: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) throws -> Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape)
         let n = try Shape.count(shape)
         var out = [Int64](repeating: 0, count: n)
         let sa = Shape.broadcastStrides(a.shape, to: shape), sb = Shape.broadcastStrides(b.shape, to: shape)
         let ai = a.intValues, bi = b.intValues
+        var overflow: (Int64, Int64)?
         forEachOffset2(shape, sa, sb) { o, oa, ob, len, da, db in
-            for j in 0..<len { out[o + j] = f(ai[oa + j * da], bi[ob + j * db]) }
+            for j in 0..<len {
+                let (x, y) = (ai[oa + j * da], bi[ob + j * db])
+                let r = f(x, y)
+                if r.overflow && overflow == nil { overflow = (x, y) }
+                out[o + j] = r.partialValue
+            }
         }
+        if let (x, y) = overflow { throw Tensor.intOverflow("\(x) \(symbol) \(y)") }
         return Tensor(unchecked: shape, ints: out, dtype: dtype)
+    }
+
+    /// The error for int64 arithmetic whose result does not fit.
+    static func intOverflow(_ what: String) -> TensorError {
+        TensorError.value("integer overflow: \(what) is outside int64 (-9223372036854775808 to 9223372036854775807); "
+            + "convert to float first (.float())")
     }
 
     @inline(__always)
@@ -95,21 +116,21 @@ extension Tensor {
     // MARK: binary arithmetic
 
     public func add(_ b: Tensor) throws -> Tensor {
-        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipInts(self, b, &+) }
+        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipCheckedInts(self, b, "+") { $0.addingReportingOverflow($1) } }
         let a = self
         return try Tensor.zipFloats(a, b, +).recorded("add", [a, b]) { g in
             [try g.sumTo(a.shape), try g.sumTo(b.shape)]
         }
     }
     public func sub(_ b: Tensor) throws -> Tensor {
-        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipInts(self, b, &-) }
+        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipCheckedInts(self, b, "-") { $0.subtractingReportingOverflow($1) } }
         let a = self
         return try Tensor.zipFloats(a, b, -).recorded("sub", [a, b]) { g in
             [try g.sumTo(a.shape), try g.neg().sumTo(b.shape)]
         }
     }
     public func mul(_ b: Tensor) throws -> Tensor {
-        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipInts(self, b, &*) }
+        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipCheckedInts(self, b, "*") { $0.multipliedReportingOverflow(by: $1) } }
         let a = self
         return try Tensor.zipFloats(a, b, *).recorded("mul", [a, b]) { g in
             [a.requiresGrad ? try g.mul(b.detach()).sumTo(a.shape) : nil,
@@ -161,15 +182,18 @@ extension Tensor {
     // MARK: scalar forms (no broadcast bookkeeping)
 
     public func adding(_ s: Float) -> Tensor {
-        if dtype != .float32 { return Tensor(unchecked: shape, ints: ints.map { $0 &+ Int64(s) }) }
-        return mapFloats { $0 + s }.recorded("add_scalar", [self]) { g in [g] }
+        return toFloat().mapFloats { $0 + s }.recorded("add_scalar", [self]) { g in [g] }
     }
     public func scaled(by s: Float) -> Tensor {
         return toFloat().mapFloats { $0 * s }.recorded("mul_scalar", [self]) { g in [g.scaled(by: s)] }
     }
-    public func neg() -> Tensor {
-        if dtype == .int64 { return Tensor(unchecked: shape, ints: ints.map { 0 &- $0 }) }
-        return toFloat().mapFloats { -$0 }.recorded("neg", [self]) { g in [g.neg()] }
+    /// −x; on int64, −(−2^63) is an overflow error.
+    public func neg() throws -> Tensor {
+        if dtype == .int64 {
+            if let bad = ints.first(where: { $0 == .min }) { throw Tensor.intOverflow("-(\(bad))") }
+            return Tensor(unchecked: shape, ints: ints.map { -$0 })
+        }
+        return toFloat().mapFloats { -$0 }.recorded("neg", [self]) { g in [try g.neg()] }
     }
     /// x^p for a constant exponent (d/dx = p·x^(p-1)).
     public func pow(_ p: Float) -> Tensor {
@@ -211,8 +235,12 @@ extension Tensor {
     public func tanh() -> Tensor { unary("tanh", { FastMath.tanh($0) }, derivative: { _, y in 1 - y * y }) }
     public func sigmoid() -> Tensor { unary("sigmoid", { FastMath.sigmoid($0) }, derivative: { _, y in y * (1 - y) }) }
     public func relu() -> Tensor { unary("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
-    public func abs() -> Tensor {
-        if dtype == .int64 { return Tensor(unchecked: shape, ints: ints.map { Swift.abs($0) }) }
+    /// |x|; on int64, |−2^63| is an overflow error.
+    public func abs() throws -> Tensor {
+        if dtype == .int64 {
+            if let bad = ints.first(where: { $0 == .min }) { throw Tensor.intOverflow("abs(\(bad))") }
+            return Tensor(unchecked: shape, ints: ints.map { Swift.abs($0) })
+        }
         return unary("abs", { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
     }
     public func sin() -> Tensor { unary("sin", { FastMath.sin($0) }, derivative: { x, _ in FastMath.cos(x) }) }
@@ -274,5 +302,5 @@ extension Tensor {
     public static func * (a: Tensor, s: Float) -> Tensor { a.scaled(by: s) }
     public static func * (s: Float, a: Tensor) -> Tensor { a.scaled(by: s) }
     public static func / (a: Tensor, s: Float) -> Tensor { a.scaled(by: 1 / s) }
-    public static prefix func - (a: Tensor) -> Tensor { a.neg() }
+    public static prefix func - (a: Tensor) throws -> Tensor { try a.neg() }
 }

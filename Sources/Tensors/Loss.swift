@@ -9,7 +9,7 @@ extension Tensor {
     static func reduce(_ t: Tensor, _ r: Reduction) throws -> Tensor {
         switch r {
         case .mean: return try t.mean()
-        case .sum: return t.sum()
+        case .sum: return try t.sum()
         case .none: return t
         }
     }
@@ -33,8 +33,8 @@ extension Tensor {
         }
         let perRow = try logp.mul(Tensor(unchecked: [n, c], floats: pick)).sum(dim: 1)
         switch reduction {
-        case .mean: return perRow.sum().scaled(by: 1 / wsum)
-        case .sum: return perRow.sum()
+        case .mean: return try perRow.sum().scaled(by: 1 / wsum)
+        case .sum: return try perRow.sum()
         case .none: return perRow
         }
     }
@@ -72,8 +72,8 @@ extension Tensor {
         let perRow = try smooth.sum(dim: 1).neg().mul(Tensor(unchecked: [n], floats: rowMask)).scaled(by: 1 / Float(c))
         let smoothLoss: Tensor
         switch reduction {
-        case .mean: smoothLoss = perRow.sum().scaled(by: 1 / wsum)
-        case .sum: smoothLoss = perRow.sum()
+        case .mean: smoothLoss = try perRow.sum().scaled(by: 1 / wsum)
+        case .sum: smoothLoss = try perRow.sum()
         case .none: smoothLoss = perRow
         }
         return try nll.scaled(by: 1 - labelSmoothing).add(smoothLoss.scaled(by: labelSmoothing))

@@ -28,8 +28,17 @@ extension Tensor {
         return Tensor(unchecked: shape, floats: out)
     }
 
-    public func sum() -> Tensor {
-        if dtype != .float32 { return Tensor(unchecked: [], ints: [ints.reduce(0, &+)]) }
+    /// The sum of all elements; an int64 sum that overflows is an error.
+    public func sum() throws -> Tensor {
+        if dtype != .float32 {
+            var total: Int64 = 0
+            for v in ints {
+                let (t, overflow) = total.addingReportingOverflow(v)
+                if overflow { throw Tensor.intOverflow("the sum of \(fmt(shape)) int64 elements") }
+                total = t
+            }
+            return Tensor(unchecked: [], ints: [total])
+        }
         var s: Float = 0
         floats.withUnsafeBufferPointer { p in for v in p { s += v } }
         let shape = self.shape
@@ -40,8 +49,24 @@ extension Tensor {
 
     public func sum(dim: Int, keepdim: Bool = false) throws -> Tensor {
         let d = try Shape.dim(dim, rank: rank)
-        let x = toFloat()
         let (outer, n, inner) = Shape.around(shape, d)
+        if dtype != .float32 {
+            // Exact int64 sums: through float they would round above 2^24.
+            var out = [Int64](repeating: 0, count: outer * inner)
+            let xs = ints
+            for o in 0..<outer {
+                for k in 0..<n {
+                    let base = (o * n + k) * inner
+                    for i in 0..<inner {
+                        let (t, overflow) = out[o * inner + i].addingReportingOverflow(xs[base + i])
+                        if overflow { throw Tensor.intOverflow("a sum along dim \(d) of \(fmt(shape))") }
+                        out[o * inner + i] = t
+                    }
+                }
+            }
+            return Tensor(unchecked: Tensor.reducedShape(shape, d, keepdim: keepdim), ints: out)
+        }
+        let x = self
         var out = [Float](repeating: 0, count: outer * inner)
         x.floats.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { po in
@@ -55,13 +80,12 @@ extension Tensor {
         }
         let shape = self.shape
         let result = Tensor(unchecked: Tensor.reducedShape(shape, d, keepdim: keepdim), floats: out)
-        if dtype != .float32 { return result.toInt() }
         return result.recorded("sum", [self]) { g in [Tensor.expandReduced(g, shape, d)] }
     }
 
     public func mean() throws -> Tensor {
         guard count > 0 else { throw TensorError.shape("mean of an empty tensor") }
-        return toFloat().sum().scaled(by: 1 / Float(count))
+        return try toFloat().sum().scaled(by: 1 / Float(count))
     }
 
     public func mean(dim: Int, keepdim: Bool = false) throws -> Tensor {

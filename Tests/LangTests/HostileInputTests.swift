@@ -83,6 +83,23 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try runProgram("print(round(2.5), int(-3.7), int(tensor(7)), abs(-\(huge)))"), ["3 -3 7 \(huge)"])
     }
 
+    func testIntegerOverflowIsAnErrorNotAWrapOrAFloat() throws {
+        let overflows = ["\(huge) + 1", "-\(huge) - 2", "\(huge) * 2", "2 ** 64", "3 ** 41", "-(-\(huge) - 1)",
+                         "sum([\(huge), 1])",
+                         "tensor([\(huge)]) + 1", "tensor([\(huge)]) * tensor([2])", "tensor([-\(huge), -2]) - 2",
+                         "arange(3) * 4611686018427387904", "tensor([\(huge), 1]).sum()",
+                         "tensor([[\(huge)], [1]]).sum(dim: 0)", "tensor([-\(huge) - 1]).abs()", "-tensor([-\(huge) - 1])"]
+        for source in overflows {
+            XCTAssertTrue(runError(source).contains("integer overflow: "), source + ": " + runError(source))
+            XCTAssertTrue(runError(source).contains("is outside int64"), source)
+        }
+        // Right at the edges, and exact int64 sums where float32 would round (2^24 + 1).
+        XCTAssertEqual(try runProgram("print(\(huge) - 1 + 1)"), [huge])
+        XCTAssertEqual(try runProgram("print(2 ** 62, (-2) ** 63)"), ["4611686018427387904 -9223372036854775808"])
+        XCTAssertEqual(try runProgram("print(tensor([[16777217, 1]]).sum(dim: 1).tolist())"), ["[16777218]"])
+        XCTAssertEqual(try runProgram("print((tensor([\(huge)]).float() + 1).dtype)"), ["float32"])
+    }
+
     func testWindowsLineEndsReadAsNewLines() throws {
         XCTAssertEqual(try runProgram("x = 1\r\nif x == 1 {\r\n  print(\"one\")\r\n}\r\n"), ["one"])
     }

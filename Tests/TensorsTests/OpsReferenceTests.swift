@@ -47,7 +47,7 @@ final class OpsReferenceTests: XCTestCase {
         case "pow": return x[0].pow(Float(a["exponent"]?.double ?? 1))
         case "sum":
             if let d = a["dim"]?.int { return try x[0].sum(dim: d, keepdim: keep(a)) }
-            return x[0].sum()
+            return try x[0].sum()
         case "mean": return try x[0].mean(dim: a["dim"]?.int ?? 0, keepdim: keep(a))
         case "max": return try x[0].max(dim: a["dim"]?.int ?? 0).values
         case "softmax": return try x[0].softmax(dim: a["dim"]?.int ?? -1)

@@ -83,7 +83,7 @@ enum CoreBuiltins {
                 guard i != .min else { throw RuntimeError("abs(\(i)) is out of int64's range") }
                 return .int(abs(i))
             case .float(let d)?: return .float(abs(d))
-            case .tensor(let t)?: return .tensor(t.abs())
+            case .tensor(let t)?: return .tensor(try t.abs())
             case let v: throw RuntimeError("abs() needs a number or tensor, found \(v?.typeName ?? "nil")")
             }
         }
@@ -111,7 +111,7 @@ enum CoreBuiltins {
         }
         r.function("sum", "values: any", returns: "any", "Sum of a list of numbers (or of a tensor's elements).", example: "sum([1, 2, 3])") { c in
             switch c.value("values") {
-            case .tensor(let t)?: return .tensor(t.sum())
+            case .tensor(let t)?: return .tensor(try t.sum())
             case .list(let l)?:
                 var acc: Value = .int(0)
                 for v in l.items { acc = try c.interp.binary(.add, acc, v) }

@@ -143,7 +143,7 @@ enum TensorBuiltins {
         unary(r, "softplus", "log(1 + e^x) of each element (linear above 20, as PyTorch).") { $0.softplus() }
         unary(r, "sin", "Sine of each element.") { $0.sin() }
         unary(r, "cos", "Cosine of each element.") { $0.cos() }
-        unary(r, "neg", "Negation of each element.") { $0.neg() }
+        unary(r, "neg", "Negation of each element.") { try $0.neg() }
         r.function("gelu", "x: tensor, approximate: string = \"none\"", returns: "tensor",
                    "Gaussian error linear unit x·Φ(x); approximate: \"tanh\" uses PyTorch's tanh form.",
                    example: "gelu(tensor([-1.0, 0.0, 1.0]))") { c in
