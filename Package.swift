@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain", "Pictures"], swiftSettings: fast),
         .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "Pictures", "CEditLine"]),
         .executableTarget(name: "xai", dependencies: [
-            "Repl", "Lang", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Repl", "Lang", "Pictures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzzing entry points for libFuzzer (scripts/fuzz.sh); a plain build replays inputs.
         .executableTarget(name: "xai-fuzz", dependencies: ["Lang", "Repl", "Tensors", "Training"]),

@@ -81,6 +81,10 @@ public final class Interpreter {
     /// The TensorBoard log of this session's last fit(log_dir:): explanation metrics go there too.
     public var trainingLog: EventWriter?
     public private(set) var wasInterrupted = false
+    /// Whether Ctrl-C stopped a builtin early (training keeps what it learned and returns):
+    /// the statement did not finish as written, so a saved session does not replay it.
+    public private(set) var stoppedByCtrlC = false
+    public func noteStoppedByCtrlC() { stoppedByCtrlC = true }
     var steps = 0
     var callDepth = 0
     static let maxCallDepth = 200
@@ -111,6 +115,14 @@ public final class Interpreter {
     nonisolated(unsafe) public static var extensions: [(Registry) -> Void] = []
 
     public func emit(_ line: String) { output(line, false) }
+    /// Prints text that may hold a picture, drawn by `draw`: through `outputPicture` when a
+    /// session wants both a terminal's and a script's drawing, else as a plain line.
+    public func emit(drawing draw: () -> String) {
+        if let outputPicture { outputPicture(draw) } else { output(draw(), false) }
+    }
+    /// Receives each printed drawing as a function, so that it can be drawn for the terminal
+    /// and again for a saved transcript (see Session).
+    public var outputPicture: ((() -> String) -> Void)?
     public func emitVolatile(_ line: String) { output(line, true) }
 
     /// When set, files may only be read or written inside this folder (the fuzz test sets it).
@@ -140,6 +152,7 @@ public final class Interpreter {
 
     public func executeTopLevel(_ stmt: Stmt) throws -> String? {
         lastShown = nil
+        stoppedByCtrlC = false
         steps = 0
         callDepth = 0
         wasInterrupted = false
@@ -179,14 +192,16 @@ public final class Interpreter {
         return renderError(error) { $0 >= 1 && $0 <= lines.count ? String(lines[$0 - 1]) : nil }
     }
 
-    /// The same, with the source line looked up by number (1-based).
-    public func renderError(_ error: Error, line: (Int) -> String?) -> String {
+    /// The same, with the source line looked up by number (1-based); `numbered` gives the
+    /// number shown for a line.
+    public func renderError(_ error: Error, line: (Int) -> String?, numbered: (Int) -> Int = { $0 }) -> String {
         switch error {
-        case let e as SyntaxError: return e.render(line: line)
+        case let e as SyntaxError: return e.render(line: line, numbered: numbered)
         case is Interrupted: return "interrupted (every variable keeps its value)"
         case let e as RuntimeError:
             if let number = e.line, let col = e.column {
-                return SourceLocation.render(error: e.message, at: SourceLocation(line: number, column: col, offset: 0), line: line)
+                return SourceLocation.render(error: e.message, at: SourceLocation(line: number, column: col, offset: 0),
+                                             line: line, numbered: numbered)
             }
             return "error: " + e.message
         case let e as TensorError: return "error: " + e.message
@@ -498,7 +513,10 @@ public final class Interpreter {
 
     /// The most similar name within edit distance 2 (or sharing a 3-letter prefix with a
     /// shorter name), for "did you mean" hints.
-    static func closest(_ name: String, in names: [String]) -> String? {
+    static func closest(_ name: String, in unordered: [String]) -> String? {
+        // In alphabetical order, so that ties give the same hint in every run (dictionary
+        // order differs from process to process).
+        let names = unordered.sorted()
         let a = Array(name.lowercased())
         var best: (String, Int)?
         if name.count >= 3, let p = names.filter({ $0.count >= 3 && $0.count < name.count && name.hasPrefix($0) }).max(by: { $0.count < $1.count }) {

@@ -1,5 +1,6 @@
 import Foundation
 import Lang
+import Pictures
 import Syntax
 import Tensors
 
@@ -21,17 +22,45 @@ public final class Session {
     /// Every line run so far: entries are parsed at their line in the session, so an error in
     /// a function defined three entries ago still shows its own line.
     private var sessionLines: [String] = []
+    /// Where the saved session (`transcript()`) adds lines that are not session lines: after
+    /// session line `after[i]`, `total[i]` such lines in all so far (outputs as `#>` lines, and
+    /// a note before each interrupted entry). Errors are numbered by the saved file's lines,
+    /// so that a saved session replays with the same messages.
+    private var addedAfter: [Int] = [], addedTotal: [Int] = []
+
+    private func noteAdded(_ count: Int, afterSessionLine line: Int) {
+        guard count > 0 else { return }
+        addedAfter.append(line)
+        addedTotal.append((addedTotal.last ?? 0) + count)
+    }
+
+    /// The saved file's line number of session line `n` (1-based).
+    func savedFileLine(_ n: Int) -> Int {
+        // Lines added after session lines before n push it down.
+        var lo = 0, hi = addedAfter.count
+        while lo < hi { let mid = (lo + hi) / 2; if addedAfter[mid] < n { lo = mid + 1 } else { hi = mid } }
+        return n + (lo == 0 ? 0 : addedTotal[lo - 1])
+    }
 
     public init(baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
         interp = Interpreter()
         interp.baseDirectory = baseDirectory
-        interp.output = { [unowned self] text, volatile in
-            // One transcript line per printed line.
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                self.captured.append(Transcript.Line(String(line), volatile: volatile))
-                self.echo(String(line))
-            }
+        interp.output = { [unowned self] text, volatile in self.show(text, saving: text, volatile: volatile) }
+        interp.outputPicture = { [unowned self] draw in self.show(draw(), saving: Session.scriptDrawing(draw), volatile: false) }
+    }
+
+    /// Echoes `shown` and records `saved`, one transcript line per printed line.
+    private func show(_ shown: String, saving saved: String, volatile: Bool) {
+        for line in shown.split(separator: "\n", omittingEmptySubsequences: false) { echo(String(line)) }
+        for line in saved.split(separator: "\n", omittingEmptySubsequences: false) {
+            captured.append(Transcript.Line(String(line), volatile: volatile))
         }
+    }
+
+    /// What a script prints for a drawing: at a colour terminal or another width, the picture
+    /// is drawn again in plain text, 80 columns wide, so that a saved session replays.
+    static func scriptDrawing(_ draw: () -> String) -> String {
+        Rendering.isScriptLike ? draw() : Rendering.asScript(draw)
     }
 
     /// The result of running one entry.
@@ -66,12 +95,16 @@ public final class Session {
         sessionLines += source.components(separatedBy: "\n")
         let lines = sessionLines
         func sessionLine(_ n: Int) -> String? { n >= 1 && n <= lines.count ? lines[n - 1] : nil }
+        // Recorded entries number errors by the saved session's lines; a script run (record:
+        // false) runs its code at its own file lines already.
+        let numbered: (Int) -> Int = record ? { [unowned self] in self.savedFileLine($0) } : { $0 }
+        let addedBefore = addedAfter.count
         let program: Program
         do {
             program = try Parser.parse(source: source, file: file, firstLine: firstLine)
         } catch {
             captured = []
-            interp.output(interp.renderError(error, line: sessionLine), false)
+            interp.output(interp.renderError(error, line: sessionLine, numbered: numbered), false)
             let lines = captured
             captured = []
             let rec = StatementRecord(lastLine: max(0, ((error as? SyntaxError)?.location.line ?? firstLine) - firstLine), outputs: lines, figures: [])
@@ -79,9 +112,13 @@ public final class Session {
                 onStatement?(rec.lastLine, lines)
                 onRecord?(rec)
             }
-            if record { entries.append((source, lines)); entryRecords.append([rec]) }
+            if record {
+                entries.append((source, lines)); entryRecords.append([rec])
+                noteAdded(lines.count, afterSessionLine: firstLine + rec.lastLine)
+            }
             return Outcome(outputs: lines, failed: true)
         }
+        var stoppedByCtrlC = false
         for stmt in program.statements {
             captured = []
             let start = DispatchTime.now().uptimeNanoseconds
@@ -89,32 +126,41 @@ public final class Session {
             var figureTextLines = 0
             do {
                 if let v = try interp.executeTopLevel(stmt) {
-                    let lines = v.split(separator: "\n", omittingEmptySubsequences: false)
-                    for l in lines { interp.output(String(l), false) }
-                    if case .object(let o as FigureProviding)? = interp.lastShown {
+                    let shown = interp.lastShown
+                    let saved = Rendering.isScriptLike ? v : Rendering.asScript { shown?.repr ?? v }
+                    show(v, saving: saved, volatile: false)
+                    if case .object(let o as FigureProviding)? = shown {
                         statementFigures.append(o.figureHTML)
-                        figureTextLines = lines.count
+                        figureTextLines = saved.split(separator: "\n", omittingEmptySubsequences: false).count
                     }
                 }
             } catch {
                 failed = true
-                interp.output(interp.renderError(error, line: sessionLine), false)
+                interp.output(interp.renderError(error, line: sessionLine, numbered: numbered), false)
             }
             if timing {
                 let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 interp.output(String(format: "time %.1f ms", ms), true)
             }
+            stoppedByCtrlC = stoppedByCtrlC || interp.stoppedByCtrlC
             onStatement?(stmt.range.lastLine - firstLine, captured)
             let rec = StatementRecord(lastLine: stmt.range.lastLine - firstLine, outputs: captured, figures: statementFigures,
                                       figureTextLines: timing ? 0 : figureTextLines)
             onRecord?(rec)
             records.append(rec)
+            if record { noteAdded(captured.count, afterSessionLine: firstLine + rec.lastLine) }
             all += captured
             if failed && interp.wasInterrupted { break }
         }
         captured = []
         if record {
-            if failed && interp.wasInterrupted { interruptedEntries.insert(entries.count) }
+            if (failed && interp.wasInterrupted) || stoppedByCtrlC {
+                // Saved as comments after a one-line note, without its outputs.
+                interruptedEntries.insert(entries.count)
+                addedAfter.removeLast(addedAfter.count - addedBefore)
+                addedTotal.removeLast(addedTotal.count - addedBefore)
+                noteAdded(1, afterSessionLine: firstLine - 1)
+            }
             entries.append((source, all))
             entryRecords.append(records)
         }
@@ -131,8 +177,18 @@ public final class Session {
                 code += source.components(separatedBy: "\n").map { "#   " + $0 }
                 continue
             }
-            code.append(contentsOf: source.components(separatedBy: "\n"))
-            if !outs.isEmpty { outputs[code.count - 1] = outs }
+            // Each statement's output under its own last line, also when one entry (a pasted
+            // block or a :load) held many statements.
+            let base = code.count
+            let lines = source.components(separatedBy: "\n")
+            code += lines
+            let records = k < entryRecords.count ? entryRecords[k] : []
+            if records.isEmpty {
+                if !outs.isEmpty { outputs[code.count - 1] = outs }
+            }
+            for r in records where !r.outputs.isEmpty {
+                outputs[base + min(max(0, r.lastLine), lines.count - 1), default: []] += r.outputs
+            }
         }
         return Transcript.render(code: code, outputs: outputs)
     }

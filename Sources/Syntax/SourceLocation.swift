@@ -30,8 +30,8 @@ public struct SyntaxError: Error, CustomStringConvertible, Equatable {
     public func render(source: String) -> String {
         SourceLocation.render(error: message, at: location, source: source)
     }
-    public func render(line: (Int) -> String?) -> String {
-        SourceLocation.render(error: message, at: location, line: line)
+    public func render(line: (Int) -> String?, numbered: (Int) -> Int = { $0 }) -> String {
+        SourceLocation.render(error: message, at: location, line: line, numbered: numbered)
     }
 }
 
@@ -46,8 +46,10 @@ extension SourceLocation {
 
     /// The same, with the source line looked up by number (1-based): a long session then
     /// costs nothing per error beyond the line itself.
-    public static func render(error message: String, at loc: SourceLocation, line: (Int) -> String?) -> String {
-        var out = "error at \(loc.line):\(loc.column): \(message)"
+    /// `numbered` gives the number shown for a line (a saved session's file line).
+    public static func render(error message: String, at loc: SourceLocation, line: (Int) -> String?,
+                              numbered: (Int) -> Int = { $0 }) -> String {
+        var out = "error at \(numbered(loc.line)):\(loc.column): \(message)"
         if let raw = line(loc.line) {
             let text = raw.replacingTabs()
             out += "\n  " + text + "\n  " + String(repeating: " ", count: max(0, min(loc.column - 1, text.count))) + "^"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lang
+import Pictures
 import Repl
 import Tensors
 
@@ -46,6 +47,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         try configureEngine()
+        Rendering.useScriptSettings()   // the same bytes at a terminal of any width as in a pipe
         try LargeStack.run {
             var failed = false
             for f in files {
@@ -75,6 +77,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         try configureEngine()
+        Rendering.useScriptSettings()   // the same bytes at a terminal of any width as in a pipe
         try LargeStack.run {
             var bad = 0
             for f in files {
@@ -122,6 +125,7 @@ struct ExportNotebook: ParsableCommand {
 
     func run() throws {
         try configureEngine()
+        Rendering.useScriptSettings()   // the same bytes at a terminal of any width as in a pipe
         try LargeStack.run { try export() }
     }
 

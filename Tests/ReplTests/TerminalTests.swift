@@ -107,6 +107,74 @@ final class TerminalTests: XCTestCase {
         XCTAssertFalse(process.isRunning, "Ctrl-C left the piped session running")
     }
 
+    /// Runs xai with `arguments`, feeding `input`; its exit status and output.
+    func xai(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = xaiBinary
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    func testASessionSavedAtThePromptReplays() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xai-roundtrip-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let loaded = dir.appendingPathComponent("loaded.xai"), saved = dir.appendingPathComponent("saved.xai")
+        try "## A loaded script\nz = 5\nz * 2\n#> 10\nprint(\"two\")\n#> two\n".write(to: loaded, atomically: true, encoding: .utf8)
+
+        // At a colour terminal 120 columns wide: training, a chart, an explanation, wide-character
+        // labels, an error after other output, then an interrupted loop and an interrupted fit.
+        type("seed(0)", "Enter", "data = dataset(\"iris\")", "Enter", "m = Sequential(Linear(4, 8), ReLU(), Linear(8, 3))", "Enter")
+        type("h = fit(m, data, epochs: 2)", "Enter")
+        waitFor("epoch 2/2")
+        type("plot([1, 2, 3], [3.0, 1.0, 2.0], title: \"zigzag\")", "Enter")
+        waitFor("└─")
+        type("explain(m, data.features[0])", "Enter")
+        waitFor("integrated_gradients")
+        type("bar([\"模型\", \"a\"], [0.5, -0.2])", "Enter", "print(nope)", "Enter")
+        waitFor("'nope' is not defined")
+        type("i = 0", "Enter", "while true { i += 1 }", "Enter")
+        usleep(500_000)
+        type("C-c")
+        waitFor("interrupted (every variable keeps its value)")
+        type("h2 = fit(m, data, epochs: 100000)", "Enter")
+        waitFor("━")
+        usleep(300_000)
+        type("C-c")
+        waitFor("stopped by Ctrl-C after batch")
+        type("m(data.features[:2]).shape", "Enter")
+        waitFor("[2, 3]")
+        type(":load \(loaded.path)", "Enter")
+        waitFor("\ntwo\n")
+        type(":save \(saved.path)", "Enter")
+        waitFor("saved ")
+
+        // The saved file is plain text, as `xai run` prints it, and replays exactly.
+        let text = try String(contentsOf: saved, encoding: .utf8)
+        XCTAssertFalse(text.contains("\u{1b}["), "colour escapes in the saved session:\n\(text)")
+        XCTAssertTrue(text.contains("# stopped with Ctrl-C at the prompt, so not replayed:\n#   while true { i += 1 }"), text)
+        XCTAssertTrue(text.contains("#   h2 = fit(m, data, epochs: 100000)"), text)
+        XCTAssertTrue(text.contains("z * 2\n#> 10\nprint(\"two\")\n#> two\n"), "each loaded statement keeps its own output:\n\(text)")
+        let check = try xai(["check", saved.path])
+        XCTAssertEqual(check.status, 0, check.output)
+
+        // Loading the saved session and saving it again gives the same file (timings aside).
+        let again = dir.appendingPathComponent("again.xai")
+        _ = try xai(["repl"], input: ":load \(saved.path)\n:save \(again.path)\n")
+        func stable(_ s: String) -> [String] { s.components(separatedBy: "\n").filter { !$0.hasPrefix("#~") } }
+        XCTAssertEqual(stable(try String(contentsOf: again, encoding: .utf8)), stable(text))
+        XCTAssertEqual(try xai(["check", again.path]).status, 0)
+    }
+
     func testAPersonAtThePrompt() throws {
         type("x = 41", "Enter", "x + 1", "Enter")
         waitFor("\n42\n")

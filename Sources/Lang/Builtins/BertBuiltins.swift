@@ -134,7 +134,7 @@ enum BertBuiltins {
                 interp.emit(line)
                 interp.emitVolatile(String(format: "epoch %d took %.1f s", r.epoch, r.seconds))
             }
-            if let s = h.stopped { interp.emit("stopped by Ctrl-C in epoch \(s.epoch) after batch \(s.batch); the model keeps what it learned") }
+            if let s = h.stopped { interp.noteStoppedByCtrlC(); interp.emit("stopped by Ctrl-C in epoch \(s.epoch) after batch \(s.batch); the model keeps what it learned") }
             return .object(MLMHistoryObject(h))
         }
         r.function("mlm_accuracy", "model: Module, texts: any, mask: float = 0.15, seed: int = 0", returns: "dict",

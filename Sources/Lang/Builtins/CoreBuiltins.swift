@@ -15,7 +15,7 @@ enum CoreBuiltins {
     static func register(_ r: Registry) {
         r.function("print", "*values: any", returns: "nil", "Prints values separated by spaces (strings without quotes).",
                    example: "print(\"loss\", 0.25)") { c in
-            c.interp.emit(c.rest.map(\.display).joined(separator: " "))
+            c.interp.emit { c.rest.map(\.display).joined(separator: " ") }
             return .none
         }
         r.function("help", "topic: any? = nil", returns: "nil", "Shows the signature, description and example of a builtin.",

@@ -76,7 +76,7 @@ enum LanguageModelBuiltins {
                 interp.emit(String(format: "step %d/%d · loss %.4f · val_loss %.4f", r.step, steps, r.loss, r.validationLoss))
                 interp.emitVolatile(String(format: "%.1f s", r.seconds))
             }
-            if let s = h.stoppedAt { interp.emit("stopped by Ctrl-C after step \(s); the model keeps what it learned") }
+            if let s = h.stoppedAt { interp.noteStoppedByCtrlC(); interp.emit("stopped by Ctrl-C after step \(s); the model keeps what it learned") }
             return .object(LMHistoryObject(h))
         }
         r.function("generate", "model: Module, prompt: string, tokens: int = 200, temperature: float = 1.0, top_k: int? = nil, seed: int = 0",

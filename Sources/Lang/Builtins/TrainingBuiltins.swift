@@ -124,7 +124,7 @@ enum TrainingBuiltins {
                     interp.emitVolatile(String(format: "epoch %d took %.2f s", rec.epoch, rec.seconds))
                 }
             }
-            if let s = h.stopped { interp.emit("stopped by Ctrl-C after batch \(s.batch) of epoch \(s.epoch); the student keeps what it learned") }
+            if let s = h.stopped { interp.noteStoppedByCtrlC(); interp.emit("stopped by Ctrl-C after batch \(s.batch) of epoch \(s.epoch); the student keeps what it learned") }
             return .object(HistoryObject(h))
         }
         r.function("log_scalar", "log_dir: string, tag: string, value: float, step: int = 0", returns: "nil",
@@ -224,7 +224,7 @@ enum TrainingBuiltins {
         }
         bar.clear()
         if let s = history.stopped {
-            interp.emit("stopped by Ctrl-C after batch \(s.batch) of epoch \(s.epoch); the model keeps what it learned")
+            interp.noteStoppedByCtrlC(); interp.emit("stopped by Ctrl-C after batch \(s.batch) of epoch \(s.epoch); the model keeps what it learned")
         }
         return .object(HistoryObject(history))
     }
