@@ -40,7 +40,7 @@ let package = Package(
         // The language's front end (lexer, parser, AST) knows nothing of tensors.
         .target(name: "Syntax"),
         .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain", "Pictures"], swiftSettings: fast),
-        .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "Pictures", "CEditLine"]),
+        .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "Training", "Explain", "Pictures", "CEditLine"]),
         .executableTarget(name: "xai", dependencies: [
             "Repl", "Lang", "Pictures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -80,6 +80,7 @@ public final class Explainee {
         let (tm, ly) = (textModel, layer)
         let logits = try Tensor.withoutGrad { try Explainee.rawLogits(tm, ly, kind, input.unsqueeze(0), tokenIds.count) }
         let classes = logits.rank == 2 ? logits.shape[1] : 1
+        singleLogit = classes == 1
         if let t = target {
             let limit = max(classes, 2)
             guard t >= 0, t < limit else { throw TensorError.index("target class must be in 0..<\(limit), found \(t)") }
@@ -116,6 +117,15 @@ public final class Explainee {
         }
         return try Explainee(model: model, kind: .text, input: emb, baseline: base, target: target, output: output,
                              unitNames: words, tokenIds: ids)
+    }
+
+    /// Whether the model has one logit z (a sigmoid classifier): class 1 is z, class 0 is −z.
+    public private(set) var singleLogit = false
+
+    /// What f(x) is, for headers: "logit", "probability", or for class 0 of a one-logit model
+    /// "−logit", since its score is the model's logit negated.
+    public var outputDescription: String {
+        singleLogit && target == 0 && output == .logit ? "−logit: the model's one logit, negated" : output.rawValue
     }
 
     public var unitCount: Int { unitNames.count }

@@ -41,7 +41,7 @@ public enum Export {
         case .tabular: svg = BarChart.svg(names: e.units, values: e.scores)
         case .image: svg = imageSVG(e)
         }
-        var caption = "<strong>\(esc(e.method))</strong> · \(esc(s.model.module.typeName)) · \(esc(s.targetName)) (\(s.output.rawValue)) · f(x) = \(String(format: "%.4f", e.prediction))"
+        var caption = "<strong>\(esc(e.method))</strong> · \(esc(s.model.module.typeName)) · \(esc(s.targetName)) (\(s.outputDescription)) · f(x) = \(String(format: "%.4f", e.prediction))"
         if let b = e.baseValue { caption += " · base \(String(format: "%.4f", b))" }
         if !e.settings.isEmpty { caption += "<br/>" + esc(e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · ")) }
         let swatch = { (v: Double) in "<span style=\"display:inline-block;width:0.9em;height:0.9em;vertical-align:middle;background:\(Palette.hex(Palette.diverging(v)))\"></span>" }

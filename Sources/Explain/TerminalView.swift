@@ -11,7 +11,7 @@ public enum TerminalView {
     public static func render(_ e: Explanation, mode: ColorMode = Palette.mode, width: Int = 80) -> String {
         var lines: [String] = []
         let s = e.subject
-        var head = "\(e.method) · \(s.model.module.typeName) · \(s.targetName) (\(s.output.rawValue)) · f(x) = \(String(format: "%.4f", e.prediction))"
+        var head = "\(e.method) · \(s.model.module.typeName) · \(s.targetName) (\(s.outputDescription)) · f(x) = \(String(format: "%.4f", e.prediction))"
         if let b = e.baseValue { head += " · base \(String(format: "%.4f", b))" }
         lines.append(head)
         if !e.settings.isEmpty { lines.append("  " + e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · ")) }
@@ -26,8 +26,8 @@ public enum TerminalView {
 
     static func scale(_ v: [Double]) -> Double { max(1e-12, v.map(abs).filter(\.isFinite).max() ?? 1) }
 
-    /// Tokens with a background colour by score (wrapped to the width); without colour each
-    /// token is followed by its score.
+    /// Tokens with a background colour by score (wrapped to the width), then the strongest
+    /// tokens' scores as bars; without colour each token is followed by its score.
     static func tokens(_ e: Explanation, mode: ColorMode, width: Int) -> [String] {
         let m = scale(e.scores)
         var lines: [String] = []
@@ -36,11 +36,11 @@ public enum TerminalView {
             let piece: String, len: Int
             if mode == .none {
                 piece = "\(w)[\(String(format: "%+.3f", v))]"
-                len = piece.count
+                len = TextWidth.of(piece)
             } else {
                 let bg = Palette.diverging(v / m)
                 piece = Palette.escape(bg, background: true, mode: mode) + Palette.escape(Palette.ink(on: bg), background: false, mode: mode) + " \(w) " + Palette.reset(mode: mode)
-                len = w.count + 2
+                len = TextWidth.of(w) + 2
             }
             if visible + len + 1 > width && visible > 2 { lines.append(line); line = "  "; visible = 2 }
             line += piece + " "
@@ -51,6 +51,9 @@ public enum TerminalView {
             let neg = Palette.escape(Palette.diverging(-1), background: true, mode: mode) + "   " + Palette.reset(mode: mode)
             let pos = Palette.escape(Palette.diverging(1), background: true, mode: mode) + "   " + Palette.reset(mode: mode)
             lines.append("  \(neg) against  \(pos) toward \(e.subject.targetName)   (full colour = ±\(String(format: "%.3g", m)))")
+            // The numbers too, for the strongest tokens: colour alone does not survive a
+            // projector or a colour-blind reader.
+            lines += BarChart.terminal(names: e.units, values: e.scores, mode: mode, width: width, limit: 8)
         }
         return lines
     }

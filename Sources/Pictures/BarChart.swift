@@ -17,19 +17,18 @@ public enum BarChart {
         let shown = values.indices.filter { values[$0] != 0 }
         let order = (shown.isEmpty ? Array(values.indices) : shown)
             .sorted { abs(values[$0]) != abs(values[$1]) ? abs(values[$0]) > abs(values[$1]) : $0 < $1 }.prefix(limit)
-        let nameWidth = min(28, order.map { names[$0].count }.max() ?? 4)
+        let nameWidth = min(28, order.map { TextWidth.of(names[$0]) }.max() ?? 4)
         let half = max(6, (width - nameWidth - 16) / 2)
         let m = scale(values)
         var lines: [String] = []
         for i in order {
-            var name = names[i]
-            if name.count > nameWidth { name = String(name.prefix(nameWidth - 1)) + "…" }
+            let name = TextWidth.pad(names[i], to: nameWidth)
             let cells = fraction(values[i], of: m) * Double(half)
             let bar = blocks(cells)
             let color = mode == .none ? "" : Palette.escape(Palette.diverging(values[i] < 0 ? -1 : 1), background: false, mode: mode)
             let left = values[i] < 0 ? String(repeating: " ", count: half - bar.count) + color + bar + Palette.reset(mode: mode) : String(repeating: " ", count: half)
             let right = values[i] >= 0 ? color + bar + Palette.reset(mode: mode) + String(repeating: " ", count: half - bar.count) : String(repeating: " ", count: half)
-            lines.append("  " + name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + " " + left + "│" + right + " " + num(values[i]))
+            lines.append("  " + name + " " + left + "│" + right + " " + num(values[i]))
         }
         if values.count > order.count {
             let zeros = values.count - shown.count

@@ -59,49 +59,70 @@ public struct MatrixFigure: Figure {
     }
 
     public func terminal(width: Int, mode: ColorMode) -> String {
-        let lw = min(16, rowLabels.map(\.count).max() ?? 1)
+        let lw = min(16, rowLabels.map(TextWidth.of).max() ?? 1)
         var lines = title.isEmpty ? [] : [title]
+        let texts = values.map(text)
+        // One column per matrix column, wide enough for its values and its label.
+        let cw = max(6, (texts.map { $0.count }.max() ?? 1) + 1, (colLabels.map(TextWidth.of).max() ?? 1) + 1)
         if mode == .none {
-            let cw = max(6, (values.map { text($0).count }.max() ?? 1) + 1, (colLabels.map(\.count).max() ?? 1) + 1)
-            lines.append(String(repeating: " ", count: lw + 1) + colLabels.map { String($0.prefix(cw - 1)).leftPad(cw) }.joined())
+            lines.append(String(repeating: " ", count: lw + 1) + colLabels.map { TextWidth.padLeft($0, to: cw) }.joined())
             for r in 0..<rows {
-                lines.append(String(rowLabels[r].prefix(lw)).padding(toLength: lw, withPad: " ", startingAt: 0) + " "
-                             + (0..<cols).map { text(values[r * cols + $0]).leftPad(cw) }.joined())
+                lines.append(TextWidth.pad(rowLabels[r], to: lw) + " " + (0..<cols).map { texts[r * cols + $0].leftPad(cw) }.joined())
             }
             return lines.joined(separator: "\n")
         }
-        // Two character cells per matrix cell; columns labelled by index underneath when they do not fit.
+        if lw + 1 + cols * cw <= width {
+            // Each cell in its colour with its value on it, so the numbers are there for a
+            // projector or a reader who cannot tell the colours apart.
+            lines.append(String(repeating: " ", count: lw + 1) + colLabels.map { TextWidth.padLeft($0, to: cw - 1) + " " }.joined())
+            for r in 0..<rows {
+                var line = TextWidth.pad(rowLabels[r], to: lw) + " "
+                for c in 0..<cols {
+                    let bg = color(values[r * cols + c])
+                    line += Palette.escape(bg, background: true, mode: mode) + Palette.escape(Palette.ink(on: bg), background: false, mode: mode)
+                        + texts[r * cols + c].leftPad(cw - 1) + " " + Palette.reset(mode: mode)
+                }
+                lines.append(line)
+            }
+            return lines.joined(separator: "\n")
+        }
+        // Too wide for numbers: two character cells per matrix cell, with the scale underneath.
         for r in 0..<rows {
-            var line = String(rowLabels[r].prefix(lw)).padding(toLength: lw, withPad: " ", startingAt: 0) + " "
+            var line = TextWidth.pad(rowLabels[r], to: lw) + " "
             for c in 0..<cols { line += Palette.escape(color(values[r * cols + c]), background: true, mode: mode) + "  " + Palette.reset(mode: mode) }
             lines.append(line)
         }
         let sw = { (v: Double) in Palette.escape(self.color(v), background: true, mode: mode) + "  " + Palette.reset(mode: mode) }
         lines.append(String(repeating: " ", count: lw + 1) + (signed ? "\(sw(-scale)) \(SVG.label(-scale))  \(sw(0)) 0  \(sw(scale)) \(SVG.label(scale))"
                                                                   : "\(sw(0)) 0  \(sw(scale)) \(SVG.label(scale))")
-                     + "   columns: " + colLabels.prefix(12).joined(separator: " ") + (cols > 12 ? " …" : ""))
+                     + "   columns: " + colLabels.prefix(12).joined(separator: " ") + (cols > 12 ? " …" : "")
+                     + "   (too wide for the numbers: print the tensor to read them)")
         return lines.joined(separator: "\n")
     }
 
     public func svg() -> String {
-        let cell = max(14, min(36, 420 / Double(max(rows, cols))))
-        let lw = 8 + 7 * Double(min(16, rowLabels.map(\.count).max() ?? 1))
-        let th = 8 + 7 * Double(min(12, colLabels.map(\.count).max() ?? 1))
+        // Values are written on the cells whenever they fit (up to 20 × 20 cells), widening the
+        // cells for longer numbers; larger maps keep them as tooltips.
+        let written = annotate || (rows <= 20 && cols <= 20)
+        let longest = Double(values.map { text($0).count }.max() ?? 1)
+        let cell = written ? max(24, min(64, 7 * longest + 10)) : max(14, min(36, 420 / Double(max(rows, cols))))
+        let lw = 8 + 7 * Double(min(40, rowLabels.map(TextWidth.of).max() ?? 1))
+        let th = 8 + 7 * Double(min(40, colLabels.map(TextWidth.of).max() ?? 1))
         let top = (title.isEmpty ? 4 : 26) + th
         let width = max(lw + Double(cols) * cell + 8, Double(title.count) * 7.5 + 16), height = top + Double(rows) * cell + 8
         var s = [SVG.open(width: width, height: height, fontSize: 11)]
         if !title.isEmpty { s.append("<text x=\"\(SVG.f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-weight=\"bold\">\(SVG.esc(title))</text>") }
         for c in 0..<cols {
             let x = lw + (Double(c) + 0.5) * cell
-            s.append("<text transform=\"translate(\(SVG.f(x + 4)) \(SVG.f(top - 4))) rotate(-60)\">\(SVG.esc(String(colLabels[c].prefix(12))))</text>")
+            s.append("<text transform=\"translate(\(SVG.f(x + 4)) \(SVG.f(top - 4))) rotate(-60)\">\(SVG.esc(TextWidth.truncate(colLabels[c], to: 40)))</text>")
         }
         for r in 0..<rows {
             let y = top + Double(r) * cell
-            s.append("<text x=\"\(SVG.f(lw - 6))\" y=\"\(SVG.f(y + cell / 2 + 4))\" text-anchor=\"end\">\(SVG.esc(String(rowLabels[r].prefix(16))))</text>")
+            s.append("<text x=\"\(SVG.f(lw - 6))\" y=\"\(SVG.f(y + cell / 2 + 4))\" text-anchor=\"end\">\(SVG.esc(TextWidth.truncate(rowLabels[r], to: 40)))</text>")
             for c in 0..<cols {
                 let v = values[r * cols + c], bg = color(v)
                 var cellSVG = "<rect x=\"\(SVG.f(lw + Double(c) * cell))\" y=\"\(SVG.f(y))\" width=\"\(SVG.f(cell))\" height=\"\(SVG.f(cell))\" fill=\"\(Palette.hex(bg))\" stroke=\"#8888\" stroke-width=\"0.5\"><title>\(SVG.esc(rowLabels[r])), \(SVG.esc(colLabels[c])): \(text(v))</title></rect>"
-                if annotate {
+                if written {
                     cellSVG += "<text x=\"\(SVG.f(lw + (Double(c) + 0.5) * cell))\" y=\"\(SVG.f(y + cell / 2 + 4))\" text-anchor=\"middle\" fill=\"\(Palette.hex(Palette.ink(on: bg)))\">\(text(v))</text>"
                 }
                 s.append(cellSVG)
@@ -160,5 +181,5 @@ public struct ImageFigure: Figure {
 }
 
 extension String {
-    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    func leftPad(_ n: Int) -> String { TextWidth.padLeft(self, to: max(n, TextWidth.of(self))) }
 }

@@ -66,5 +66,16 @@ public struct Palette {
         }
     }
 
+    /// Text without its colour escapes (`ESC [ … m`): what a reader sees, for measuring.
+    public static func stripEscapes(_ s: String) -> String {
+        var out = "", inEscape = false
+        for c in s {
+            if inEscape { if c == "m" { inEscape = false }; continue }
+            if c == "\u{1b}" { inEscape = true; continue }
+            out.append(c)
+        }
+        return out
+    }
+
     public static func reset(mode: ColorMode = Palette.mode) -> String { mode == .none ? "" : "\u{1b}[0m" }
 }

@@ -1,3 +1,7 @@
+import Explain
+import Foundation
+import Training
+
 /// Pure completion logic (no terminal): the word under the cursor, and what Tab inserts.
 public enum Completion {
     /// The token being typed at the end of `line`, split at `.` for member completion:
@@ -20,6 +24,34 @@ public enum Completion {
         }
         return (nil, token, false)
     }
+
+    /// Inside a string whose value is one of a fixed set (`method: "`, `loss: "`,
+    /// `dataset("`), those values; nil elsewhere (file names are completed instead).
+    public static func stringChoices(in line: String) -> [String]? {
+        var quote: Character?
+        var open = line.startIndex
+        for i in line.indices {
+            let c = line[i]
+            if let q = quote { if c == q { quote = nil } } else if c == "\"" || c == "'" { quote = c; open = i }
+        }
+        guard quote != nil else { return nil }
+        let before = line[..<open].trimmingCharacters(in: .whitespaces)
+        for (context, choices) in choiceContexts where before.hasSuffix(context) {
+            // `method:` as a whole label, not the end of `my_method:`.
+            let head = before.dropLast(context.count)
+            if let last = head.last, last.isLetter || last.isNumber || last == "_" { continue }
+            return choices
+        }
+        return nil
+    }
+
+    static let choiceContexts: [(String, [String])] = [
+        ("method:", ExplainRequest.methods),
+        ("loss:", ["bce", "cross_entropy", "mse"]),
+        ("output:", ["logit", "probability"]),
+        ("schedule:", ["cosine", "step"]),
+        ("dataset(", Datasets.names),
+    ]
 
     public static func commonPrefix(_ items: [String]) -> String {
         guard var prefix = items.first else { return "" }

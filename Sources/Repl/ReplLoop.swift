@@ -104,7 +104,7 @@ public final class ReplLoop {
             if names.isEmpty { say("(no variables yet)") }
             for n in names {
                 guard let v = session.interp.global(n) else { continue }
-                say("  " + n.padding(toLength: 14, withPad: " ", startingAt: 0) + " " + ReplLoop.summary(v))
+                say("  " + TextWidth.pad(n, to: max(14, TextWidth.of(n))) + " " + ReplLoop.summary(v))
             }
         case ":save":
             guard !arg.isEmpty else { say("usage: :save FILE.xai"); return }
@@ -177,6 +177,7 @@ public final class ReplLoop {
         // Words stop at ':', so command candidates are given without it.
         if trimmed.hasPrefix(":") && !trimmed.contains(" ") { return ReplLoop.commands.map { String($0.0.split(separator: " ")[0].dropFirst()) } }
         let (receiver, partial, inString) = Completion.word(in: line)
+        if inString, let choices = Completion.stringChoices(in: line) { return choices }
         if inString || trimmed.hasPrefix(":save ") || trimmed.hasPrefix(":load ") { return fileNames(partial) }
         let interp = session.interp
         if let receiver {

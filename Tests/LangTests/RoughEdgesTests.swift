@@ -1,4 +1,5 @@
 import XCTest
+import Pictures
 import Syntax
 import Tensors
 @testable import Lang
@@ -36,5 +37,50 @@ final class RoughEdgesTests: XCTestCase {
     func testExplainingADatasetRowSaysToPassItsFeatures() {
         let message = runError("d = dataset(\"iris\")\nexplain(Sequential(Linear(4, 3)), d[0])")
         XCTAssertTrue(message.contains("this is a dataset row [features, label]; pass its features, row[0]"), message)
+    }
+
+    func testClassZeroOfAOneLogitModelSaysItsScoreIsTheLogitNegated() throws {
+        let program = """
+        seed(3)
+        net = Sequential(Linear(2, 1))
+        x = tensor([-2.0, 1.0])
+        print(net(x.unsqueeze(0)).item())
+        explain(net, x, target: 0, method: "saliency")
+        """
+        let lines = try runProgram(program)
+        let logit = try XCTUnwrap(Double(lines[0]))
+        XCTAssertTrue(lines[1].contains("class 0 (−logit: the model's one logit, negated) · f(x) = \(String(format: "%.4f", -logit))"),
+                      "\(lines[1]) for the logit \(logit)")
+        XCTAssertTrue(try runProgram(program.replacingOccurrences(of: "target: 0", with: "target: 1"))[1]
+            .contains("class 1 (logit) · f(x) = \(String(format: "%.4f", logit))"))
+    }
+
+    func testFaithfulnessIsATableAndStillIndexesByName() throws {
+        let lines = try runProgram("""
+        net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))
+        f = faithfulness(explain(net, tensor([1.0, -0.5, 2.0])), fractions: [0.2, 0.5])
+        f
+        print(f["aopc_sufficiency"] == f.aopc_sufficiency, len(f["comprehensiveness"]))
+        """)
+        XCTAssertTrue(lines[0].hasPrefix("faithfulness of integrated_gradients · AOPC comprehensiveness "), lines[0])
+        XCTAssertEqual(lines[1], "  top units   comprehensiveness   sufficiency")
+        XCTAssertTrue(lines[2].hasPrefix("        20%   "), lines[2])
+        XCTAssertEqual(lines.last, "true 2")
+    }
+
+    func testTextExplanationsAtAColourTerminalShowTheNumbersToo() throws {
+        let saved = Palette.mode
+        Palette.mode = .ansi256
+        defer { Palette.mode = saved }
+        let lines = try runProgram("""
+        seed(0)
+        net = SentimentNet(vocab: dataset("sentiment").vocab(), embed: 4, hidden: 4)
+        explain(net, "the screen is great", method: "saliency")
+        """).map(Palette.stripEscapes)
+        // The coloured words, the legend, then a bar with its signed score for each word.
+        XCTAssertTrue(lines.contains { $0.contains(" great ") && !$0.contains("│") }, lines.joined(separator: "\n"))
+        let bars = lines.filter { $0.contains("│") }
+        XCTAssertEqual(bars.count, 4, lines.joined(separator: "\n"))
+        XCTAssertTrue(bars.allSatisfy { $0.range(of: "[+-][0-9]\\.[0-9]{4}$", options: .regularExpression) != nil }, bars.joined(separator: "\n"))
     }
 }

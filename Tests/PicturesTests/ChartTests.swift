@@ -58,4 +58,60 @@ final class ChartTests: XCTestCase {
         XCTAssertEqual(SVG.label(0.25), "0.25")
         XCTAssertEqual(SVG.label(1234567), "1.23e+06")
     }
+
+    // MARK: wide characters and numbers on pictures
+
+    /// The column where `marker` starts on a line, counted in terminal columns.
+    func column(of marker: Character, in line: String) -> Int? {
+        guard let i = line.firstIndex(of: marker) else { return nil }
+        return TextWidth.of(String(line[..<i]))
+    }
+
+    func testDisplayWidthCountsWideCombiningAndEmojiCharacters() {
+        XCTAssertEqual(TextWidth.of("abc"), 3)
+        XCTAssertEqual(TextWidth.of("可解释性"), 8)
+        XCTAssertEqual(TextWidth.of("ｘ"), 2, "fullwidth forms")
+        XCTAssertEqual(TextWidth.of("e\u{301}"), 1, "a combining accent takes no column")
+        XCTAssertEqual(TextWidth.of("👍"), 2)
+        XCTAssertEqual(TextWidth.of("한국어"), 6)
+        XCTAssertEqual(TextWidth.pad("模型", to: 6), "模型  ")
+        XCTAssertEqual(TextWidth.truncate("可解释性", to: 5), "可解…")
+        XCTAssertEqual(TextWidth.padLeft("权重", to: 5), " 权重")
+    }
+
+    func testBarsLineUpWhateverTheLabelsScript() {
+        for mode in [ColorMode.none, .ansi256] {
+            let lines = BarChart.terminal(names: ["模型", "可解释性", "a", "naïve"], values: [0.5, -0.2, 0.9, 0.1], mode: mode, width: 80)
+            let centres = Set(lines.compactMap { column(of: "│", in: Palette.stripEscapes($0)) })
+            XCTAssertEqual(centres.count, 1, "every bar's centre line in one column:\n" + lines.joined(separator: "\n"))
+        }
+    }
+
+    func testHeatmapColumnsLineUpAndShowTheirNumbersAtAColourTerminal() {
+        let m = MatrixFigure(values: [0.9, 0.1, 0.3, 0.7], rows: 2, cols: 2, rowLabels: ["注意力", "y"], colLabels: ["p", "权重"])
+        for mode in [ColorMode.none, .truecolor] {
+            let lines = Palette.stripEscapes(m.terminal(width: 80, mode: mode)).components(separatedBy: "\n")
+            XCTAssertEqual(lines.count, 3, lines.joined(separator: "\n"))
+            // Each value ends in the column its label ends in.
+            let header = lines[0]
+            for row in lines.dropFirst() {
+                XCTAssertEqual(TextWidth.of(row.trimmingCharacters(in: .whitespaces).isEmpty ? "" : row.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)),
+                               TextWidth.of(header.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)), "\(mode): \(lines)")
+            }
+            XCTAssertTrue(lines[1].contains("0.90") && lines[2].contains("0.70"), "\(mode): the numbers are on the cells: \(lines)")
+        }
+        // A confusion matrix's counts, at a colour terminal too.
+        let confusion = MatrixFigure(values: [12, 3, 1, 40], rows: 2, cols: 2, integers: true)
+        let text = Palette.stripEscapes(confusion.terminal(width: 80, mode: .ansi256))
+        XCTAssertTrue(text.contains("12") && text.contains("40"), text)
+    }
+
+    func testNotebookHeatmapsWriteTheirValuesAndWholeLabels() {
+        let m = MatrixFigure(values: [0.25, 0.75, 1, 0], rows: 2, cols: 2, rowLabels: ["a_rather_long_row_label", "b"],
+                             colLabels: ["a_long_column_label_here", "d"])
+        let svg = m.svg()
+        wellFormed(svg)
+        XCTAssertTrue(svg.contains(">0.25</text>") && svg.contains(">0.75</text>"), "values written on the cells")
+        XCTAssertTrue(svg.contains(">a_rather_long_row_label</text>") && svg.contains(">a_long_column_label_here</text>"), "labels whole")
+    }
 }

@@ -41,6 +41,18 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(Completion.answer(typed: "ab", candidates: ["abs"]), "s")
         XCTAssertNil(Completion.answer(typed: "qq", candidates: ["abs"]))
     }
+
+    func testInsideAStringOfFixedChoicesTabOffersThem() {
+        let methods = Completion.stringChoices(in: "e = explain(net, x, method: \"ke")
+        XCTAssertEqual(methods.map { Completion.answer(typed: "e = explain(net, x, method: \"ke", candidates: $0) }, "rnel_shap")
+        XCTAssertTrue(methods?.contains("integrated_gradients") == true)
+        XCTAssertEqual(Completion.stringChoices(in: "fit(m, d, loss: \""), ["bce", "cross_entropy", "mse"])
+        XCTAssertEqual(Completion.stringChoices(in: "d = dataset(\"ir").map { Completion.answer(typed: "d = dataset(\"ir", candidates: $0) }, "is")
+        // Elsewhere in a string, file names (nil here); a label that only ends in "method" is not one.
+        XCTAssertNil(Completion.stringChoices(in: "load(\"data/se"))
+        XCTAssertNil(Completion.stringChoices(in: "f(my_method: \"a"))
+        XCTAssertNil(Completion.stringChoices(in: "explain(net, x, method: \"lime\")"))
+    }
 }
 
 final class TranscriptTests: XCTestCase {

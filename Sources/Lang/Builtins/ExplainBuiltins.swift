@@ -139,18 +139,14 @@ enum ExplainBuiltins {
                 return .object(CurveObject(curve))
             }
         }
-        r.function("faithfulness", "explanation: Explanation, fractions: list? = nil, log_dir: string? = nil", returns: "dict",
+        r.function("faithfulness", "explanation: Explanation, fractions: list? = nil, log_dir: string? = nil", returns: "Faithfulness",
                    "ERASER's comprehensiveness (score drop without the top units: high is good) and sufficiency (drop with only them: low is good) at 1, 5, 10, 20 and 50% of units, and their AOPC means.",
                    example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nfaithfulness(explain(net, tensor([1.0, -0.5, 2.0])))[\"aopc_comprehensiveness\"]") { c in
             let e = try explanation(c.value("explanation"), "faithfulness")
             let fr = try c.value("fractions").map { try c.interp.iterate($0).map { try Convert.double($0, what: "faithfulness: fraction") } } ?? [0.01, 0.05, 0.1, 0.2, 0.5]
             let f = try ExplanationMetrics.faithfulness(e, fractions: fr)
             try metricsLog(c)?.metrics([("\(e.method)/aopc_comprehensiveness", f.aopcComprehensiveness), ("\(e.method)/aopc_sufficiency", f.aopcSufficiency)])
-            return .dict(DictBox([("fractions", .list(f.fractions.map { .float($0) })),
-                                  ("comprehensiveness", .list(f.comprehensiveness.map { .float($0) })),
-                                  ("sufficiency", .list(f.sufficiency.map { .float($0) })),
-                                  ("aopc_comprehensiveness", .float(f.aopcComprehensiveness)),
-                                  ("aopc_sufficiency", .float(f.aopcSufficiency))]))
+            return .object(FaithfulnessObject(f, method: e.method))
         }
         r.function("sanity_check", "model: Module, input: any, " + options + ", log_dir: string? = nil", returns: "SanityCheck",
                    "Adebayo et al.'s model-parameter randomisation check: re-initialises layers from the output back, one more at a time, re-explains, and reports the rank correlation with the original explanation. The model is restored afterwards.",

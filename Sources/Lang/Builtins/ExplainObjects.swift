@@ -16,7 +16,7 @@ public final class ExplanationObject: HostObject {
     var unitWord: String {
         switch explanation.kind { case .text: return "tokens"; case .tabular: return "features"; case .image: return explanation.subject.patch > 1 ? "patches" : "pixels" }
     }
-    public var display: String { TerminalView.render(explanation) }
+    public var display: String { TerminalView.render(explanation, width: TerminalSize.chartWidth) }
     public var propertyNames: [String] { ["method", "scores", "units", "target", "prediction", "base_value", "checks", "settings", "raw", "delta", "kind"] }
     public func property(_ name: String) throws -> Value? {
         let e = explanation
@@ -32,6 +32,48 @@ public final class ExplanationObject: HostObject {
         case "raw": return e.raw.map { .tensor($0) } ?? Value.none
         case "delta": return (e.check("convergence delta") ?? e.check("efficiency gap")).map { .float($0) } ?? Value.none
         case "kind": return .string(e.kind.rawValue)
+        default: return nil
+        }
+    }
+}
+
+/// ERASER's comprehensiveness and sufficiency of one explanation, per fraction of units, as a
+/// table. Indexing by name (`f["aopc_sufficiency"]`) reads the same values as the properties.
+public final class FaithfulnessObject: HostObject {
+    public let faithfulness: Faithfulness
+    let method: String
+    init(_ f: Faithfulness, method: String) { faithfulness = f; self.method = method }
+    public var typeName: String { "Faithfulness" }
+    public var summary: String {
+        String(format: "faithfulness of %@ · AOPC comprehensiveness %.4f (higher is better) · AOPC sufficiency %.4f (lower is better)",
+               method, faithfulness.aopcComprehensiveness, faithfulness.aopcSufficiency)
+    }
+    public var display: String {
+        let f = faithfulness
+        var lines = [summary, "  top units   comprehensiveness   sufficiency"]
+        for (i, fraction) in f.fractions.enumerated() {
+            let share = TextWidth.padLeft(SVG.label(fraction * 100) + "%", to: 9)
+            lines.append("  " + share + String(format: "   %17.4f   %11.4f", f.comprehensiveness[i], f.sufficiency[i]))
+        }
+        return lines.joined(separator: "\n")
+    }
+    public var propertyNames: [String] { ["fractions", "comprehensiveness", "sufficiency", "aopc_comprehensiveness", "aopc_sufficiency"] }
+    public func property(_ name: String) throws -> Value? {
+        let f = faithfulness
+        switch name {
+        case "fractions": return .list(f.fractions.map { .float($0) })
+        case "comprehensiveness": return .list(f.comprehensiveness.map { .float($0) })
+        case "sufficiency": return .list(f.sufficiency.map { .float($0) })
+        case "aopc_comprehensiveness": return .float(f.aopcComprehensiveness)
+        case "aopc_sufficiency": return .float(f.aopcSufficiency)
+        case "__getitem__":
+            return .function(NativeFunction(name: "Faithfulness[]") { [self] _, args in
+                let key = args.positional.first ?? .none
+                guard case .string(let name) = key, name != "__getitem__", let v = try self.property(name) else {
+                    throw RuntimeError("Faithfulness has the keys \(self.propertyNames.joined(separator: ", ")), found \(key.repr)")
+                }
+                return v
+            })
         default: return nil
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Pictures
 import Layers
 import Tensors
 import Training
@@ -235,10 +236,10 @@ public final class EvaluationObject: HostObject {
     public var display: String {
         let c = evaluation.confusion
         let names = (0..<c.count).map { $0 < classNames.count ? classNames[$0] : String($0) }
-        let w = max(8, (names.map(\.count).max() ?? 0) + 1)
-        var lines = [summary, "confusion (rows: true, columns: predicted)", String(repeating: " ", count: w) + names.map { $0.padding(toLength: w, withPad: " ", startingAt: 0) }.joined()]
+        let w = max(8, (names.map(TextWidth.of).max() ?? 0) + 1)
+        var lines = [summary, "confusion (rows: true, columns: predicted)", String(repeating: " ", count: w) + names.map { TextWidth.pad($0, to: w) }.joined()]
         for (i, row) in c.enumerated() {
-            lines.append(names[i].padding(toLength: w, withPad: " ", startingAt: 0) + row.map { String($0).padding(toLength: w, withPad: " ", startingAt: 0) }.joined())
+            lines.append(TextWidth.pad(names[i], to: w) + row.map { TextWidth.pad(String($0), to: w) }.joined())
         }
         return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
     }
