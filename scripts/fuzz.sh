@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes xai's readers of untrusted input with libFuzzer, under AddressSanitizer, in a release
-# build (-Ounchecked, as shipped):
+# Fuzzes xai's readers of untrusted input with libFuzzer, under AddressSanitizer, in an optimised
+# build that keeps Swift's checks (-O: an overflow, a bad conversion or an index out of range
+# traps and is reported, where a release build's -Ounchecked would go on with a wrong value):
 #   bash scripts/fuzz.sh TARGET SECONDS [JOBS]
 # TARGET is lang (lexer, parser, interpreter), safetensors, csv or notebook (the exporter).
 # The corpus starts from the language reference's examples, the shipped scripts and data and
@@ -14,10 +15,10 @@ jobs=${3:-1}
 case $target in lang|safetensors|csv|notebook) ;; *) echo "fuzz: unknown target $target" >&2; exit 2;; esac
 
 scratch=.build-fuzz
-swift build -c release --product xai-fuzz --scratch-path $scratch \
+swift build -c debug --product xai-fuzz --scratch-path $scratch -Xswiftc -O \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DXAI_LIBFUZZER -Xcc -fsanitize=fuzzer-no-link,address \
     2>&1 | grep -vE "Cannot export local symbol|^\[" || true
-fuzzer=$scratch/release/xai-fuzz
+fuzzer=$scratch/debug/xai-fuzz
 [ -x $fuzzer ] || { echo "fuzz: the build failed" >&2; exit 1; }
 
 seeds=$scratch/seeds/$target

@@ -66,7 +66,9 @@ public struct Tensor {
         switch dtype {
         case .float32: return Tensor(unchecked: shape, floats: [Float](repeating: value, count: n))
         case .int64, .bool:
-            guard value.isFinite else { throw TensorError.value("cannot fill an \(dtype) tensor with \(value)") }
+            guard value.isFinite, dtype == .bool || (value >= -0x1p63 && value < 0x1p63) else {
+                throw TensorError.value("cannot fill an \(dtype) tensor with \(value): it is outside int64's range")
+            }
             let v = dtype == .bool ? (value != 0 ? 1 : 0) : Int64(value)
             return Tensor(unchecked: shape, ints: [Int64](repeating: v, count: n), dtype: dtype)
         }
@@ -82,6 +84,9 @@ public struct Tensor {
         }
         let n = steps > 0 ? Int(steps) : 0
         _ = try Shape.count([n])
+        guard dtype == .float32 || (Swift.max(Swift.abs(start), Swift.abs(end)) < 0x1p63) else {
+            throw TensorError.value("arange(\(start), \(end)) of int64: the values are outside int64's range")
+        }
         if dtype == .float32 {
             return Tensor(unchecked: [n], floats: (0..<n).map { Float(start + Double($0) * step) })
         }
@@ -132,6 +137,14 @@ public struct Tensor {
     }
     public func toInt() -> Tensor {
         dtype == .int64 ? Tensor(unchecked: shape, ints: ints) : Tensor(unchecked: shape, ints: intValues)
+    }
+    /// As int64 (toward zero); a value that is not finite or beyond int64's range is an
+    /// error, not a clamped or wrapped number.
+    public func toIntChecked() throws -> Tensor {
+        if dtype == .float32, let bad = floats.first(where: { !($0 >= -0x1p63 && $0 < 0x1p63) }) {
+            throw TensorError.value("cannot convert \(bad) to int64: it is outside int64's range (±9.22e18)")
+        }
+        return toInt()
     }
     public func toBool() -> Tensor {
         Tensor(unchecked: shape, ints: boolValues.map { $0 ? 1 : 0 }, dtype: .bool)

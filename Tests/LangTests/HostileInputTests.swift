@@ -81,6 +81,11 @@ final class HostileInputTests: XCTestCase {
             XCTAssertTrue(message.contains("out of int64's range") || message.contains("must be"), source + ": " + message)
         }
         XCTAssertEqual(try runProgram("print(round(2.5), int(-3.7), int(tensor(7)), abs(-\(huge)))"), ["3 -3 7 \(huge)"])
+        for source in ["full([2], 1e30, dtype: \"int64\")", "full([2], 1e999 - 1e999, dtype: \"int64\")", "tensor([1e30]).long()",
+                       "tensor([1.0, 1e999]).to(\"int64\")", "arange(1e19, 1e19 + 3, dtype: \"int64\")"] {
+            XCTAssertTrue(runError(source).contains("outside int64's range") || runError(source).contains("cannot fill"), source + ": " + runError(source))
+        }
+        XCTAssertEqual(try runProgram("print(tensor([2.9, -2.9]).long().tolist(), full([1], 7.0, dtype: \"int64\").tolist())"), ["[2, -2] [7]"])
     }
 
     func testIntegerOverflowIsAnErrorNotAWrapOrAFloat() throws {
@@ -98,6 +103,10 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try runProgram("print(2 ** 62, (-2) ** 63)"), ["4611686018427387904 -9223372036854775808"])
         XCTAssertEqual(try runProgram("print(tensor([[16777217, 1]]).sum(dim: 1).tolist())"), ["[16777218]"])
         XCTAssertEqual(try runProgram("print((tensor([\(huge)]).float() + 1).dtype)"), ["float32"])
+    }
+
+    func testAssigningThroughASliceWithAHugeStepWritesOneItem() throws {
+        XCTAssertEqual(try runProgram("x = zeros(3)\nx[1::\(huge)] = 7\nprint(x.tolist())"), ["[0.0, 7.0, 0.0]"])
     }
 
     func testWindowsLineEndsReadAsNewLines() throws {

@@ -116,7 +116,7 @@ enum TensorBuiltins {
     static func convert(_ x: Tensor, to s: String, fn: String) throws -> Tensor {
         switch try dtype(s, fn: fn) {
         case .float32: return x.toFloat()
-        case .int64: return x.toInt()
+        case .int64: return try x.toIntChecked()
         case .bool: return x.toBool()
         }
     }
