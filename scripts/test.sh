@@ -78,6 +78,14 @@ if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/
     rm -rf "$bits"
 fi
 
+# 4. A short fuzzing campaign: every fuzz seed, then seeded random mutants of each, through the
+#    language, the safetensors and CSV/TSV readers and the notebook exporter (scripts/fuzz.sh
+#    runs the long, coverage-guided one with libFuzzer).
+swift build --product xai-fuzz >"$log" 2>&1 || { cat "$log"; exit 1; }
+for spec in lang:20 safetensors:300 csv:500 notebook:40; do
+    bash scripts/fuzz.sh --short "${spec%%:*}" "${spec#*:}" || { echo "test: the short fuzz of ${spec%%:*} failed" >&2; exit 1; }
+done
+
 XAI_NOTEBOOK_DIR="$notebooks" swift test --skip-build 2>&1 | tee "$log" | grep -vE "^Test Case '.*' (started|passed)"
 status=${PIPESTATUS[0]}
 rm -rf "$notebooks"

@@ -201,26 +201,63 @@ public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePoi
     return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzerTestOneInput(data, size) }
 }
 #else
-/// Without libFuzzer (a plain `swift build`), the target replays inputs: each argument is a
-/// file or a folder of files, run in order; it prints how many ran.
+/// Without libFuzzer (a plain `swift build`), the target replays inputs and mutates them: each
+/// argument is a file or a folder of files, run in order, then `--mutations N` seeded random
+/// mutants of each (bytes flipped, inserted, deleted, repeated, or spliced from another
+/// input). CI runs this short campaign; scripts/fuzz.sh runs libFuzzer's long one.
 @main
 struct FuzzReplay {
     static func main() {
         FuzzTarget.setUp()
-        var count = 0
-        for path in CommandLine.arguments.dropFirst() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var mutations = 0
+        if let i = arguments.firstIndex(of: "--mutations"), i + 1 < arguments.count {
+            mutations = Int(arguments[i + 1]) ?? 0
+            arguments.removeSubrange(i...i + 1)
+        }
+        var inputs: [[UInt8]] = []
+        for path in arguments {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             let files = isDirectory.boolValue
                 ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { path + "/" + $0 }
                 : [path]
-            for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else { continue }
-                data.withUnsafeBytes { raw in FuzzTarget.run(raw.bindMemory(to: UInt8.self)) }
-                count += 1
+            for file in files { if let data = FileManager.default.contents(atPath: file) { inputs.append([UInt8](data)) } }
+        }
+        var rng = RandomGenerator(seed: 2026)
+        var count = 0
+        func run(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { FuzzTarget.run($0) }
+            count += 1
+        }
+        for input in inputs { run(input) }
+        for _ in 0..<mutations {
+            for input in inputs { run(mutate(input, with: inputs, &rng)) }
+        }
+        print("ran \(count) inputs (\(inputs.count) given, \(count - inputs.count) mutants) through the \(FuzzTarget.current.rawValue) target")
+    }
+
+    static func mutate(_ input: [UInt8], with all: [[UInt8]], _ g: inout RandomGenerator) -> [UInt8] {
+        var bytes = input
+        let interesting: [[UInt8]] = [[0], [0xFF], Array("9223372036854775807".utf8), Array("\"".utf8), Array("\r\n".utf8),
+                                      Array("[".utf8), Array("{".utf8), Array(",".utf8), [0xEF, 0xBB, 0xBF], Array("-1".utf8)]
+        for _ in 0..<(1 + Int(g.below(4))) {
+            let i = bytes.isEmpty ? 0 : Int(g.below(UInt64(bytes.count)))
+            switch g.below(6) {
+            case 0: if !bytes.isEmpty { bytes[i] ^= UInt8(1 << g.below(8)) }
+            case 1: bytes.insert(UInt8(g.below(256)), at: i)
+            case 2: if !bytes.isEmpty { bytes.removeSubrange(i..<min(bytes.count, i + 1 + Int(g.below(16)))) }
+            case 3: bytes.insert(contentsOf: interesting[Int(g.below(UInt64(interesting.count)))], at: i)
+            case 4:
+                let j = bytes.isEmpty ? 0 : Int(g.below(UInt64(bytes.count)))
+                bytes.insert(contentsOf: bytes[j..<min(bytes.count, j + Int(g.below(32)))], at: i)
+            default:
+                let other = all[Int(g.below(UInt64(all.count)))]
+                let j = other.isEmpty ? 0 : Int(g.below(UInt64(other.count)))
+                bytes.insert(contentsOf: other[j..<min(other.count, j + Int(g.below(64)))], at: i)
             }
         }
-        print("ran \(count) inputs through the \(FuzzTarget.current.rawValue) target")
+        return Array(bytes.prefix(4096))
     }
 }
 #endif
