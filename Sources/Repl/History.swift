@@ -18,8 +18,10 @@ public struct History {
         }
     }
 
-    public static var defaultURL: URL {
-        let environment = ProcessInfo.processInfo.environment
+    public static var defaultURL: URL { url(environment: ProcessInfo.processInfo.environment) }
+
+    /// XAI_HISTORY, else ~/.xai_history with ~ from $HOME.
+    static func url(environment: [String: String]) -> URL {
         if let p = environment["XAI_HISTORY"], !p.isEmpty { return URL(fileURLWithPath: p) }
         // $HOME first, as shells do; the password database only when it is unset.
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }

@@ -27,6 +27,13 @@ final class HistoryTests: XCTestCase {
     }
 }
 
+final class HistoryPlaceTests: XCTestCase {
+    func testHistoryLivesInHomeUnlessXaiHistorySaysOtherwise() {
+        XCTAssertEqual(History.url(environment: ["HOME": "/tmp/someone"]).path, "/tmp/someone/.xai_history")
+        XCTAssertEqual(History.url(environment: ["HOME": "/tmp/someone", "XAI_HISTORY": "/tmp/h.txt"]).path, "/tmp/h.txt")
+    }
+}
+
 final class CompletionTests: XCTestCase {
     func testTheWordUnderTheCursor() {
         XCTAssertEqual(Completion.word(in: "y = zer").partial, "zer")
