@@ -141,38 +141,44 @@ extension HostObject {
 extension Value {
     /// How a value is shown inside containers and as a statement's result (strings quoted).
     public var repr: String {
-        var seen = Set<ObjectIdentifier>()
-        return repr(&seen)
+        var seen = Set<ObjectIdentifier>(), out = ""
+        write(to: &out, quoted: true, &seen)
+        return out
     }
 
     /// How `print` shows a value (strings raw).
     public var display: String {
-        var seen = Set<ObjectIdentifier>()
-        return display(&seen)
+        var seen = Set<ObjectIdentifier>(), out = ""
+        write(to: &out, quoted: false, &seen)
+        return out
     }
 
-    func repr(_ seen: inout Set<ObjectIdentifier>) -> String {
-        if case .string(let s) = self { return Value.quote(s) }
-        return display(&seen)
-    }
-
-    /// `seen` holds the lists and dicts being printed: one that contains itself shows as
-    /// [...] or {...}, as in Python, instead of recursing forever.
-    func display(_ seen: inout Set<ObjectIdentifier>) -> String {
+    /// Appends the value's text to one buffer, so that deep or long containers print in
+    /// linear time. `seen` holds the lists and dicts being printed: one that contains itself
+    /// shows as [...] or {...}, as in Python, instead of recursing forever.
+    func write(to out: inout String, quoted: Bool, _ seen: inout Set<ObjectIdentifier>) {
         switch self {
+        case .string(let s): out += quoted ? Value.quote(s) : s
         case .list(let l):
-            guard seen.insert(ObjectIdentifier(l)).inserted else { return "[...]" }
+            guard seen.insert(ObjectIdentifier(l)).inserted else { out += "[...]"; return }
             defer { seen.remove(ObjectIdentifier(l)) }
-            var parts: [String] = []
-            for item in l.items { parts.append(item.repr(&seen)) }
-            return "[" + parts.joined(separator: ", ") + "]"
+            out += "["
+            for (i, item) in l.items.enumerated() {
+                if i > 0 { out += ", " }
+                item.write(to: &out, quoted: true, &seen)
+            }
+            out += "]"
         case .dict(let d):
-            guard seen.insert(ObjectIdentifier(d)).inserted else { return "{...}" }
+            guard seen.insert(ObjectIdentifier(d)).inserted else { out += "{...}"; return }
             defer { seen.remove(ObjectIdentifier(d)) }
-            var parts: [String] = []
-            for (k, v) in d.pairs { parts.append("\(k.description): " + v.repr(&seen)) }
-            return "{" + parts.joined(separator: ", ") + "}"
-        default: return plainDisplay
+            out += "{"
+            for (i, (k, v)) in d.pairs.enumerated() {
+                if i > 0 { out += ", " }
+                out += k.description + ": "
+                v.write(to: &out, quoted: true, &seen)
+            }
+            out += "}"
+        default: out += plainDisplay
         }
     }
 
