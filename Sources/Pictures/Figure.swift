@@ -109,7 +109,9 @@ public struct MatrixFigure: Figure {
         let lw = 8 + 7 * Double(min(40, rowLabels.map(TextWidth.of).max() ?? 1))
         let th = 8 + 7 * Double(min(40, colLabels.map(TextWidth.of).max() ?? 1))
         let top = (title.isEmpty ? 4 : 26) + th
-        let width = max(lw + Double(cols) * cell + 8, Double(title.count) * 7.5 + 16), height = top + Double(rows) * cell + 8
+        // Column labels lean right at 60°: the last one reaches half its length past its cell.
+        let reach = 0.5 * (th - 8)
+        let width = max(lw + (Double(cols) - 0.5) * cell + 4 + reach + 8, Double(title.count) * 7.5 + 16), height = top + Double(rows) * cell + 8
         var s = [SVG.open(width: width, height: height, fontSize: 11)]
         if !title.isEmpty { s.append("<text x=\"\(SVG.f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-weight=\"bold\">\(SVG.esc(title))</text>") }
         for c in 0..<cols {
