@@ -14,6 +14,7 @@
 #include "xai_kernels.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,12 +114,25 @@ void xai_s8_pack(int path, int64_t n, int64_t k, const int8_t *b, int64_t ldb, v
     }
 }
 
-// A converted for one call (rows padded to ROWS), kept per thread and grown as needed.
+// A converted for one call (rows padded to ROWS), kept per thread, grown as needed and freed
+// when the thread ends.
 static _Thread_local void *converted;
 static _Thread_local size_t converted_bytes;
+static pthread_key_t converted_key;
+static pthread_once_t converted_once = PTHREAD_ONCE_INIT;
+
+static void free_converted(void *unused) {
+    (void)unused;
+    free(converted);
+    converted = NULL;
+    converted_bytes = 0;
+}
+static void make_converted_key(void) { pthread_key_create(&converted_key, free_converted); }
 
 static void *scratch(size_t bytes) {
     if (bytes <= converted_bytes) return converted;
+    pthread_once(&converted_once, make_converted_key);
+    pthread_setspecific(converted_key, (void *)1);
     free(converted);
     converted = aligned_alloc(64, (bytes + 63) / 64 * 64);
     converted_bytes = converted ? (bytes + 63) / 64 * 64 : 0;

@@ -10,6 +10,7 @@
 
 #include "xai_kernels.h"
 #include <math.h>
+#include <pthread.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -174,12 +175,25 @@ static void pack_b(int64_t kc, int64_t nc, const float *b, int64_t rsb, int64_t 
 // MARK: the blocked driver
 
 // Packing buffers, one pair per thread (products run on several workers at once), grown as
-// needed and kept for the thread's life.
+// needed, kept for the thread's life and freed when it ends.
 static _Thread_local float *buffer_a, *buffer_b;
 static _Thread_local size_t capacity_a, capacity_b;
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+
+static void free_buffers(void *unused) {
+    (void)unused;
+    free(buffer_a); free(buffer_b);
+    buffer_a = buffer_b = NULL;
+    capacity_a = capacity_b = 0;
+}
+static void make_buffers_key(void) { pthread_key_create(&buffers_key, free_buffers); }
 
 static float *grow(float **buffer, size_t *capacity, size_t count) {
     if (count <= *capacity) return *buffer;
+    // A non-null value makes the key's destructor run at this thread's exit.
+    pthread_once(&buffers_once, make_buffers_key);
+    pthread_setspecific(buffers_key, (void *)1);
     free(*buffer);
     *buffer = NULL; *capacity = 0;
     size_t bytes = (count * sizeof(float) + 63) / 64 * 64;

@@ -93,6 +93,10 @@ public final class Interpreter {
         self.registry = registry
     }
 
+    /// A function defined at the top level holds the global scope that holds it: emptying the
+    /// scope breaks those cycles, so a finished session frees its values.
+    deinit { globals.vars.removeAll() }
+
     /// The builtins every session starts with; later modules add theirs through `extensions`.
     public static func standardRegistry() -> Registry {
         let r = Registry()
