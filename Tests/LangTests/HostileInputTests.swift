@@ -138,6 +138,22 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(lines, ["10000", "1", "1", "200002 700002"])
     }
 
+    func testTenThousandLongChainsGiveAValueOrALimitNeverAStackOverflow() throws {
+        let n = 10_000
+        var lines: [String] = []
+        try LargeStack.run {
+            lines = try runProgram("x = " + Array(repeating: "true", count: n).joined(separator: " and ") + "\nprint(x)")
+        }
+        XCTAssertEqual(lines, ["true"])
+        for (source, limit) in [("fn f() { f }\nf" + String(repeating: "()", count: n), "expression too long"),
+                                ("x = [1]\nx" + String(repeating: "[0]", count: n), "expression too long"),
+                                ("d = {a: 1}\nd" + String(repeating: ".a", count: n), "expression too long"),
+                                (String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n), "nested too deep"),
+                                (String(repeating: "-", count: n) + "1", "nesting too deep")] {
+            XCTAssertTrue(runError(source).contains(limit), String(source.prefix(30)) + ": " + String(runError(source).prefix(200)))
+        }
+    }
+
     func testATensorHasAtMost64Dimensions() {
         XCTAssertTrue(runError("zeros([1] * 100000)").contains("at most 64 dimensions, found 100000"))
         XCTAssertTrue(runError("zeros([1] * 64).reshape([1] * 65)").contains("at most 64 dimensions, found 65"))
