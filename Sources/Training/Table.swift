@@ -26,6 +26,9 @@ public struct Table {
             throw TensorError(.value, "a table's separator must be one character, found \"\(separator)\"")
         }
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        if let line = unclosedQuote(in: body, separator: UInt8(delimiter.value & 0xFF)) {
+            throw TensorError(.file, "\(name) line \(line): a quoted field starts there and is never closed (a field in quotes ends with \")")
+        }
         let reader: CSVReader
         do {
             reader = try CSVReader(string: body, hasHeaderRow: true, delimiter: delimiter)
@@ -46,6 +49,35 @@ public struct Table {
         }
         if let error = reader.error { throw TensorError(.file, "\(name) could not be read: \(error)") }
         return Table(columns: columns, rows: rows)
+    }
+
+    /// The line where a quoted field opens and the text ends before its closing quote, or nil.
+    /// A quote opens a field only at its start (RFC 4180); `""` inside one is a quote.
+    static func unclosedQuote(in text: String, separator: UInt8) -> Int? {
+        var line = 1, openedAt = 0, quoted = false, atFieldStart = true
+        var bytes = text.utf8.makeIterator()
+        while let b = bytes.next() {
+            if quoted {
+                if b == UInt8(ascii: "\"") {
+                    // A doubled quote stays inside; a single one closes the field.
+                    guard let next = bytes.next() else { return nil }
+                    if next == UInt8(ascii: "\"") { continue }
+                    quoted = false
+                    atFieldStart = next == separator || next == UInt8(ascii: "\n")
+                    if next == UInt8(ascii: "\n") { line += 1 }
+                    continue
+                }
+                if b == UInt8(ascii: "\n") { line += 1 }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\"") where atFieldStart: quoted = true; openedAt = line
+            case UInt8(ascii: "\n"): line += 1; atFieldStart = true
+            case separator: atFieldStart = true
+            default: atFieldStart = false
+            }
+        }
+        return quoted ? openedAt : nil
     }
 
     public func index(of column: String) throws -> Int {

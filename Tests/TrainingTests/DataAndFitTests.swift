@@ -25,8 +25,14 @@ final class TableTests: XCTestCase {
         // A TSV keeps commas and a quote inside a field that does not start with one.
         let tsv = try Table.parse("text\tlabel\r\nGood, cheap.\t1\r\nstrong.\"\t0\r\n", separator: "\t")
         XCTAssertEqual(tsv.rows, [["Good, cheap.", "1"], ["strong.\"", "0"]])
-        // An unclosed quote runs to the end of the file, so the row comes up short.
-        XCTAssertThrowsError(try Table.parse("a,b,c\n1,\"2,3\n4,5,6\n", separator: ",")) {
+        // A quoted field that is never closed would swallow the rest of the file: an error that
+        // names the line where it opens.
+        XCTAssertThrowsError(try Table.parse("a,b,c\n1,2,3\n1,\"2,3\n4,5,6\n", separator: ",")) {
+            XCTAssertEqual("\($0)", "table line 3: a quoted field starts there and is never closed (a field in quotes ends with \")")
+        }
+        XCTAssertNil(Table.unclosedQuote(in: "a,\"b\"\"c\"\n\"x\ny\",2\nq\"r,s\n", separator: UInt8(ascii: ",")))
+        // Fewer fields than the header is its own error.
+        XCTAssertThrowsError(try Table.parse("a,b,c\n1,2\n", separator: ",")) {
             XCTAssertEqual("\($0)", "table row 1 has 2 fields, expected 3 like the header")
         }
     }
