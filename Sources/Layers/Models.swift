@@ -12,8 +12,8 @@ extension TextClassifier {
     public func logits(ids: Tensor, lengths: [Int]) throws -> Tensor { try logits(embedded: embedding.forward(ids), lengths: lengths) }
 }
 
-/// The seed's sentiment model (class SentimentNet of ../shared/reference/make_reference.py):
-/// Embedding (padding 0) → LSTM → additive attention over valid steps → Linear to one logit.
+/// The LSTM + attention sentiment classifier: Embedding (padding 0) → LSTM → additive
+/// attention over valid steps → Linear to one logit.
 public final class SentimentNet: Module, TextClassifier {
     public let embedding: Embedding
     public let rnn: Recurrent
@@ -52,7 +52,7 @@ public final class SentimentNet: Module, TextClassifier {
     }
 }
 
-/// Decoder-only Transformer (class TinyGPT of make_reference.py): token + learned position
+/// A small decoder-only Transformer (GPT): token + learned position
 /// embeddings, pre-norm GELU blocks with a causal mask, final LayerNorm, linear head.
 public final class TinyGPT: Module {
     public let tokEmb: Embedding, posEmb: Embedding

@@ -107,7 +107,7 @@ public struct Table {
 
 /// Splits text into tokens.
 public enum Tokenizer: Equatable {
-    /// Lower-case runs of [a-z0-9'] — the tokenizer of ../shared/reference/explain_text/case.json.
+    /// Lower-case runs of [a-z0-9']: words keep their apostrophes and digits.
     case words
     case characters
 

@@ -86,7 +86,7 @@ enum ModelBuiltins {
             obj(try LearnedPositions(dim: c.int("dim"), maxLength: c.int("max_length")))
         }
         r.function("SentimentNet", "vocab: any, embed: int = 64, hidden: int = 64, layers: int = 1", returns: "Module",
-                   "The seed's sentiment model: Embedding → LSTM → attention over valid steps → Linear to one logit.",
+                   "The LSTM + attention sentiment classifier: Embedding → LSTM → attention over valid steps → Linear to one logit.",
                    details: "vocab: a vocabulary (data.vocab()) — kept by the model to read raw text — or a size.\nCalled with text (or ids and lengths), it returns [logits, attention weights].",
                    example: "data = dataset(\"sentiment\")\nmodel = SentimentNet(vocab: data.vocab(), embed: 16, hidden: 16)\nmodel(\"great phone\")") { c in
             var vocab: Vocabulary?
