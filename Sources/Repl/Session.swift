@@ -46,7 +46,10 @@ public final class Session {
         interp = Interpreter()
         interp.baseDirectory = baseDirectory
         interp.output = { [unowned self] text, volatile in self.show(text, saving: text, volatile: volatile) }
-        interp.outputPicture = { [unowned self] draw in self.show(draw(), saving: Session.scriptDrawing(draw), volatile: false) }
+        interp.outputPicture = { [unowned self] draw in
+            let shown = draw()
+            self.show(shown, saving: Session.scriptDrawing(shown, draw), volatile: false)
+        }
     }
 
     /// Echoes `shown` and records `saved`, one transcript line per printed line.
@@ -57,10 +60,11 @@ public final class Session {
         }
     }
 
-    /// What a script prints for a drawing: at a colour terminal or another width, the picture
-    /// is drawn again in plain text, 80 columns wide, so that a saved session replays.
-    static func scriptDrawing(_ draw: () -> String) -> String {
-        Rendering.isScriptLike ? draw() : Rendering.asScript(draw)
+    /// What a script prints for a drawing already `shown`: the same text when pictures are
+    /// drawn as in a script; at a colour terminal or another width, `draw` again in plain text,
+    /// 80 columns wide, so that a saved session replays.
+    static func scriptDrawing(_ shown: String, _ draw: () -> String) -> String {
+        Rendering.isScriptLike ? shown : Rendering.asScript(draw)
     }
 
     /// The result of running one entry.
@@ -127,7 +131,7 @@ public final class Session {
             do {
                 if let v = try interp.executeTopLevel(stmt) {
                     let shown = interp.lastShown
-                    let saved = Rendering.isScriptLike ? v : Rendering.asScript { shown?.repr ?? v }
+                    let saved = Session.scriptDrawing(v) { shown?.repr ?? v }
                     show(v, saving: saved, volatile: false)
                     if case .object(let o as FigureProviding)? = shown {
                         statementFigures.append(o.figureHTML)
