@@ -53,14 +53,16 @@ let package = Package(
         .executableTarget(name: "xai-fuzz", dependencies: ["Lang", "Repl", "Tensors", "Training"]),
         .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training", "Explain"], swiftSettings: fast),
 
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "LayersTests", dependencies: ["Layers"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
-        .testTarget(name: "ExplainTests", dependencies: ["Explain"]),
-        .testTarget(name: "PicturesTests", dependencies: ["Pictures"]),
-        .testTarget(name: "SyntaxTests", dependencies: ["Syntax"]),
-        .testTarget(name: "LangTests", dependencies: ["Lang"]),
-        .testTarget(name: "ReplTests", dependencies: ["Repl"]),
+        // Helpers every test target shares: the reference folder, tensor comparisons, expected errors.
+        .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "ExplainTests", dependencies: ["Explain", "TestSupport"]),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "TestSupport"]),
+        .testTarget(name: "SyntaxTests", dependencies: ["Syntax", "TestSupport"]),
+        .testTarget(name: "LangTests", dependencies: ["Lang", "TestSupport"]),
+        .testTarget(name: "ReplTests", dependencies: ["Repl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

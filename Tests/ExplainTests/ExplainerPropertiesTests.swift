@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
+import TestSupport
 import Layers
 import Pictures
 import Tensors

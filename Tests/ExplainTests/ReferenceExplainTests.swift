@@ -4,39 +4,7 @@ import Layers
 import Tensors
 import Training
 @testable import Explain
-
-let referenceDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference")
-
-/// Loads one explain_* folder of ../shared/reference.
-struct ReferenceCase {
-    let model: [String: Tensor]
-    let io: [String: Tensor]
-    let json: [String: Any]
-
-    init(_ name: String) throws {
-        let dir = referenceDir.appendingPathComponent(name)
-        model = try SafeTensors.read(contentsOf: dir.appendingPathComponent("model.safetensors"))
-        io = try SafeTensors.read(contentsOf: dir.appendingPathComponent("io.safetensors"))
-        json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("case.json"))) as? [String: Any] ?? [:]
-    }
-
-    func tensor(_ key: String) throws -> Tensor {
-        guard let t = io[key] else { throw TensorError.value("reference has no \(key)") }
-        return t
-    }
-
-    /// Row r of a [rows, ...] reference tensor, as Doubles.
-    func row(_ key: String, _ r: Int) throws -> [Double] {
-        try tensor(key).select(dim: 0, index: r).floatValues.map(Double.init)
-    }
-}
-
-func assertClose(_ got: [Double], _ want: [Double], _ tol: Double, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(got.count, want.count, "\(what): count", file: file, line: line)
-    let d = zip(got, want).map { abs($0 - $1) }.max() ?? 0
-    XCTAssertLessThanOrEqual(d, tol, "\(what): max |difference| \(d)", file: file, line: line)
-}
+import TestSupport
 
 func mlp(_ sizes: [Int], _ activation: String) throws -> Sequential {
     try Sequential([Linear(sizes[0], sizes[1]), Activation(activation), Linear(sizes[1], sizes[2])])

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 import Syntax
 import Tensors
 @testable import Lang
@@ -8,17 +9,16 @@ import Tensors
 /// interpreter. Each must end in a value or an error — never a crash or a hang (each run
 /// is bounded to 5,000 steps, 0.03 s at the engine's safe points, and tensors of 2^20 elements).
 final class FuzzTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Real programs to mutate: the language reference's examples and the shipped scripts.
     func corpus() throws -> [String] {
         var out: [String] = []
-        let doc = try String(contentsOf: FuzzTests.root.appendingPathComponent("docs/language.md"), encoding: .utf8)
+        let doc = try String(contentsOf: repoRoot.appendingPathComponent("docs/language.md"), encoding: .utf8)
         var block: [String]?
         for line in doc.components(separatedBy: "\n") {
             if line == "```xai" { block = [] } else if line == "```", let b = block { out.append(b.joined(separator: "\n")); block = nil } else { block?.append(line) }
         }
-        let scripts = FuzzTests.root.appendingPathComponent("scripts")
+        let scripts = repoRoot.appendingPathComponent("scripts")
         // The Transformer and GPT demos train for minutes by design, and one of their steps
         // (between two safe points) takes seconds in a debug build: as mutation seeds they
         // would only slow the fuzz. `xai check` runs them whole.

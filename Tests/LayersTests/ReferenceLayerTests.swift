@@ -1,10 +1,9 @@
 import Foundation
 import XCTest
+import TestSupport
 import Tensors
 @testable import Layers
 
-let referenceDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference")
 
 /// Each layer and model folder of ../shared/reference: PyTorch's state_dict loads by name,
 /// the recorded inputs give the recorded outputs, and the gradients of

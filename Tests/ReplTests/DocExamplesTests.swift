@@ -1,15 +1,15 @@
 import Foundation
 import XCTest
+import TestSupport
 import Tensors
 @testable import Repl
 
 /// Every ```xai example of docs/language.md runs in a fresh session and prints exactly its
 /// recorded `#>` lines. `XAI_UPDATE_DOCS=1 swift test --filter DocExamples` rewrites them.
 final class DocExamplesTests: XCTestCase {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func testEveryLanguageReferenceExampleRunsAsRecorded() throws {
-        let url = DocExamplesTests.repoRoot.appendingPathComponent("docs/language.md")
+        let url = repoRoot.appendingPathComponent("docs/language.md")
         let text = try String(contentsOf: url, encoding: .utf8)
         var lines = text.components(separatedBy: "\n")
         var blocks: [(start: Int, end: Int)] = []

@@ -3,12 +3,13 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
+import TestSupport
 @testable import Repl
 
 /// Notebooks exported from every shipped script: well-formed (parsed by a strict XML
 /// parser), self-contained, and the same bytes when exported again.
 final class NotebookTests: XCTestCase {
-    static let scripts = DocExamplesTests.repoRoot.appendingPathComponent("scripts")
+    static let scripts = repoRoot.appendingPathComponent("scripts")
 
     func shippedScripts() throws -> [URL] {
         try FileManager.default.contentsOfDirectory(at: NotebookTests.scripts, includingPropertiesForKeys: nil)

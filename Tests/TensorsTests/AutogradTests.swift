@@ -1,4 +1,5 @@
 import XCTest
+import TestSupport
 @testable import Tensors
 
 /// The autodiff contract users rely on: leaves accumulate, graphs fan out and in,

@@ -1,4 +1,5 @@
 import XCTest
+import TestSupport
 @testable import Tensors
 
 /// Bad shapes, indices, dtypes and sizes are errors that name what was expected and found.

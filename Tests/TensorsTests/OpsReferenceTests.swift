@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Tensors
 
 /// Every case of ../shared/reference/ops.json (computed by PyTorch): the output and the

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Tensors
 
 /// safetensors: round trips, files written by PyTorch, dtype conversions, and malformed

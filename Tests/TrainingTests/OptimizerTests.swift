@@ -1,11 +1,10 @@
 import Foundation
 import XCTest
+import TestSupport
 import Layers
 import Tensors
 @testable import Training
 
-let referenceDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference")
 
 /// Optimizer trajectories against torch.optim: a Linear(5, 3) after each of three steps of
 /// mse on the recorded batches.
