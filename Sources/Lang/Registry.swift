@@ -1,4 +1,5 @@
 import Foundation
+import Syntax
 import Tensors
 
 /// One parameter of a builtin, parsed from its declaration (`dim: int? = nil`, `*shape: int`).
@@ -7,7 +8,33 @@ public struct Param {
     public let type: String
     /// Text of the default value, nil when the parameter is required.
     public let defaultText: String?
+    /// The default as a value: the one place a builtin's default is said is its declaration.
+    /// nil when there is no default or its text is not a literal (the registry test reports that).
+    public let defaultValue: Value?
     public let variadic: Bool
+
+    init(name: String, type: String, defaultText: String?, variadic: Bool) {
+        self.name = name; self.type = type; self.defaultText = defaultText; self.variadic = variadic
+        defaultValue = defaultText.flatMap(Param.literal)
+    }
+
+    /// A literal default (`nil`, `true`, `-1`, `0.00001`, `"mean"`) read by the language's own parser.
+    static func literal(_ text: String) -> Value? {
+        guard let program = try? Parser.parse(source: text), program.statements.count == 1,
+              case .expression(let e) = program.statements[0].kind else { return nil }
+        switch e.kind {
+        case .integer(let i): return .int(i)
+        case .float(let d): return .float(d)
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        case .nilLiteral: return Value.none
+        case .unary(op: "-", let x):
+            if case .integer(let i) = x.kind { return .int(-i) }
+            if case .float(let d) = x.kind { return .float(-d) }
+            return nil
+        default: return nil
+        }
+    }
 
     var declaration: String {
         (variadic ? "*" : "") + name + ": " + type + (defaultText.map { " = " + $0 } ?? "")
@@ -130,7 +157,8 @@ public final class Registry {
                 p = String(p[..<eq.lowerBound])
             }
             let nameType = p.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            return Param(name: nameType[0], type: nameType.count > 1 ? nameType[1] : "any", defaultText: dflt, variadic: variadic)
+            return Param(name: nameType[0], type: nameType.count > 1 ? nameType[1] : "any", defaultText: dflt,
+                         variadic: variadic)
         }
     }
 }
@@ -141,7 +169,10 @@ public struct Call {
     public let builtin: Builtin
     public let interp: Interpreter
     public let receiver: Value?
+    /// Every parameter's value: given at the call site, or its declared default.
     var bound: [String: Value] = [:]
+    /// The parameters given at the call site (the rest took their declared defaults).
+    public private(set) var given: Set<String> = []
     /// Values taken by a variadic parameter.
     public private(set) var rest: [Value] = []
 
@@ -166,8 +197,12 @@ public struct Call {
             guard bound[label] == nil else { throw RuntimeError("\(builtin.qualifiedName): argument '\(label)' given twice") }
             if p.variadic { rest.append(v) } else { bound[label] = v }
         }
-        for p in params where !p.variadic && p.defaultText == nil && bound[p.name] == nil {
-            throw RuntimeError("\(builtin.qualifiedName) needs argument '\(p.name)': \(builtin.signature)")
+        given = Set(bound.keys)
+        for p in params where !p.variadic && bound[p.name] == nil {
+            guard p.defaultText != nil else {
+                throw RuntimeError("\(builtin.qualifiedName) needs argument '\(p.name)': \(builtin.signature)")
+            }
+            bound[p.name] = p.defaultValue
         }
     }
 
@@ -190,36 +225,31 @@ public struct Call {
     }
     public func optionalTensor(_ name: String) throws -> Tensor? { try value(name).map { try Convert.tensor($0, what: "\(fn): argument '\(name)'") } }
 
-    public func int(_ name: String, _ dflt: Int? = nil) throws -> Int {
-        guard let v = value(name) else {
-            if let dflt { return dflt }
-            throw RuntimeError("\(fn) needs argument '\(name)'")
-        }
-        return try Convert.int(v, what: "\(fn): argument '\(name)'")
+    /// The value of a parameter that must have one (given, or a non-nil declared default).
+    func required(_ name: String) throws -> Value {
+        guard let v = value(name) else { throw RuntimeError("\(fn) needs argument '\(name)'") }
+        return v
+    }
+
+    public func int(_ name: String) throws -> Int {
+        try Convert.int(required(name), what: "\(fn): argument '\(name)'")
     }
     public func optionalInt(_ name: String) throws -> Int? { try value(name).map { try Convert.int($0, what: "\(fn): argument '\(name)'") } }
 
-    public func double(_ name: String, _ dflt: Double? = nil) throws -> Double {
-        guard let v = value(name) else {
-            if let dflt { return dflt }
-            throw RuntimeError("\(fn) needs argument '\(name)'")
-        }
-        return try Convert.double(v, what: "\(fn): argument '\(name)'")
+    public func double(_ name: String) throws -> Double {
+        try Convert.double(required(name), what: "\(fn): argument '\(name)'")
     }
     public func optionalDouble(_ name: String) throws -> Double? { try value(name).map { try Convert.double($0, what: "\(fn): argument '\(name)'") } }
-    public func float(_ name: String, _ dflt: Float? = nil) throws -> Float { Float(try double(name, dflt.map(Double.init))) }
+    public func float(_ name: String) throws -> Float { Float(try double(name)) }
 
-    public func bool(_ name: String, _ dflt: Bool) throws -> Bool {
-        guard let v = value(name) else { return dflt }
+    public func bool(_ name: String) throws -> Bool {
+        let v = try required(name)
         if case .bool(let b) = v { return b }
         throw typeError(name, "true or false", v)
     }
 
-    public func string(_ name: String, _ dflt: String? = nil) throws -> String {
-        guard let v = value(name) else {
-            if let dflt { return dflt }
-            throw RuntimeError("\(fn) needs argument '\(name)'")
-        }
+    public func string(_ name: String) throws -> String {
+        let v = try required(name)
         if case .string(let s) = v { return s }
         throw typeError(name, "a string", v)
     }

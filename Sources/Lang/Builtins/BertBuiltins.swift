@@ -107,9 +107,9 @@ enum BertBuiltins {
             }
             let base = v.vocabulary
             let vocab = base.tokens.contains(Tokenizer.mask) ? base : Vocabulary(tokens: base.tokens + [Tokenizer.mask], tokenizer: base.tokenizer)
-            let model = try Bert(vocab: vocab.count, maskId: vocab.id(Tokenizer.mask), dModel: c.int("d_model", 64), heads: c.int("heads", 4),
-                                 layers: c.int("layers", 2), feedforward: c.optionalInt("feedforward"), classes: c.int("classes", 2),
-                                 maxLength: c.int("max_length", 64), dropout: c.float("dropout", 0.1))
+            let model = try Bert(vocab: vocab.count, maskId: vocab.id(Tokenizer.mask), dModel: c.int("d_model"), heads: c.int("heads"),
+                                 layers: c.int("layers"), feedforward: c.optionalInt("feedforward"), classes: c.int("classes"),
+                                 maxLength: c.int("max_length"), dropout: c.float("dropout"))
             return .object(ModuleObject(model, vocabulary: vocab))
         }
         r.function("pretrain_mlm", "model: Module, texts: any, epochs: int = 10, batch: int = 32, mask: float = 0.15, optimizer: Optimizer? = nil, validation: any = nil, clip: float? = 1.0",
@@ -125,10 +125,10 @@ enum BertBuiltins {
             if case .object(let o as OptimizerObject)? = c.value("optimizer") { optimizer = try o.make(model.parameters) } else {
                 optimizer = try Adam(model.parameters, lr: 1e-3, weightDecay: 0.01, decoupled: true)
             }
-            let epochs = try c.int("epochs", 10)
+            let epochs = try c.int("epochs")
             let interp = c.interp
-            let h = try MaskedLanguageModel.train(model, sentences: rows, validation: validation, epochs: epochs, batch: c.int("batch", 32), optimizer: optimizer,
-                                                  probability: c.double("mask", 0.15), clipNorm: try c.optionalDouble("clip")) { r in
+            let h = try MaskedLanguageModel.train(model, sentences: rows, validation: validation, epochs: epochs, batch: c.int("batch"), optimizer: optimizer,
+                                                  probability: c.double("mask"), clipNorm: try c.optionalDouble("clip")) { r in
                 var line = String(format: "epoch %d/%d · masked loss %.4f · masked acc %.3f", r.epoch, epochs, r.loss, r.accuracy)
                 if let vl = r.validationLoss, let va = r.validationAccuracy { line += String(format: " · held-out loss %.4f · acc %.3f", vl, va) }
                 interp.emit(line)
@@ -142,9 +142,9 @@ enum BertBuiltins {
                    example: "data = dataset(\"sentiment\")\nbert = BERT(vocab: data.vocab(), d_model: 16, heads: 2, layers: 1)\nmlm_accuracy(bert, data.texts[0:32])[\"accuracy\"] < 0.5") { c in
             let (model, vocab) = try bert(c.value("model"), "mlm_accuracy")
             let rows = try sentences(c.value("texts"), vocab, model, "mlm_accuracy: texts")
-            let seed = try c.int("seed", 0)
+            let seed = try c.int("seed")
             guard seed >= 0 else { throw RuntimeError("mlm_accuracy: seed must not be negative, found \(seed)") }
-            let r = try MaskedLanguageModel.evaluate(model, rows, probability: c.double("mask", 0.15), seed: UInt64(seed))
+            let r = try MaskedLanguageModel.evaluate(model, rows, probability: c.double("mask"), seed: UInt64(seed))
             return .dict(DictBox([("loss", .float(r.loss)), ("accuracy", .float(r.accuracy))]))
         }
         r.function("fill_mask", "model: Module, text: string, top: int = 5", returns: "FillMask",
@@ -156,7 +156,7 @@ enum BertBuiltins {
             if !ids.contains(model.maskId), vocab.tokenizer.tokens(text).contains(Tokenizer.mask) {
                 throw RuntimeError("fill_mask: the [MASK] comes after the model's first \(model.maxLength) tokens (max_length), which is all it reads")
             }
-            let filled = try MaskedLanguageModel.fill(model, ids: ids, top: c.int("top", 5))
+            let filled = try MaskedLanguageModel.fill(model, ids: ids, top: c.int("top"))
             return .object(FillMaskObject(text: text, slots: filled.map { $0.candidates.map { (vocab.tokens[$0.id], $0.probability) } }))
         }
     }

@@ -72,10 +72,10 @@ enum CompressionBuiltins {
             let data = try TrainingBuiltins.data(c.value("data"), "compression_table: data")
             let inputs = try c.list("inputs").map { try ExplainBuiltins.rawInput($0) }
             guard !inputs.isEmpty else { throw RuntimeError("compression_table needs at least one input to measure explanation drift on") }
-            var request = ExplainRequest(method: try ExplainRequest.canonical(c.string("method", "integrated_gradients")))
-            request.steps = try c.int("steps", 32)
+            var request = ExplainRequest(method: try ExplainRequest.canonical(c.string("method")))
+            request.steps = try c.int("steps")
             guard request.steps >= 1 else { throw RuntimeError("compression_table: steps must be positive") }
-            let k = try c.int("k", 3)
+            let k = try c.int("k")
             let refName = "original"
             let rows = try CompressionReport.measure(reference: (refName, reference.model), models: models, data: data, inputs: inputs, request: request, k: k)
             let base = rows.first?.seconds ?? 1

@@ -43,7 +43,7 @@ enum CoreBuiltins {
                    "The integers start, start+step, … below end; range(n) is 0..n-1.", example: "range(4)\nrange(1, 10, 3)") { c in
             var a = try c.int("start"), b = try c.optionalInt("end")
             if b == nil { b = a; a = 0 }
-            let s = try c.int("step", 1)
+            let s = try c.int("step")
             guard s != 0 else { throw RuntimeError("range() step must not be zero") }
             let end = b ?? 0
             let n = s > 0 ? max(0, (end - a + s - 1) / s) : max(0, (a - end - s - 1) / -s)
@@ -89,7 +89,7 @@ enum CoreBuiltins {
         }
         r.function("round", "x: float, digits: int = 0", returns: "number", "Rounds to a number of decimal digits (half away from zero).",
                    example: "round(3.14159, 2)") { c in
-            let x = try c.double("x"), d = try c.int("digits", 0)
+            let x = try c.double("x"), d = try c.int("digits")
             if d == 0 { return .int(try Convert.int(whole: x.rounded(), what: "round()")) }
             let p = FastMath.pow(10, Double(d))   // the double nearest 10^d
             return .float((x * p).rounded() / p)
@@ -136,7 +136,7 @@ enum CoreBuiltins {
                 do { return try c.interp.compare(a, b, op: .lt) } catch { failure = error; return false }
             }
             if let failure { throw failure }
-            if try c.bool("reverse", false) { items.reverse() }
+            if try c.bool("reverse") { items.reverse() }
             return .list(items)
         }
         for (name, f) in [("sqrt", { (x: Double) in x.squareRoot() }), ("exp", { (x: Double) in FastMath.exp(x) }), ("log", { (x: Double) in FastMath.log(x) })] {
@@ -149,7 +149,7 @@ enum CoreBuiltins {
         }
         r.function("format", "x: float, digits: int = 4", returns: "string", "A number as text with a fixed number of decimals.",
                    example: "format(3.14159, 2)") { c in
-            let d = max(0, min(try c.int("digits", 4), 17))
+            let d = max(0, min(try c.int("digits"), 17))
             return .string(String(format: "%.\(d)f", try c.double("x")))
         }
         registerMethods(r)
@@ -163,9 +163,9 @@ enum CoreBuiltins {
         }
         r.method("list", "pop", "index: int = -1", returns: "any", "Removes and returns an item (the last by default).", example: "xs = [1, 2]\nxs.pop()") { c in
             guard case .list(let l)? = c.receiver else { return .none }
-            var i = try c.int("index", -1)
+            var i = try c.int("index")
             if i < 0 { i += l.items.count }
-            guard i >= 0, i < l.items.count else { throw RuntimeError("pop index \(try c.int("index", -1)) is out of range for a list of \(l.items.count)") }
+            guard i >= 0, i < l.items.count else { throw RuntimeError("pop index \(try c.int("index")) is out of range for a list of \(l.items.count)") }
             return l.items.remove(at: i)
         }
         r.method("list", "extend", "items: list", returns: "nil", "Appends every item of another list.", example: "xs = [1]\nxs.extend([2, 3])\nxs") { c in

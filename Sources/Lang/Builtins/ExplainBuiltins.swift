@@ -35,7 +35,7 @@ enum ExplainBuiltins {
 
     /// Reads explain()'s options into a request, and the feature names if any were given.
     static func request(_ c: Call, vocabulary: Vocabulary? = nil) throws -> (ExplainRequest, [String]) {
-        var r = ExplainRequest(method: try ExplainRequest.canonical(c.string("method", "integrated_gradients")))
+        var r = ExplainRequest(method: try ExplainRequest.canonical(c.string("method")))
         if case .string(let t)? = c.value("target") {
             // A language model's target may be the next token itself ("e").
             guard let v = vocabulary, v.tokenizer == .characters, t.count == 1 else {
@@ -60,26 +60,26 @@ enum ExplainBuiltins {
         case let v?: r.background = try Convert.tensor(v, what: "explain: background").toFloat()
         }
         if let n = c.value("names") { names = try c.interp.iterate(n).map(\.display) }
-        r.steps = try c.int("steps", 50)
-        let rule = try c.string("rule", "gausslegendre")
+        r.steps = try c.int("steps")
+        let rule = try c.string("rule")
         guard let ir = IntegrationRule(rawValue: rule) else {
             throw RuntimeError("explain: rule must be one of " + IntegrationRule.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + ", found \"\(rule)\"")
         }
         r.rule = ir
         r.batch = try c.optionalInt("batch")
         r.samples = try c.optionalInt("samples")
-        r.stdev = try c.double("stdev", 1.0)
-        r.base = try c.string("base", "saliency")
-        let seed = try c.int("seed", 0)
+        r.stdev = try c.double("stdev")
+        r.base = try c.string("base")
+        let seed = try c.int("seed")
         guard seed >= 0 else { throw RuntimeError("explain: seed must not be negative, found \(seed)") }
         r.seed = UInt64(seed)
-        r.features = try c.int("features", 10)
+        r.features = try c.int("features")
         r.kernelWidth = try c.optionalDouble("kernel_width")
-        r.permutations = try c.int("permutations", 10)
-        r.window = try c.int("window", 2)
-        r.stride = try c.int("stride", 1)
-        r.patch = try c.int("patch", 1)
-        r.absolute = try c.bool("abs", true)
+        r.permutations = try c.int("permutations")
+        r.window = try c.int("window")
+        r.stride = try c.int("stride")
+        r.patch = try c.int("patch")
+        r.absolute = try c.bool("abs")
         if r.steps < 1 || r.steps > 100_000 { throw RuntimeError("explain: steps must be between 1 and 100000, found \(r.steps)") }
         if let s = r.samples, s < 2 || s > 10_000_000 { throw RuntimeError("explain: samples must be between 2 and 10000000, found \(s)") }
         if r.permutations > 100_000 { throw RuntimeError("explain: permutations must be at most 100000, found \(r.permutations)") }
@@ -123,7 +123,7 @@ enum ExplainBuiltins {
                    "How far two explanations of the same input agree: Spearman rank correlation of the scores and the overlap of their top-k units (by |score|).",
                    example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nx = tensor([1.0, -0.5, 2.0])\ncompare(explain(net, x, method: \"saliency\"), explain(net, x, method: \"integrated_gradients\"), k: 2)") { c in
             let a = try explanation(c.value("a"), "compare: a"), b = try explanation(c.value("b"), "compare: b")
-            let k = try c.int("k", 5)
+            let k = try c.int("k")
             guard k >= 1 else { throw RuntimeError("compare: k must be positive, found \(k)") }
             let r = try ExplanationMetrics.compare(a, b, k: k)
             return .dict(DictBox([("spearman", .float(r.spearman)), ("top_k_overlap", .float(r.topK)), ("k", .int(r.k))]))
@@ -168,7 +168,7 @@ enum ExplainBuiltins {
             let p = try predict(m.model, d)
             let classes = p.rank == 1 ? p.floats.map { $0 > 0.5 ? 1 : 0 } : try p.argmax(dim: 1).ints.map { Int($0) }
             return .object(TreeObject(try SurrogateTree(x: x, predictions: classes, featureNames: d.featureNames, classNames: d.classNames,
-                                                        maxDepth: c.int("depth", 3), minLeaf: c.int("min_leaf", 5))))
+                                                        maxDepth: c.int("depth"), minLeaf: c.int("min_leaf"))))
         }
         r.function("linear_surrogate", "model: Module, data: Dataset, target: int = 1", returns: "LinearSurrogate",
                    "A global linear surrogate: ridge regression of the model's target-class probability on data's rows, with R² (how linear the model is).",
@@ -177,7 +177,7 @@ enum ExplainBuiltins {
             let d = try TrainingBuiltins.data(c.value("data"), "linear_surrogate: data")
             guard let x = d.features, x.rank == 2 else { throw RuntimeError("linear_surrogate needs feature rows; \(d.name) holds texts or images") }
             let p = try predict(m.model, d)
-            let t = try c.int("target", 1)
+            let t = try c.int("target")
             let scores: [Double]
             if p.rank == 1 { scores = p.floats.map { t == 0 ? 1 - Double($0) : Double($0) } } else {
                 guard t >= 0, t < p.shape[1] else { throw RuntimeError("linear_surrogate: target must be in 0..<\(p.shape[1]), found \(t)") }
@@ -189,7 +189,7 @@ enum ExplainBuiltins {
         func expl(_ c: Call) throws -> Explanation { try c.receiverObject(ExplanationObject.self).explanation }
         r.method("Explanation", "top", "k: int = 5", returns: "list", "The k units with the largest |score|, as [name, score] pairs.",
                  example: "net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))\nexplain(net, tensor([1.0, -0.5, 2.0])).top(2)") { c in
-            let k = try c.int("k", 5)
+            let k = try c.int("k")
             guard k >= 0 else { throw RuntimeError("top: k must not be negative, found \(k)") }
             return .list(try expl(c).top(k).map { .list([.string($0.0), .float($0.1)]) })
         }

@@ -59,7 +59,7 @@ enum LanguageModelBuiltins {
                    example: "text = \"to be or not to be \" * 20\ngpt = TinyGPT(vocab: char_vocab(text), d_model: 16, heads: 2, layers: 1, context: 16)\ntrain_lm(gpt, text, steps: 20, batch: 4, eval_every: 10)") { c in
             let (model, vocab) = try gpt(c.value("model"))
             let ids = encode(try c.string("text"), vocab)
-            let frac = try c.double("validation", 0.1)
+            let frac = try c.double("validation")
             guard frac > 0, frac < 0.5 else { throw RuntimeError("train_lm: validation must be between 0 and 0.5, found \(frac)") }
             let cut = Int(Double(ids.count) * (1 - frac))
             guard cut > model.context + 1, ids.count - cut > model.context + 1 else {
@@ -69,10 +69,10 @@ enum LanguageModelBuiltins {
             if case .object(let o as OptimizerObject)? = c.value("optimizer") { optimizer = try o.make(model.parameters) } else {
                 optimizer = try Adam(model.parameters, lr: 1e-3, weightDecay: 0.01, decoupled: true)
             }
-            let steps = try c.int("steps", 1000)
+            let steps = try c.int("steps")
             let interp = c.interp
-            let h = try LanguageModel.train(model, train: Array(ids[..<cut]), validation: Array(ids[cut...]), steps: steps, batch: c.int("batch", 32),
-                                            optimizer: optimizer, evalEvery: c.int("eval_every", 100), clipNorm: try c.optionalDouble("clip")) { r in
+            let h = try LanguageModel.train(model, train: Array(ids[..<cut]), validation: Array(ids[cut...]), steps: steps, batch: c.int("batch"),
+                                            optimizer: optimizer, evalEvery: c.int("eval_every"), clipNorm: try c.optionalDouble("clip")) { r in
                 interp.emit(String(format: "step %d/%d · loss %.4f · val_loss %.4f", r.step, steps, r.loss, r.validationLoss))
                 interp.emitVolatile(String(format: "%.1f s", r.seconds))
             }
@@ -85,10 +85,10 @@ enum LanguageModelBuiltins {
                    example: "text = \"to be or not to be \" * 20\ngpt = TinyGPT(vocab: char_vocab(text), d_model: 16, heads: 2, layers: 1, context: 16)\nlen(generate(gpt, \"to \", tokens: 10))") { c in
             let (model, vocab) = try gpt(c.value("model"))
             let prompt = encode(try c.string("prompt"), vocab)
-            let seed = try c.int("seed", 0)
+            let seed = try c.int("seed")
             guard seed >= 0 else { throw RuntimeError("generate: seed must not be negative, found \(seed)") }
             var g = RandomGenerator(seed: UInt64(seed))
-            let out = try LanguageModel.generate(model, prompt: prompt, count: c.int("tokens", 200), temperature: c.double("temperature", 1.0),
+            let out = try LanguageModel.generate(model, prompt: prompt, count: c.int("tokens"), temperature: c.double("temperature"),
                                                  topK: c.optionalInt("top_k"), using: &g)
             return .string(out.map { Int($0) < vocab.tokens.count && $0 > 1 ? vocab.tokens[Int($0)] : "" }.joined())
         }

@@ -88,10 +88,10 @@ enum PlotBuiltins {
                    "A line chart: plot(history) for training curves (also train_lm's) (metric: \"loss\" or \"accuracy\"), plot(curve) for a deletion/insertion curve, plot(xs, ys) for numbers (ys may be a dict of name → values for several lines).",
                    details: "In a terminal the lines are drawn in braille dots and colour, sized to the window; elsewhere with plain marker characters. Exported notebooks draw an SVG chart.",
                    example: "plot([1, 2, 3, 4], [1.0, 0.5, 0.4, 0.2], title: \"loss\")") { c in
-            let title = try c.string("title", ""), xl = try c.string("xlabel", ""), yl = try c.string("ylabel", "")
+            let title = try c.string("title"), xl = try c.string("xlabel"), yl = try c.string("ylabel")
             switch c.value("data") {
             case .object(let o as HistoryObject)?:
-                let metric = try c.string("metric", "loss")
+                let metric = try c.string("metric")
                 guard metric == "loss" || metric == "accuracy" else { throw RuntimeError("plot: metric must be \"loss\" or \"accuracy\", found \"\(metric)\"") }
                 var chart = historyChart(o.history, metric: metric)
                 if !title.isEmpty { chart.title = title }
@@ -109,12 +109,12 @@ enum PlotBuiltins {
                 var series: [LineChart.Series] = []
                 switch c.value("ys") {
                 case nil:
-                    series = [.init(try c.string("label", "y"), xs: xs.indices.map(Double.init), ys: xs)]
+                    series = [.init(try c.string("label"), xs: xs.indices.map(Double.init), ys: xs)]
                     xs = xs.indices.map(Double.init)
                 case .dict(let d)?:
                     for (k, vals) in d.pairs { series.append(.init(k.value.display, xs: xs, ys: try numbers(vals, c.interp, what: "plot: y"))) }
                 case let ys?:
-                    series = [.init(try c.string("label", "y"), xs: xs, ys: try numbers(ys, c.interp, what: "plot: y"))]
+                    series = [.init(try c.string("label"), xs: xs, ys: try numbers(ys, c.interp, what: "plot: y"))]
                 }
                 for s in series where s.ys.count != xs.count {
                     throw RuntimeError("plot: \(xs.count) x values but \(s.ys.count) y values for '\(s.name)'")
@@ -130,7 +130,7 @@ enum PlotBuiltins {
             let names = try c.interp.iterate(c.value("names") ?? .none).map(\.display)
             let values = try numbers(c.value("values") ?? .none, c.interp, what: "bar: value")
             guard names.count == values.count else { throw RuntimeError("bar: \(names.count) names but \(values.count) values") }
-            return .object(FigureObject(BarFigure(title: try c.string("title", ""), names: names, values: values)))
+            return .object(FigureObject(BarFigure(title: try c.string("title"), names: names, values: values)))
         }
         r.function("heatmap", "matrix: tensor, rows: list? = nil, cols: list? = nil, title: string = \"\", annotate: bool = false", returns: "Figure",
                    "A 2-D tensor as coloured cells (attention weights, confusion counts, any matrix); signed values use blue–white–red, non-negative values white–blue.",
@@ -143,8 +143,8 @@ enum PlotBuiltins {
             let cols = try c.value("cols").map { try c.interp.iterate($0).map(\.display) } ?? []
             if !rows.isEmpty && rows.count != m.shape[0] { throw RuntimeError("heatmap: \(rows.count) row labels for \(m.shape[0]) rows") }
             if !cols.isEmpty && cols.count != m.shape[1] { throw RuntimeError("heatmap: \(cols.count) column labels for \(m.shape[1]) columns") }
-            return .object(FigureObject(MatrixFigure(title: try c.string("title", ""), values: m.floats.map(Double.init), rows: m.shape[0], cols: m.shape[1],
-                                                     rowLabels: rows, colLabels: cols, annotate: try c.bool("annotate", false))))
+            return .object(FigureObject(MatrixFigure(title: try c.string("title"), values: m.floats.map(Double.init), rows: m.shape[0], cols: m.shape[1],
+                                                     rowLabels: rows, colLabels: cols, annotate: try c.bool("annotate"))))
         }
         r.function("show", "image: tensor, title: string = \"\"", returns: "Figure",
                    "A small greyscale image ([H, W] or [1, H, W]), high values dark like ink.",
@@ -153,7 +153,7 @@ enum PlotBuiltins {
             if t.rank == 3 && t.shape[0] == 1 { t = try t.squeeze(0) }
             guard t.rank == 2 else { throw RuntimeError("show needs an image [height, width] or [1, height, width], found shape \(t.shape)") }
             guard t.count <= 65_536 else { throw RuntimeError("show: a \(t.shape[0])×\(t.shape[1]) image is too large to draw (at most 256×256)") }
-            return .object(FigureObject(ImageFigure(title: try c.string("title", ""), pixels: t.floats.map(Double.init), rows: t.shape[0], cols: t.shape[1])))
+            return .object(FigureObject(ImageFigure(title: try c.string("title"), pixels: t.floats.map(Double.init), rows: t.shape[0], cols: t.shape[1])))
         }
     }
 }

@@ -25,20 +25,20 @@ enum TensorBuiltins {
                    example: "tensor([[1.0, 2.0], [3.0, 4.0]])\ntensor([1, 2, 3], dtype: \"float32\", requires_grad: true)") { c in
             var x = try c.tensor("data")
             if let d = try c.optionalString("dtype") { x = try convert(x, to: d, fn: "tensor") }
-            if try c.bool("requires_grad", false) { x = try x.requiringGrad() }
+            if try c.bool("requires_grad") { x = try x.requiringGrad() }
             return t(x)
         }
         for (name, value) in [("zeros", Float(0)), ("ones", Float(1))] {
             r.function(name, "*shape: int, dtype: string = \"float32\", requires_grad: bool = false", returns: "tensor",
                        "A tensor of the given shape filled with \(Int(value))s.", example: "\(name)(2, 3)\n\(name)([4], dtype: \"int64\")") { c in
-                var x = try Tensor.full(try c.shape("shape"), value, dtype: try dtype(c.string("dtype", "float32"), fn: name))
-                if try c.bool("requires_grad", false) { x = try x.requiringGrad() }
+                var x = try Tensor.full(try c.shape("shape"), value, dtype: try dtype(c.string("dtype"), fn: name))
+                if try c.bool("requires_grad") { x = try x.requiringGrad() }
                 return t(x)
             }
         }
         r.function("full", "shape: list, value: float, dtype: string = \"float32\"", returns: "tensor",
                    "A tensor of the given shape filled with one value.", example: "full([2, 2], 7)") { c in
-            t(try Tensor.full(try c.shape("shape"), c.float("value"), dtype: try dtype(c.string("dtype", "float32"), fn: "full")))
+            t(try Tensor.full(try c.shape("shape"), c.float("value"), dtype: try dtype(c.string("dtype"), fn: "full")))
         }
         r.function("zeros_like", "x: tensor", returns: "tensor", "Zeros with the shape and dtype of x.", example: "zeros_like(randn(2, 3))") { c in
             let x = try c.tensor("x"); return t(try Tensor.zeros(x.shape, dtype: x.dtype))
@@ -57,7 +57,7 @@ enum TensorBuiltins {
                 if case .int = v { return true }; return false
             }
             let dt = try c.optionalString("dtype").map { try dtype($0, fn: "arange") } ?? (allInts ? .int64 : .float32)
-            return t(try Tensor.arange(start, end ?? 0, step: try c.double("step", 1), dtype: dt))
+            return t(try Tensor.arange(start, end ?? 0, step: try c.double("step"), dtype: dt))
         }
         r.function("linspace", "start: float, end: float, steps: int", returns: "tensor",
                    "steps evenly spaced values from start to end (both included).", example: "linspace(0, 1, 5)") { c in
@@ -75,14 +75,14 @@ enum TensorBuiltins {
                    details: "The generator is xoshiro256** seeded through SplitMix64; seed(n) resets it, so a script gives the same numbers every run.",
                    example: "seed(0)\nrand(2, 2)") { c in
             var x = try Tensor.rand(try c.shape("shape"))
-            if try c.bool("requires_grad", false) { x = try x.requiringGrad() }
+            if try c.bool("requires_grad") { x = try x.requiringGrad() }
             return t(x)
         }
         r.function("randn", "*shape: int, requires_grad: bool = false", returns: "tensor",
                    "Standard normal random values from the session's seeded generator (Box–Muller).",
                    example: "seed(0)\nrandn(2, 3)") { c in
             var x = try Tensor.randn(try c.shape("shape"))
-            if try c.bool("requires_grad", false) { x = try x.requiringGrad() }
+            if try c.bool("requires_grad") { x = try x.requiringGrad() }
             return t(x)
         }
         r.function("randint", "low: int, high: int, shape: list", returns: "tensor",
@@ -147,11 +147,11 @@ enum TensorBuiltins {
         r.function("gelu", "x: tensor, approximate: string = \"none\"", returns: "tensor",
                    "Gaussian error linear unit x·Φ(x); approximate: \"tanh\" uses PyTorch's tanh form.",
                    example: "gelu(tensor([-1.0, 0.0, 1.0]))") { c in
-            t(try c.tensor("x").gelu(approximate: try c.string("approximate", "none") == "tanh"))
+            t(try c.tensor("x").gelu(approximate: try c.string("approximate") == "tanh"))
         }
         r.method("tensor", "gelu", "approximate: string = \"none\"", returns: "tensor", "GELU of each element.",
                  example: "tensor([1.0]).gelu()") { c in
-            t(try c.receiverTensor().gelu(approximate: try c.string("approximate", "none") == "tanh"))
+            t(try c.receiverTensor().gelu(approximate: try c.string("approximate") == "tanh"))
         }
         r.method("tensor", "abs", "", returns: "tensor", "Absolute value of each element.", example: "tensor([-2, 3]).abs()") { c in
             t(try c.receiverTensor().abs())
@@ -176,10 +176,10 @@ enum TensorBuiltins {
             ("minimum", "Elementwise smaller of two tensors (broadcast).", { (a: Tensor, b: Tensor) in try a.minimum(b) }),
             ("matmul", "Matrix product with batch broadcasting (the @ operator).", { (a: Tensor, b: Tensor) in try a.matmul(b) }),
         ] as [(String, String, (Tensor, Tensor) throws -> Tensor)] {
-            r.function(name, "a: tensor, b: tensor", returns: "tensor", summary, example: "\(name)(randn(2, 3), randn(3, 2))") { c in
+            r.function(name, "a: tensor, b: tensor", returns: "tensor", summary, example: name == "matmul" ? "matmul(randn(2, 3), randn(3, 2))" : "\(name)(tensor([1.0, 5.0]), tensor([3.0, 2.0]))") { c in
                 t(try op(c.tensor("a"), c.tensor("b")))
             }
-            r.method("tensor", name, "other: tensor", returns: "tensor", summary, example: "randn(2, 3).\(name)(randn(3, 2))") { c in
+            r.method("tensor", name, "other: tensor", returns: "tensor", summary, example: name == "matmul" ? "randn(2, 3).matmul(randn(3, 2))" : "tensor([1.0, 5.0]).\(name)(tensor([3.0, 2.0]))") { c in
                 t(try op(c.receiverTensor(), c.tensor("other")))
             }
         }
@@ -220,12 +220,12 @@ enum TensorBuiltins {
         for (name, summary, f) in reductions {
             r.method("tensor", name, "dim: int? = nil, keepdim: bool = false", returns: "tensor", summary,
                      example: "x = tensor([[1.0, 2.0], [3.0, 4.0]])\nx.\(name)()\nx.\(name)(dim: 1)") { c in
-                t(try f(c.receiverTensor(), try c.optionalInt("dim"), try c.bool("keepdim", false)))
+                t(try f(c.receiverTensor(), try c.optionalInt("dim"), try c.bool("keepdim")))
             }
             if name != "sum" {
                 r.function(name, "x: tensor, dim: int? = nil, keepdim: bool = false", returns: "tensor", summary,
                            example: "\(name)(tensor([1.0, 2.0, 4.0]))") { c in
-                    t(try f(c.tensor("x"), try c.optionalInt("dim"), try c.bool("keepdim", false)))
+                    t(try f(c.tensor("x"), try c.optionalInt("dim"), try c.bool("keepdim")))
                 }
             }
         }
@@ -235,18 +235,18 @@ enum TensorBuiltins {
                      example: "x = tensor([[1.0, 5.0], [3.0, 2.0]])\nx.\(name)()\nvalues, indices = x.\(name)(dim: 1)") { c in
                 let x = try c.receiverTensor()
                 guard let d = try c.optionalInt("dim") else { return t(greater ? try x.max() : try x.min()) }
-                let (v, i) = greater ? try x.max(dim: d, keepdim: try c.bool("keepdim", false)) : try x.min(dim: d, keepdim: try c.bool("keepdim", false))
+                let (v, i) = greater ? try x.max(dim: d, keepdim: try c.bool("keepdim")) : try x.min(dim: d, keepdim: try c.bool("keepdim"))
                 return .list([t(v), t(i)])
             }
         }
         for (name, isLog) in [("softmax", false), ("log_softmax", true)] {
             let summary = isLog ? "Logarithm of softmax along dim, computed stably." : "Exponentials normalised to sum to 1 along dim."
             r.function(name, "x: tensor, dim: int = -1", returns: "tensor", summary, example: "\(name)(tensor([1.0, 2.0, 3.0]))") { c in
-                let x = try c.tensor("x"), d = try c.int("dim", -1)
+                let x = try c.tensor("x"), d = try c.int("dim")
                 return t(isLog ? try x.logSoftmax(dim: d) : try x.softmax(dim: d))
             }
             r.method("tensor", name, "dim: int = -1", returns: "tensor", summary, example: "tensor([1.0, 2.0]).\(name)()") { c in
-                let x = try c.receiverTensor(), d = try c.int("dim", -1)
+                let x = try c.receiverTensor(), d = try c.int("dim")
                 return t(isLog ? try x.logSoftmax(dim: d) : try x.softmax(dim: d))
             }
         }
@@ -263,11 +263,11 @@ enum TensorBuiltins {
         }
         r.method("tensor", "flatten", "start_dim: int = 0", returns: "tensor", "Flattens dimensions from start_dim on.",
                  example: "zeros(2, 3, 4).flatten(1).shape") { c in
-            t(try c.receiverTensor().flatten(from: c.int("start_dim", 0)))
+            t(try c.receiverTensor().flatten(from: c.int("start_dim")))
         }
         r.method("tensor", "transpose", "dim0: int = 0, dim1: int = 1", returns: "tensor", "Swaps two dimensions.",
                  example: "randn(2, 3).transpose(0, 1).shape") { c in
-            t(try c.receiverTensor().transpose(c.int("dim0", 0), c.int("dim1", 1)))
+            t(try c.receiverTensor().transpose(c.int("dim0"), c.int("dim1")))
         }
         r.method("tensor", "t", "", returns: "tensor", "Transpose of a matrix (the last two dimensions).", example: "randn(2, 3).t().shape") { c in
             t(try c.receiverTensor().transpose(-2, -1))
@@ -320,7 +320,7 @@ enum TensorBuiltins {
                        isStack ? "Stacks equal-shaped tensors along a new dimension." : "Joins tensors along an existing dimension.",
                        example: "\(name)([ones(2, 2), zeros(2, 2)], dim: 0).shape") { c in
                 let ts = try c.list("tensors").map { try Convert.tensor($0, what: "\(name): each element") }
-                return t(isStack ? try Tensor.stack(ts, dim: c.int("dim", 0)) : try Tensor.cat(ts, dim: c.int("dim", 0)))
+                return t(isStack ? try Tensor.stack(ts, dim: c.int("dim")) : try Tensor.cat(ts, dim: c.int("dim")))
             }
         }
     }
@@ -337,25 +337,25 @@ enum TensorBuiltins {
                    returns: "tensor", "Normalises over the last dimensions to mean 0, variance 1, then scales and shifts.",
                    example: "layer_norm(randn(2, 4), [4])") { c in
             t(try Tensor.layerNorm(c.tensor("x"), normalizedShape: try c.shape("normalized_shape"), weight: try c.optionalTensor("weight"),
-                                   bias: try c.optionalTensor("bias"), eps: c.float("eps", 1e-5)))
+                                   bias: try c.optionalTensor("bias"), eps: c.float("eps")))
         }
         r.function("conv2d", "x: tensor, weight: tensor, bias: tensor? = nil, stride: int = 1, padding: int = 0", returns: "tensor",
                    "2-D convolution of [batch, channels, h, w] by weight [out, in, kh, kw].",
                    example: "conv2d(randn(1, 1, 8, 8), randn(4, 1, 3, 3), padding: 1).shape") { c in
-            t(try Tensor.conv2d(c.tensor("x"), c.tensor("weight"), bias: try c.optionalTensor("bias"), stride: c.int("stride", 1), padding: c.int("padding", 0)))
+            t(try Tensor.conv2d(c.tensor("x"), c.tensor("weight"), bias: try c.optionalTensor("bias"), stride: c.int("stride"), padding: c.int("padding")))
         }
         for (name, isMax) in [("max_pool2d", true), ("avg_pool2d", false)] {
             r.function(name, "x: tensor, kernel: int, stride: int? = nil, padding: int = 0", returns: "tensor",
                        (isMax ? "Maximum" : "Mean") + " over kernel×kernel windows (stride defaults to kernel).",
                        example: "\(name)(randn(1, 1, 4, 4), 2).shape") { c in
-                let x = try c.tensor("x"), k = try c.int("kernel"), s = try c.optionalInt("stride"), p = try c.int("padding", 0)
+                let x = try c.tensor("x"), k = try c.int("kernel"), s = try c.optionalInt("stride"), p = try c.int("padding")
                 return t(isMax ? try x.maxPool2d(kernel: k, stride: s, padding: p) : try x.avgPool2d(kernel: k, stride: s, padding: p))
             }
         }
         r.function("dropout", "x: tensor, p: float = 0.5", returns: "tensor",
                    "Zeros each element with probability p and scales the rest by 1/(1-p) (seeded).",
                    example: "seed(0)\ndropout(ones(6), p: 0.5)") { c in
-            t(try c.tensor("x").dropout(p: c.float("p", 0.5)))
+            t(try c.tensor("x").dropout(p: c.float("p")))
         }
         r.function("one_hot", "ids: tensor, classes: int", returns: "tensor", "int64 class ids as one-hot float rows.",
                    example: "one_hot(tensor([0, 2]), 3)") { c in
@@ -366,7 +366,7 @@ enum TensorBuiltins {
                    details: "As torch.nn.functional.cross_entropy: optional class weights and label smoothing.",
                    example: "cross_entropy(tensor([[2.0, 0.5], [0.1, 1.0]]), tensor([0, 1]))") { c in
             t(try Tensor.crossEntropy(c.tensor("logits"), c.tensor("target"), weight: try c.optionalTensor("weight"),
-                                      labelSmoothing: c.float("label_smoothing", 0), reduction: try reduction(c)))
+                                      labelSmoothing: c.float("label_smoothing"), reduction: try reduction(c)))
         }
         r.function("nll_loss", "logp: tensor, target: tensor, weight: tensor? = nil, reduction: string = \"mean\"", returns: "tensor",
                    "Negative log-likelihood of class ids under log-probabilities [N, C].",
@@ -385,7 +385,7 @@ enum TensorBuiltins {
     }
 
     static func reduction(_ c: Call) throws -> Tensor.Reduction {
-        let s = try c.string("reduction", "mean")
+        let s = try c.string("reduction")
         guard let r = Tensor.Reduction(rawValue: s) else {
             throw RuntimeError("\(c.builtin.qualifiedName): reduction must be \"mean\", \"sum\" or \"none\", found \"\(s)\"")
         }
@@ -413,7 +413,7 @@ enum TensorBuiltins {
         r.method("tensor", "requires_grad_", "flag: bool = true", returns: "tensor",
                  "Returns this tensor as a leaf that records gradients (assign it: w = w.requires_grad_()).",
                  example: "w = randn(3).requires_grad_()") { c in
-            t(try c.receiverTensor().requiringGrad(try c.bool("flag", true)))
+            t(try c.receiverTensor().requiringGrad(try c.bool("flag")))
         }
         r.function("no_grad", "body: function", returns: "any",
                    "Calls body() without recording gradients (for evaluation and manual updates).",

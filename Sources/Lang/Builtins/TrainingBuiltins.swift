@@ -47,7 +47,7 @@ enum TrainingBuiltins {
         }
 
         func dataset(_ c: Call) throws -> Dataset { try c.receiverObject(DatasetObject.self).dataset }
-        r.method("Dataset", "split", "fraction: float? = nil, test: list? = nil", returns: "list",
+        r.method("Dataset", "split", "fraction: float = 0.8, test: list? = nil", returns: "list",
                  "[train, test]: a seeded shuffle then the first fraction for training, or the given test row indices.",
                  example: "seed(0)\ntrain, test = dataset(\"iris\").split(0.8)\n[len(train), len(test)]") { c in
             let d = try dataset(c)
@@ -56,7 +56,7 @@ enum TrainingBuiltins {
                 let idx = try c.interp.iterate(t).map { try Convert.int($0, what: "test index") }
                 (a, b) = try d.split(testIndices: idx)
             } else {
-                (a, b) = try d.split(try c.double("fraction", 0.8), using: &Random.shared)
+                (a, b) = try d.split(try c.double("fraction"), using: &Random.shared)
             }
             return .list([ds(a), ds(b)])
         }
@@ -69,14 +69,14 @@ enum TrainingBuiltins {
             ds(try dataset(c).standardized(like: try c.value("like").map { try data($0, "like") }))
         }
         r.method("Dataset", "images", "side: int = 8", returns: "Dataset", "Feature rows reshaped to images [N, 1, side, side].",
-                 example: "dataset(\"digits\").images()") { c in ds(try dataset(c).images(side: c.int("side", 8))) }
+                 example: "dataset(\"digits\").images()") { c in ds(try dataset(c).images(side: c.int("side"))) }
         r.method("Dataset", "vocab", "min_count: int = 1, max_size: int? = nil, tokenizer: string = \"words\"", returns: "Vocabulary",
                  "A vocabulary of this text data's tokens (<pad> = 0, <unk> = 1; most frequent first).",
                  details: "tokenizer: \"words\" (lower-case runs of letters, digits and ') or \"characters\".",
                  example: "dataset(\"sentiment\").vocab(min_count: 2)") { c in
-            let kind = try c.string("tokenizer", "words")
+            let kind = try c.string("tokenizer")
             guard kind == "words" || kind == "characters" else { throw RuntimeError("vocab: tokenizer must be \"words\" or \"characters\", found \"\(kind)\"") }
-            return .object(VocabObject(try dataset(c).vocabulary(minCount: c.int("min_count", 1), maxSize: try c.optionalInt("max_size"),
+            return .object(VocabObject(try dataset(c).vocabulary(minCount: c.int("min_count"), maxSize: try c.optionalInt("max_size"),
                                                                   tokenizer: kind == "words" ? .words : .characters)))
         }
         r.method("Dataset", "subset", "indices: list", returns: "Dataset", "The rows at the given indices.", example: "dataset(\"iris\").subset([0, 50, 100])") { c in
@@ -94,8 +94,12 @@ enum TrainingBuiltins {
                                        : "lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 0.00000001, weight_decay: float? = nil"
             r.function(name, params, returns: "Optimizer", summary, example: "opt = \(name)(lr: 0.01)") { c in
                 var settings: [String: Double] = [:]
-                for p in c.builtin.params where p.type == "float" { if let v = try c.optionalDouble(p.name) { settings[p.name] = v } }
-                return .object(OptimizerObject(kind: name, settings: settings, flags: ["nesterov": try c.bool("nesterov", false)]))
+                // Only the settings given: the optimizer prints as written, and the rest are torch.optim's.
+                for p in c.builtin.params where p.type == "float" && c.given.contains(p.name) {
+                    if let v = try c.optionalDouble(p.name) { settings[p.name] = v }
+                }
+                let nesterov = name == "SGD" ? try c.bool("nesterov") : false
+                return .object(OptimizerObject(kind: name, settings: settings, flags: ["nesterov": nesterov]))
             }
         }
 
@@ -117,8 +121,8 @@ enum TrainingBuiltins {
                 optimizer = try Adam(student.module.parameters, lr: 1e-3)
             }
             let interp = c.interp
-            let h = try distill(teacher: teacher.model, student: student.model, data: d, epochs: c.int("epochs", 5), batchSize: c.int("batch", 32),
-                                optimizer: optimizer, temperature: c.double("temperature", 4), alpha: c.double("alpha", 0.5)) { event in
+            let h = try distill(teacher: teacher.model, student: student.model, data: d, epochs: c.int("epochs"), batchSize: c.int("batch"),
+                                optimizer: optimizer, temperature: c.double("temperature"), alpha: c.double("alpha")) { event in
                 if case .epoch(let rec, let n) = event {
                     interp.emit(String(format: "epoch %d/%d · distillation loss %.4f · acc %.3f", rec.epoch, n, rec.loss, rec.accuracy))
                     interp.emitVolatile(String(format: "epoch %d took %.2f s", rec.epoch, rec.seconds))
@@ -133,19 +137,19 @@ enum TrainingBuiltins {
             let w = try EventWriter.shared(c.interp.resolve(c.string("log_dir")))
             let v = try c.double("value")
             guard v.isFinite else { throw RuntimeError("log_scalar: value must be a finite number, found \(v)") }
-            w.scalars([(try c.string("tag"), v)], step: try c.int("step", 0))
+            w.scalars([(try c.string("tag"), v)], step: try c.int("step"))
             try w.flush()
             return .none
         }
         r.function("evaluate", "model: Module, data: Dataset", returns: "Evaluation",
                    "Accuracy, precision, recall, F1, ROC AUC (binary) and the confusion matrix on a dataset.",
-                   example: "evaluate(model, test)") { c in
+                   example: "seed(0)\ntrain, test = dataset(\"iris\").split(0.8)\nmodel = Sequential(Linear(4, 3))\nfit(model, train, epochs: 1, quiet: true)\nevaluate(model, test)") { c in
             let m = try model(c.value("model"), "model"), d = try data(c.value("data"), "data")
             return .object(EvaluationObject(try evaluate(m.model, d), classNames: d.classNames))
         }
         r.function("predict", "model: Module, data: any", returns: "tensor",
                    "Probabilities: of the positive class [N] for one-logit models, of each class [N, C] otherwise. data: a dataset, a text or a list of texts.",
-                   example: "predict(model, [\"great phone\", \"awful\"])") { c in
+                   example: "data = dataset(\"sentiment\")\nmodel = SentimentNet(vocab: data.vocab(), embed: 8, hidden: 8)\npredict(model, [\"great phone\", \"awful\"])") { c in
             let m = try model(c.value("model"), "model")
             var d: Dataset
             switch c.value("data") {
@@ -177,7 +181,7 @@ enum TrainingBuiltins {
 
     static func fitCall(_ c: Call) throws -> Value {
         let m = try model(c.value("model"), "model"), d = try data(c.value("data"), "data")
-        let epochs = try c.int("epochs", 5), batch = try c.int("batch", 32)
+        let epochs = try c.int("epochs"), batch = try c.int("batch")
         let spec: OptimizerObject
         if case .object(let o as OptimizerObject)? = c.value("optimizer") { spec = o } else if c.value("optimizer") == nil {
             spec = OptimizerObject(kind: "Adam", settings: [:], flags: [:])
@@ -200,7 +204,7 @@ enum TrainingBuiltins {
                 + "such as SentimentNet(vocab: data.vocab(), embed: 32, hidden: 32) or BERT(vocab: data.vocab(), …)")
         }
         let interp = c.interp
-        let quiet = try c.bool("quiet", false)
+        let quiet = try c.bool("quiet")
         let bar = ProgressBar(live: interp.interactive && isatty(1) == 1 && !quiet)
         let history = try fit(m.model, d, epochs: epochs, batchSize: batch, optimizer: optimizer, loss: loss,
                               validation: try c.value("validation").map { try data($0, "validation") }, schedule: schedule,
