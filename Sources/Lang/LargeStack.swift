@@ -18,18 +18,21 @@ public enum LargeStack {
         guard pthread_attr_setstacksize(&attributes, bytes) == 0 else { return try body() }
         let context = Unmanaged.passRetained(work).toOpaque()
         var thread = pthread_t()
-        let started = pthread_create(&thread, &attributes, { raw in
-            let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
-            do { try work.body() } catch { work.error = error }
-            return nil
-        }, context)
+        let started = pthread_create(
+            &thread, &attributes,
+            { raw in
+                let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
+                do { try work.body() } catch { work.error = error }
+                return nil
+            }, context)
         guard started == 0 else {
             Unmanaged<Work>.fromOpaque(context).release()
             return try body()
         }
         // Ctrl-C must reach the thread that runs the program (line editing there waits for
         // it), so this one, which only waits, blocks it meanwhile.
-        var interrupt = sigset_t(), previous = sigset_t()
+        var interrupt = sigset_t()
+        var previous = sigset_t()
         sigemptyset(&interrupt)
         sigaddset(&interrupt, SIGINT)
         pthread_sigmask(SIG_BLOCK, &interrupt, &previous)

@@ -1,11 +1,6 @@
 import Foundation
+import Syntax
 import Tensors
-
-/// Binary operators of the language, independent of how the parser spells them.
-public enum BinaryOperator: String {
-    case add = "+", sub = "-", mul = "*", div = "/", mod = "%", pow = "**", matmul = "@"
-    case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
-}
 
 extension Interpreter {
     /// The longest string or list that repetition (`"ab" * n`, `[x] * n`) builds.
@@ -21,8 +16,10 @@ extension Interpreter {
         }
         switch (a, b) {
         case (.int(let x), .int(let y)): return try intOp(op, x, y)
-        case (.int, .float), (.float, .int), (.float, .float), (.bool, .int), (.int, .bool), (.bool, .float), (.float, .bool):
-            return try floatOp(op, try Convert.double(a, what: "left operand"), try Convert.double(b, what: "right operand"))
+        case (.int, .float), (.float, .int), (.float, .float), (.bool, .int), (.int, .bool), (.bool, .float),
+            (.float, .bool):
+            return try floatOp(
+                op, try Convert.double(a, what: "left operand"), try Convert.double(b, what: "right operand"))
         case (.string(let s), .string(let t)):
             switch op {
             case .add: return .string(s + t)
@@ -32,14 +29,16 @@ extension Interpreter {
         case (.string(let s), .int(let n)) where op == .mul:
             let (total, overflow) = s.count.multipliedReportingOverflow(by: n)
             guard n >= 0, !overflow, total <= Interpreter.maxRepeatedItems else {
-                throw RuntimeError("string repetition by \(n) is out of range: at most \(Interpreter.maxRepeatedItems) characters")
+                throw RuntimeError(
+                    "string repetition by \(n) is out of range: at most \(Interpreter.maxRepeatedItems) characters")
             }
             return .string(String(repeating: s, count: n))
         case (.list(let l), .list(let m)) where op == .add: return .list(l.items + m.items)
         case (.list(let l), .int(let n)) where op == .mul:
             let (total, overflow) = l.items.count.multipliedReportingOverflow(by: n)
             guard n >= 0, !overflow, total <= Interpreter.maxRepeatedItems else {
-                throw RuntimeError("list repetition by \(n) is out of range: at most \(Interpreter.maxRepeatedItems) items")
+                throw RuntimeError(
+                    "list repetition by \(n) is out of range: at most \(Interpreter.maxRepeatedItems) items")
             }
             return .list(Array([[Value]](repeating: l.items, count: n).joined()))
         case (.tensor, _), (_, .tensor):
@@ -51,8 +50,9 @@ extension Interpreter {
 
     /// The error for integer arithmetic whose result does not fit in int64.
     static func intOverflow(_ what: String) -> RuntimeError {
-        RuntimeError("integer overflow: \(what) is outside int64 (-9223372036854775808 to 9223372036854775807); "
-            + "write a float, as in 2.0 ** 64, to compute in floating point")
+        RuntimeError(
+            "integer overflow: \(what) is outside int64 (-9223372036854775808 to 9223372036854775807); "
+                + "write a float, as in 2.0 ** 64, to compute in floating point")
     }
 
     func intOp(_ op: BinaryOperator, _ x: Int, _ y: Int) throws -> Value {
@@ -74,7 +74,9 @@ extension Interpreter {
             return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
         case .pow:
             if y < 0 { return .float(FastMath.pow(Double(x), Double(y))) }
-            var result = 1, base = x, e = y
+            var result = 1
+            var base = x
+            var e = y
             while e > 0 {
                 if e & 1 == 1 {
                     let (r, o) = result.multipliedReportingOverflow(by: base)
@@ -187,7 +189,8 @@ extension Interpreter {
             if case .bool(let r) = try intOp(op, x, y) { return r }
         default:
             if let x = try? Convert.double(a, what: ""), let y = try? Convert.double(b, what: ""),
-               !(a.typeName == "tensor" || b.typeName == "tensor") {
+                !(a.typeName == "tensor" || b.typeName == "tensor")
+            {
                 if case .bool(let r) = try floatOp(op, x, y) { return r }
             }
         }
@@ -196,7 +199,9 @@ extension Interpreter {
 
     /// Structural equality (tensors: same shape and values).
     public func equal(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
-        guard depth < 100 else { throw RuntimeError("cannot compare values nested more than 100 deep (a list that contains itself?)") }
+        guard depth < 100 else {
+            throw RuntimeError("cannot compare values nested more than 100 deep (a list that contains itself?)")
+        }
         switch (a, b) {
         case (.none, .none): return true
         case (.bool(let x), .bool(let y)): return x == y
@@ -243,10 +248,13 @@ extension Interpreter {
         case .list(let l): return try l.items.contains { try equal($0, x) }
         case .dict(let d): return d[try DictKey(x)] != nil
         case .string(let s):
-            guard case .string(let t) = x else { throw RuntimeError("'in <string>' needs a string on the left, found \(x.typeName)") }
+            guard case .string(let t) = x else {
+                throw RuntimeError("'in <string>' needs a string on the left, found \(x.typeName)")
+            }
             return s.contains(t)
         case .tensor(let t): return t.floatValues.contains(Float(try Convert.double(x, what: "'in' on a tensor")))
-        default: throw RuntimeError("'in' needs a list, dict, string or tensor on the right, found \(container.typeName)")
+        default:
+            throw RuntimeError("'in' needs a list, dict, string or tensor on the right, found \(container.typeName)")
         }
     }
 }
@@ -281,10 +289,17 @@ extension Interpreter {
             }
         case .dict(let d):
             guard subs.count == 1, case .index(let k) = subs[0] else { throw RuntimeError("a dict takes one key") }
-            guard let v = d[try DictKey(k)] else { throw RuntimeError("key \(k.repr) is not in the dict (keys: \(d.keys.prefix(10).map(\.description).joined(separator: ", ")))") }
+            guard let v = d[try DictKey(k)] else {
+                throw RuntimeError(
+                    "key \(k.repr) is not in the dict "
+                        + "(keys: \(d.keys.prefix(10).map(\.description).joined(separator: ", ")))"
+                )
+            }
             return v
         case .object(let o):
-            guard subs.count == 1, case .index(let k) = subs[0] else { throw RuntimeError("\(o.typeName) takes one subscript") }
+            guard subs.count == 1, case .index(let k) = subs[0] else {
+                throw RuntimeError("\(o.typeName) takes one subscript")
+            }
             if let getter = try o.property("__getitem__"), case .function(let f) = getter {
                 return try f.call(self, Arguments([k]))
             }
@@ -297,7 +312,9 @@ extension Interpreter {
     func position(_ v: Value, count: Int, what: String) throws -> Int {
         let i = try Convert.int(v, what: "\(what) index")
         let r = i < 0 ? i + count : i
-        guard r >= 0, r < count else { throw RuntimeError("index \(i) is out of range for a \(what) of length \(count)") }
+        guard r >= 0, r < count else {
+            throw RuntimeError("index \(i) is out of range for a \(what) of length \(count)")
+        }
         return r
     }
 
@@ -339,7 +356,9 @@ extension Interpreter {
     func indexTensor(_ t: Tensor, _ subs: [Subscript]) throws -> Tensor {
         if subs.count == 1, case .index(.tensor(let idx)) = subs[0] {
             if idx.dtype == .bool {
-                guard idx.shape == t.shape else { throw RuntimeError("a boolean mask must have the tensor's shape \(t.shape), found \(idx.shape)") }
+                guard idx.shape == t.shape else {
+                    throw RuntimeError("a boolean mask must have the tensor's shape \(t.shape), found \(idx.shape)")
+                }
                 let keep = idx.ints.enumerated().filter { $0.element != 0 }.map { Int64($0.offset) }
                 return try t.flattened().indexSelect(dim: 0, index: Tensor(shape: [keep.count], ints: keep))
             }
@@ -374,11 +393,15 @@ extension Interpreter {
     public func assignIndex(_ container: Value, _ subs: [Subscript], _ value: Value) throws -> Value {
         switch container {
         case .list(let l):
-            guard subs.count == 1, case .index(let i) = subs[0] else { throw RuntimeError("list assignment takes one integer index") }
+            guard subs.count == 1, case .index(let i) = subs[0] else {
+                throw RuntimeError("list assignment takes one integer index")
+            }
             l.items[try position(i, count: l.items.count, what: "list")] = value
             return container
         case .dict(let d):
-            guard subs.count == 1, case .index(let k) = subs[0] else { throw RuntimeError("dict assignment takes one key") }
+            guard subs.count == 1, case .index(let k) = subs[0] else {
+                throw RuntimeError("dict assignment takes one key")
+            }
             d[try DictKey(k)] = value
             return container
         case .tensor(let t):

@@ -14,21 +14,25 @@ public struct Param {
     public let variadic: Bool
 
     init(name: String, type: String, defaultText: String?, variadic: Bool) {
-        self.name = name; self.type = type; self.defaultText = defaultText; self.variadic = variadic
+        self.name = name
+        self.type = type
+        self.defaultText = defaultText
+        self.variadic = variadic
         defaultValue = defaultText.flatMap(Param.literal)
     }
 
     /// A literal default (`nil`, `true`, `-1`, `0.00001`, `"mean"`) read by the language's own parser.
     static func literal(_ text: String) -> Value? {
         guard let program = try? Parser.parse(source: text), program.statements.count == 1,
-              case .expression(let e) = program.statements[0].kind else { return nil }
+            case .expression(let e) = program.statements[0].kind
+        else { return nil }
         switch e.kind {
         case .integer(let i): return .int(i)
         case .float(let d): return .float(d)
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
         case .nilLiteral: return Value.none
-        case .unary(op: "-", let x):
+        case .unary(op: .negate, let x):
             if case .integer(let i) = x.kind { return .int(-i) }
             if case .float(let d) = x.kind { return .float(-d) }
             return nil
@@ -54,22 +58,38 @@ public final class Builtin: Callable {
     public let example: String
     let impl: (Call) throws -> Value
 
-    init(name: String, owner: String?, params: [Param], returns: String, summary: String, details: String,
-         example: String, impl: @escaping (Call) throws -> Value) {
-        self.name = name; self.owner = owner; self.params = params; self.returns = returns
-        self.summary = summary; self.details = details; self.example = example; self.impl = impl
+    init(
+        name: String, owner: String?, params: [Param], returns: String, summary: String, details: String,
+        example: String, impl: @escaping (Call) throws -> Value
+    ) {
+        self.name = name
+        self.owner = owner
+        self.params = params
+        self.returns = returns
+        self.summary = summary
+        self.details = details
+        self.example = example
+        self.impl = impl
     }
 
     public var qualifiedName: String { owner.map { "\($0).\(name)" } ?? name }
     public var signature: String {
-        qualifiedName + "(" + params.map(\.declaration).joined(separator: ", ") + ")" + (returns.isEmpty ? "" : " -> " + returns)
+        qualifiedName + "(" + params.map(\.declaration).joined(separator: ", ") + ")"
+            + (returns.isEmpty ? "" : " -> " + returns)
     }
 
     /// The text `help(name)` prints.
     public var helpText: String {
         var s = signature + "\n  " + summary
-        if !details.isEmpty { s += "\n\n" + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") }
-        if !example.isEmpty { s += "\n\nExample:\n" + example.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") }
+        if !details.isEmpty {
+            s +=
+                "\n\n"
+                + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(
+                    separator: "\n")
+        }
+        if !example.isEmpty {
+            s += "\n\nExample:\n" + example.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        }
         return s
     }
 
@@ -87,7 +107,10 @@ public final class BoundMethod: Callable {
     public let receiver: Value
     public let method: Builtin
     public var name: String { method.qualifiedName }
-    init(receiver: Value, method: Builtin) { self.receiver = receiver; self.method = method }
+    init(receiver: Value, method: Builtin) {
+        self.receiver = receiver
+        self.method = method
+    }
     public func call(_ interp: Interpreter, _ args: Arguments) throws -> Value {
         try method.call(interp, receiver: receiver, args)
     }
@@ -114,16 +137,22 @@ public final class Registry {
 
     /// Registers a global function. `params` is a declaration list like
     /// `"x: tensor, dim: int? = nil, *rest: int"`.
-    public func function(_ name: String, _ params: String = "", returns: String = "", _ summary: String,
-                         details: String = "", example: String = "", _ impl: @escaping (Call) throws -> Value) {
-        functions[name] = Builtin(name: name, owner: nil, params: Registry.parse(params), returns: returns,
-                                  summary: summary, details: details, example: example, impl: impl)
+    public func function(
+        _ name: String, _ params: String = "", returns: String = "", _ summary: String,
+        details: String = "", example: String = "", _ impl: @escaping (Call) throws -> Value
+    ) {
+        functions[name] = Builtin(
+            name: name, owner: nil, params: Registry.parse(params), returns: returns,
+            summary: summary, details: details, example: example, impl: impl)
     }
 
-    public func method(_ owner: String, _ name: String, _ params: String = "", returns: String = "", _ summary: String,
-                       details: String = "", example: String = "", _ impl: @escaping (Call) throws -> Value) {
-        methods[owner, default: [:]][name] = Builtin(name: name, owner: owner, params: Registry.parse(params), returns: returns,
-                                                     summary: summary, details: details, example: example, impl: impl)
+    public func method(
+        _ owner: String, _ name: String, _ params: String = "", returns: String = "", _ summary: String,
+        details: String = "", example: String = "", _ impl: @escaping (Call) throws -> Value
+    ) {
+        methods[owner, default: [:]][name] = Builtin(
+            name: name, owner: owner, params: Registry.parse(params), returns: returns,
+            summary: summary, details: details, example: example, impl: impl)
     }
 
     public func property(_ owner: String, _ name: String, _ summary: String) {
@@ -141,10 +170,16 @@ public final class Registry {
     /// malformed one is reported by the registry test rather than at a user's prompt.
     static func parse(_ decl: String) -> [Param] {
         var parts: [String] = []
-        var depth = 0, cur = ""
+        var depth = 0
+        var cur = ""
         for ch in decl {
             if "([{".contains(ch) { depth += 1 } else if ")]}".contains(ch) { depth -= 1 }
-            if ch == "," && depth == 0 { parts.append(cur); cur = "" } else { cur.append(ch) }
+            if ch == "," && depth == 0 {
+                parts.append(cur)
+                cur = ""
+            } else {
+                cur.append(ch)
+            }
         }
         if !cur.trimmingCharacters(in: .whitespaces).isEmpty { parts.append(cur) }
         return parts.map { raw in
@@ -157,8 +192,9 @@ public final class Registry {
                 p = String(p[..<eq.lowerBound])
             }
             let nameType = p.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            return Param(name: nameType[0], type: nameType.count > 1 ? nameType[1] : "any", defaultText: dflt,
-                         variadic: variadic)
+            return Param(
+                name: nameType[0], type: nameType.count > 1 ? nameType[1] : "any", defaultText: dflt,
+                variadic: variadic)
         }
     }
 }
@@ -185,16 +221,29 @@ public struct Call {
         for v in args.positional {
             while pi < params.count, bound[params[pi].name] != nil { pi += 1 }
             guard pi < params.count else {
-                throw RuntimeError("\(builtin.qualifiedName) takes at most \(params.count) argument\(params.count == 1 ? "" : "s"), found \(args.positional.count): \(builtin.signature)")
+                throw RuntimeError(
+                    "\(builtin.qualifiedName) takes at most \(params.count) argument\(params.count == 1 ? "" : "s"), "
+                        + "found \(args.positional.count): \(builtin.signature)"
+                )
             }
-            if params[pi].variadic { rest.append(v) } else { bound[params[pi].name] = v; pi += 1 }
+            if params[pi].variadic {
+                rest.append(v)
+            } else {
+                bound[params[pi].name] = v
+                pi += 1
+            }
         }
         for (label, v) in args.labelled {
             guard let p = params.first(where: { $0.name == label }) else {
                 let names = params.map(\.name).joined(separator: ", ")
-                throw RuntimeError("\(builtin.qualifiedName) has no argument '\(label)'; expected \(names.isEmpty ? "no arguments" : names)")
+                throw RuntimeError(
+                    "\(builtin.qualifiedName) has no argument '\(label)'; "
+                        + "expected \(names.isEmpty ? "no arguments" : names)"
+                )
             }
-            guard bound[label] == nil else { throw RuntimeError("\(builtin.qualifiedName): argument '\(label)' given twice") }
+            guard bound[label] == nil else {
+                throw RuntimeError("\(builtin.qualifiedName): argument '\(label)' given twice")
+            }
             if p.variadic { rest.append(v) } else { bound[label] = v }
         }
         given = Set(bound.keys)
@@ -223,7 +272,9 @@ public struct Call {
         guard let v = value(name) else { throw RuntimeError("\(fn) needs argument '\(name)'") }
         return try Convert.tensor(v, what: "\(fn): argument '\(name)'")
     }
-    public func optionalTensor(_ name: String) throws -> Tensor? { try value(name).map { try Convert.tensor($0, what: "\(fn): argument '\(name)'") } }
+    public func optionalTensor(_ name: String) throws -> Tensor? {
+        try value(name).map { try Convert.tensor($0, what: "\(fn): argument '\(name)'") }
+    }
 
     /// The value of a parameter that must have one (given, or a non-nil declared default).
     func required(_ name: String) throws -> Value {
@@ -234,12 +285,16 @@ public struct Call {
     public func int(_ name: String) throws -> Int {
         try Convert.int(required(name), what: "\(fn): argument '\(name)'")
     }
-    public func optionalInt(_ name: String) throws -> Int? { try value(name).map { try Convert.int($0, what: "\(fn): argument '\(name)'") } }
+    public func optionalInt(_ name: String) throws -> Int? {
+        try value(name).map { try Convert.int($0, what: "\(fn): argument '\(name)'") }
+    }
 
     public func double(_ name: String) throws -> Double {
         try Convert.double(required(name), what: "\(fn): argument '\(name)'")
     }
-    public func optionalDouble(_ name: String) throws -> Double? { try value(name).map { try Convert.double($0, what: "\(fn): argument '\(name)'") } }
+    public func optionalDouble(_ name: String) throws -> Double? {
+        try value(name).map { try Convert.double($0, what: "\(fn): argument '\(name)'") }
+    }
     public func float(_ name: String) throws -> Float { Float(try double(name)) }
 
     public func bool(_ name: String) throws -> Bool {
@@ -290,13 +345,17 @@ public enum Convert {
         case .bool(let b): return b ? 1 : 0
         case .float(let d) where d == d.rounded() && abs(d) < 9e15: return Int(d)
         case .tensor(let t) where t.count == 1 && t.dtype != .float32: return Int(t.ints[0])
-        default: throw RuntimeError("\(what) must be an integer, found \(v.typeName)\(v.typeName == "float" ? " \(v.display)" : "")")
+        default:
+            throw RuntimeError(
+                "\(what) must be an integer, found \(v.typeName)\(v.typeName == "float" ? " \(v.display)" : "")")
         }
     }
     /// A whole-valued double as an int, or an error when it is NaN, infinite or beyond int64
     /// (a plain conversion would trap there, or wrap in an unchecked build).
     public static func int(whole d: Double, what: String) throws -> Int {
-        guard d >= -0x1p63, d < 0x1p63 else { throw RuntimeError("\(what): \(Value.float(d).display) is out of int64's range") }
+        guard d >= -0x1p63, d < 0x1p63 else {
+            throw RuntimeError("\(what): \(Value.float(d).display) is out of int64's range")
+        }
         return Int(d)
     }
     public static func double(_ v: Value, what: String) throws -> Double {
@@ -319,17 +378,36 @@ public enum Convert {
         case .list:
             // A dataset row is [features, label]: say so, rather than "ragged nested list".
             if case .list(let l) = v, l.items.count == 2, case .tensor(let features) = l.items[0], features.rank >= 1,
-               case .int = l.items[1] {
+                case .int = l.items[1]
+            {
                 throw RuntimeError("\(what): this is a dataset row [features, label]; pass its features, row[0]")
             }
             var shape: [Int] = []
             var flat: [Value] = []
             try flatten(v, depth: 0, shape: &shape, flat: &flat, what: what)
-            if !flat.isEmpty, flat.allSatisfy({ if case .bool = $0 { return true }; return false }) {
-                return try Tensor(shape: shape, bools: flat.map { if case .bool(let b) = $0 { return b }; return false })
+            if !flat.isEmpty,
+                flat.allSatisfy({
+                    if case .bool = $0 { return true }
+                    return false
+                })
+            {
+                return try Tensor(
+                    shape: shape,
+                    bools: flat.map {
+                        if case .bool(let b) = $0 { return b }
+                        return false
+                    })
             }
-            if flat.allSatisfy({ if case .int = $0 { return true }; return false }) && !flat.isEmpty {
-                return try Tensor(shape: shape, ints: flat.map { if case .int(let i) = $0 { return Int64(i) }; return 0 })
+            if flat.allSatisfy({
+                if case .int = $0 { return true }
+                return false
+            }) && !flat.isEmpty {
+                return try Tensor(
+                    shape: shape,
+                    ints: flat.map {
+                        if case .int(let i) = $0 { return Int64(i) }
+                        return 0
+                    })
             }
             return try Tensor(shape: shape, floats: flat.map { Float(try double($0, what: what)) })
         default:
@@ -341,16 +419,22 @@ public enum Convert {
         guard depth < 32 else { throw RuntimeError("\(what): lists nested more than 32 deep") }
         switch v {
         case .list(let l):
-            if shape.count == depth { shape.append(l.items.count) } else if shape.count <= depth || shape[depth] != l.items.count {
+            if shape.count == depth {
+                shape.append(l.items.count)
+            } else if shape.count <= depth || shape[depth] != l.items.count {
                 throw RuntimeError("\(what): ragged nested list (rows of different lengths) cannot become a tensor")
             }
             for item in l.items { try flatten(item, depth: depth + 1, shape: &shape, flat: &flat, what: what) }
         case .tensor(let t):
             if shape.count == depth { shape.append(contentsOf: t.shape) }
-            guard Array(shape[depth...]) == t.shape else { throw RuntimeError("\(what): tensors of different shapes in a list") }
+            guard Array(shape[depth...]) == t.shape else {
+                throw RuntimeError("\(what): tensors of different shapes in a list")
+            }
             flat.append(contentsOf: t.floatValues.map { .float(Double($0)) })
         default:
-            guard shape.count == depth else { throw RuntimeError("\(what): ragged nested list (a number where a list was expected)") }
+            guard shape.count == depth else {
+                throw RuntimeError("\(what): ragged nested list (a number where a list was expected)")
+            }
             flat.append(v)
         }
     }

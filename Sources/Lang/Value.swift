@@ -45,7 +45,8 @@ public enum Value {
         case .dict(let d): return !d.keys.isEmpty
         case .tensor(let t):
             guard t.count == 1 else {
-                throw RuntimeError("the truth value of a tensor with \(t.count) elements is ambiguous; use .any() or .all()")
+                throw RuntimeError(
+                    "the truth value of a tensor with \(t.count) elements is ambiguous; use .any() or .all()")
             }
             return try t.item() != 0
         case .function, .object: return true
@@ -60,7 +61,9 @@ public final class ListBox {
 
 /// Dict keys: strings, integers and booleans.
 public enum DictKey: Hashable, CustomStringConvertible {
-    case string(String), int(Int), bool(Bool)
+    case string(String)
+    case int(Int)
+    case bool(Bool)
 
     public init(_ v: Value) throws {
         switch v {
@@ -141,14 +144,16 @@ extension HostObject {
 extension Value {
     /// How a value is shown inside containers and as a statement's result (strings quoted).
     public var repr: String {
-        var seen = Set<ObjectIdentifier>(), out = ""
+        var seen = Set<ObjectIdentifier>()
+        var out = ""
         write(to: &out, quoted: true, &seen)
         return out
     }
 
     /// How `print` shows a value (strings raw).
     public var display: String {
-        var seen = Set<ObjectIdentifier>(), out = ""
+        var seen = Set<ObjectIdentifier>()
+        var out = ""
         write(to: &out, quoted: false, &seen)
         return out
     }
@@ -160,7 +165,10 @@ extension Value {
         switch self {
         case .string(let s): out += quoted ? Value.quote(s) : s
         case .list(let l):
-            guard seen.insert(ObjectIdentifier(l)).inserted else { out += "[...]"; return }
+            guard seen.insert(ObjectIdentifier(l)).inserted else {
+                out += "[...]"
+                return
+            }
             defer { seen.remove(ObjectIdentifier(l)) }
             out += "["
             for (i, item) in l.items.enumerated() {
@@ -169,7 +177,10 @@ extension Value {
             }
             out += "]"
         case .dict(let d):
-            guard seen.insert(ObjectIdentifier(d)).inserted else { out += "{...}"; return }
+            guard seen.insert(ObjectIdentifier(d)).inserted else {
+                out += "{...}"
+                return
+            }
             defer { seen.remove(ObjectIdentifier(d)) }
             out += "{"
             for (i, (k, v)) in d.pairs.enumerated() {
@@ -218,17 +229,4 @@ extension Value {
         }
         return out + "\""
     }
-}
-
-/// An error raised while running a program; the interpreter attaches the location.
-public struct RuntimeError: Error, CustomStringConvertible {
-    public var message: String
-    public var line: Int?
-    public var column: Int?
-    public init(_ message: String, line: Int? = nil, column: Int? = nil) {
-        self.message = message
-        self.line = line
-        self.column = column
-    }
-    public var description: String { message }
 }

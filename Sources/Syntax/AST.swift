@@ -23,11 +23,13 @@ public indirect enum ExprKind {
     /// `(a, b)` or `a, b` on the left or right of an assignment.
     case tuple([Expr])
     /// `-x`, `+x`, `not x`
-    case unary(op: String, Expr)
-    /// Arithmetic and comparison, including `in` and `not in`.
-    case binary(op: String, Expr, Expr)
+    case unary(op: UnaryOperator, Expr)
+    /// Arithmetic and comparison.
+    case binary(op: BinaryOperator, Expr, Expr)
+    /// `element in container`, or `element not in container` when negated.
+    case membership(element: Expr, container: Expr, negated: Bool)
     /// Short-circuit `and` / `or`.
-    case logical(op: String, Expr, Expr)
+    case logical(op: LogicalOperator, Expr, Expr)
     case call(callee: Expr, arguments: [Argument])
     case index(Expr, [SubscriptExpr])
     case member(Expr, String)
@@ -94,8 +96,8 @@ public struct Stmt {
 public indirect enum StmtKind {
     case expression(Expr)
     case assign(Target, Expr)
-    /// `x += e` and friends; `op` is the arithmetic operator ("+", "-", "*", "/").
-    case compoundAssign(Target, op: String, Expr)
+    /// `x += e` and friends; `op` is the arithmetic operator (+, -, *, /).
+    case compoundAssign(Target, op: BinaryOperator, Expr)
     case ifStmt(condition: Expr, then: [Stmt], otherwise: [Stmt]?)
     case forStmt(Target, Expr, [Stmt])
     case whileStmt(Expr, [Stmt])

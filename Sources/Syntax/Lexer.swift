@@ -29,19 +29,28 @@ public struct Lexer {
         line = firstLine
     }
 
-    static let continuing: Set<String> = ["+", "-", "*", "/", "%", "**", "@", "==", "!=", "<", "<=", ">", ">=", "=", "+=",
-                                           "-=", "*=", "/=", ",", ".", "(", "[", "{", ":", "&&", "||", "!", "->"]
+    static let continuing: Set<String> = [
+        "+", "-", "*", "/", "%", "**", "@", "==", "!=", "<", "<=", ">", ">=", "=", "+=",
+        "-=", "*=", "/=", ",", ".", "(", "[", "{", ":", "&&", "||", "!", "->",
+    ]
     static let continuingKeywords: Set<String> = ["and", "or", "not", "in"]
     static let symbols3: [String] = []
     static let symbols2: Set<String> = ["**", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "&&", "||", "->"]
-    static let symbols1: Set<Character> = ["+", "-", "*", "/", "%", "@", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "!"]
+    static let symbols1: Set<Character> = [
+        "+", "-", "*", "/", "%", "@", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "!",
+    ]
 
     var here: SourceLocation { SourceLocation(line: line, column: column, offset: i) }
 
     func error(_ m: String, _ at: SourceLocation) -> SyntaxError { SyntaxError(m, at: at, file: file) }
 
     mutating func advance() {
-        if chars[i] == "\n" { line += 1; column = 1 } else { column += 1 }
+        if chars[i] == "\n" {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
         i += 1
     }
 
@@ -78,7 +87,9 @@ public struct Lexer {
                 // A backslash at the end of a line joins it with the next.
                 var j = i + 1
                 while j < chars.count, chars[j] == " " || chars[j] == "\t" || chars[j] == "\r" { j += 1 }
-                guard j >= chars.count || chars[j] == "\n" else { throw error("unexpected '\\' (a backslash only continues a line at its end)", start) }
+                guard j >= chars.count || chars[j] == "\n" else {
+                    throw error("unexpected '\\' (a backslash only continues a line at its end)", start)
+                }
                 while i < j { advance() }
                 if i < chars.count { advance() }
             case "#":
@@ -88,14 +99,23 @@ public struct Lexer {
             case "0"..."9":
                 tokens.append(try lexNumber(start))
             case ".":
-                if let d = peek(1), d.isNumber, d.isASCII { tokens.append(try lexNumber(start)) } else { advance(); tokens.append(Token(.symbol("."), start)) }
+                if let d = peek(1), d.isNumber, d.isASCII {
+                    tokens.append(try lexNumber(start))
+                } else {
+                    advance()
+                    tokens.append(Token(.symbol("."), start))
+                }
             default:
                 if c.isLetter || c == "_" {
                     var s = ""
-                    while let d = peek(), d.isLetter || d.isNumber || d == "_" { s.append(d); advance() }
+                    while let d = peek(), d.isLetter || d.isNumber || d == "_" {
+                        s.append(d)
+                        advance()
+                    }
                     tokens.append(Token(Keywords.all.contains(s) ? .keyword(s) : .identifier(s), start))
                 } else if let n = peek(1), Lexer.symbols2.contains(String([c, n])) {
-                    advance(); advance()
+                    advance()
+                    advance()
                     tokens.append(Token(.symbol(String([c, n])), start))
                 } else if Lexer.symbols1.contains(c) {
                     advance()
@@ -132,9 +152,20 @@ public struct Lexer {
 
     mutating func lexComment(_ start: SourceLocation) {
         var text = ""
-        while let d = peek(), d != "\n" { text.append(d); advance() }
+        while let d = peek(), d != "\n" {
+            text.append(d)
+            advance()
+        }
         let kind: Comment.Kind
-        if text.hasPrefix("##") { kind = .prose } else if text.hasPrefix("#>") { kind = .output } else if text.hasPrefix("#~") { kind = .volatileOutput } else { kind = .plain }
+        if text.hasPrefix("##") {
+            kind = .prose
+        } else if text.hasPrefix("#>") {
+            kind = .output
+        } else if text.hasPrefix("#~") {
+            kind = .volatileOutput
+        } else {
+            kind = .plain
+        }
         comments.append(Comment(kind: kind, text: text, line: start.line))
     }
 
@@ -147,7 +178,10 @@ public struct Lexer {
             }
             advance()
             if c == quote { return s }
-            guard c == "\\" else { s.append(c); continue }
+            guard c == "\\" else {
+                s.append(c)
+                continue
+            }
             let escAt = here
             guard let e = peek() else { throw error("unterminated string (expected a closing \(quote))", start) }
             advance()
@@ -163,14 +197,21 @@ public struct Lexer {
                 guard peek() == "{" else { throw error("expected '{' after \\u (write \\u{1F600})", escAt) }
                 advance()
                 var hex = ""
-                while let h = peek(), h != "}", hex.count <= 8 { hex.append(h); advance() }
+                while let h = peek(), h != "}", hex.count <= 8 {
+                    hex.append(h)
+                    advance()
+                }
                 guard peek() == "}", let v = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(v) else {
-                    throw error("invalid unicode escape \\u{\(hex)} (expected 1 to 8 hex digits of a valid code point)", escAt)
+                    throw error(
+                        "invalid unicode escape \\u{\(hex)} "
+                            + "(expected 1 to 8 hex digits of a valid code point)", escAt)
                 }
                 advance()
                 s.unicodeScalars.append(scalar)
             default:
-                throw error("unknown escape '\\\(e)' in string (expected \\n, \\t, \\r, \\0, \\\\, \\\", \\' or \\u{...})", escAt)
+                throw error(
+                    "unknown escape '\\\(e)' in string "
+                        + "(expected \\n, \\t, \\r, \\0, \\\\, \\\", \\' or \\u{...})", escAt)
             }
         }
     }
@@ -188,7 +229,8 @@ public struct Lexer {
         take(isDigit)
         if peek() == ".", let d = peek(1), isDigit(d) {
             isInteger = false
-            digits.append("."); advance()
+            digits.append(".")
+            advance()
             take(isDigit)
         }
         if let e = peek(), e == "e" || e == "E" {
@@ -196,8 +238,12 @@ public struct Lexer {
             if let s = peek(1), s == "+" || s == "-" { k = 2 }
             if let d = peek(k), isDigit(d) {
                 isInteger = false
-                digits.append("e"); advance()
-                if k == 2, let s = peek() { digits.append(s); advance() }
+                digits.append("e")
+                advance()
+                if k == 2, let s = peek() {
+                    digits.append(s)
+                    advance()
+                }
                 take(isDigit)
             }
         }

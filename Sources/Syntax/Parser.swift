@@ -84,7 +84,11 @@ public struct Parser {
         let significant = tokens.filter { $0.kind != .end && $0.kind != .newline }
         guard let last = significant.last else { return false }
         if case .symbol(let s) = last.kind, Lexer.continuing.contains(s), s != "." { return true }
-        if case .keyword(let k) = last.kind, Lexer.continuingKeywords.contains(k) || ["else", "fn", "if", "while", "for"].contains(k) { return true }
+        if case .keyword(let k) = last.kind,
+            Lexer.continuingKeywords.contains(k) || ["else", "fn", "if", "while", "for"].contains(k)
+        {
+            return true
+        }
         // A trailing backslash before the end of input.
         let trimmed = source.reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
         return trimmed.first == "\\"
@@ -95,10 +99,18 @@ public struct Parser {
     var current: Token { tokens[p] }
     var kind: TokenKind { tokens[p].kind }
 
-    func error(_ m: String, _ at: SourceLocation? = nil) -> SyntaxError { SyntaxError(m, at: at ?? current.location, file: file) }
+    func error(_ m: String, _ at: SourceLocation? = nil) -> SyntaxError {
+        SyntaxError(m, at: at ?? current.location, file: file)
+    }
 
-    func isSymbol(_ s: String) -> Bool { if case .symbol(s) = kind { return true }; return false }
-    func isKeyword(_ k: String) -> Bool { if case .keyword(k) = kind { return true }; return false }
+    func isSymbol(_ s: String) -> Bool {
+        if case .symbol(s) = kind { return true }
+        return false
+    }
+    func isKeyword(_ k: String) -> Bool {
+        if case .keyword(k) = kind { return true }
+        return false
+    }
 
     mutating func advance() -> Token {
         let t = tokens[p]
@@ -114,7 +126,8 @@ public struct Parser {
     /// Expects the closing bracket for one opened at `open`.
     mutating func close(_ s: String, opened open: Token) throws {
         guard isSymbol(s) else {
-            throw error("expected '\(s)' to close '\(open.kind.spelling)' opened at \(open.location), found \(kind.described)")
+            throw error(
+                "expected '\(s)' to close '\(open.kind.spelling)' opened at \(open.location), found \(kind.described)")
         }
         _ = advance()
     }
@@ -203,16 +216,23 @@ public struct Parser {
                 let at = advance().location
                 guard case .identifier(let name) = advance().kind else { throw error("expected a function name") }
                 let params = try parseParameters()
-                return .function(FunctionDecl(name: name, parameters: params, body: try parseBlock("the body of '\(name)'"), location: at))
+                return .function(
+                    FunctionDecl(
+                        name: name, parameters: params, body: try parseBlock("the body of '\(name)'"), location: at))
             }
         case .keyword("return"):
             _ = advance()
             if kind == .newline || kind == .end || isSymbol(";") || isSymbol("}") { return .returnStmt(nil) }
             return .returnStmt(try parseExprList())
-        case .keyword("break"): _ = advance(); return .breakStmt
-        case .keyword("continue"): _ = advance(); return .continueStmt
-        case .identifier(let word) where Parser.pythonStatements[word] != nil
-                && tokens[min(p + 1, tokens.count - 1)].kind.startsPythonStatement:
+        case .keyword("break"):
+            _ = advance()
+            return .breakStmt
+        case .keyword("continue"):
+            _ = advance()
+            return .continueStmt
+        case .identifier(let word)
+        where Parser.pythonStatements[word] != nil
+            && tokens[min(p + 1, tokens.count - 1)].kind.startsPythonStatement:
             throw error(Parser.pythonStatements[word]!)
         default: break
         }
@@ -224,11 +244,11 @@ public struct Parser {
             guard kind != .end else { throw error("expected a value after '=' at \(eq.location), found end of input") }
             return .assign(target, try parseExprList())
         }
-        for op in ["+=", "-=", "*=", "/="] where isSymbol(op) {
+        for op in BinaryOperator.compoundAssignable where isSymbol(op.rawValue + "=") {
             _ = advance()
             let target = try toTarget(lhs)
-            if case .tuple = target { throw error("'\(op)' needs a single target", lhs.location) }
-            return .compoundAssign(target, op: String(op.dropLast()), try parseExpr())
+            if case .tuple = target { throw error("'\(op.rawValue)=' needs a single target", lhs.location) }
+            return .compoundAssign(target, op: op, try parseExpr())
         }
         return .expression(lhs)
     }
@@ -246,7 +266,11 @@ public struct Parser {
             if isKeyword("if") {
                 let start = current.location
                 let inner = try nested { try $0.parseIf() }
-                return .ifStmt(condition: cond, then: then, otherwise: [Stmt(kind: inner, location: start, range: LineRange(firstLine: start.line, lastLine: lastLine))])
+                return .ifStmt(
+                    condition: cond, then: then,
+                    otherwise: [
+                        Stmt(kind: inner, location: start, range: LineRange(firstLine: start.line, lastLine: lastLine))
+                    ])
             }
             return .ifStmt(condition: cond, then: then, otherwise: try parseBlock("the body of 'else'"))
         }
@@ -258,12 +282,18 @@ public struct Parser {
         var params: [Parameter] = []
         while !isSymbol(")") {
             guard case .identifier(let name) = kind else {
-                throw error("expected a parameter name or ')' to close '(' opened at \(open.location), found \(kind.described)")
+                throw error(
+                    "expected a parameter name or ')' to close '(' opened at \(open.location), found \(kind.described)")
             }
             let at = advance().location
-            guard !params.contains(where: { $0.name == name }) else { throw error("parameter '\(name)' appears twice", at) }
+            guard !params.contains(where: { $0.name == name }) else {
+                throw error("parameter '\(name)' appears twice", at)
+            }
             var dflt: Expr?
-            if isSymbol("=") { _ = advance(); dflt = try parseExpr() } else if params.last?.defaultValue != nil {
+            if isSymbol("=") {
+                _ = advance()
+                dflt = try parseExpr()
+            } else if params.last?.defaultValue != nil {
                 throw error("parameter '\(name)' without a default follows one with a default", at)
             }
             params.append(Parameter(name: name, defaultValue: dflt, location: at))
@@ -311,7 +341,7 @@ public struct Parser {
         var lhs = try parseAnd()
         while isKeyword("or") || isSymbol("||") {
             let at = advance().location
-            lhs = Expr(.logical(op: "or", lhs, try parseAnd()), at)
+            lhs = Expr(.logical(op: .or, lhs, try parseAnd()), at)
         }
         return lhs
     }
@@ -320,7 +350,7 @@ public struct Parser {
         var lhs = try parseNot()
         while isKeyword("and") || isSymbol("&&") {
             let at = advance().location
-            lhs = Expr(.logical(op: "and", lhs, try parseNot()), at)
+            lhs = Expr(.logical(op: .and, lhs, try parseNot()), at)
         }
         return lhs
     }
@@ -328,7 +358,7 @@ public struct Parser {
     mutating func parseNot() throws -> Expr {
         if isKeyword("not") || isSymbol("!") {
             let at = advance().location
-            return Expr(.unary(op: "not", try nested { try $0.parseNot() }), at)
+            return Expr(.unary(op: .not, try nested { try $0.parseNot() }), at)
         }
         return try parseComparison()
     }
@@ -338,7 +368,11 @@ public struct Parser {
     mutating func parseComparison() throws -> Expr {
         let lhs = try parseSum()
         var op: String?
-        if case .symbol(let s) = kind, Parser.comparisons.contains(s) { op = s } else if isKeyword("in") { op = "in" } else if isKeyword("not"), case .keyword("in") = tokens[min(p + 1, tokens.count - 1)].kind {
+        if case .symbol(let s) = kind, Parser.comparisons.contains(s) {
+            op = s
+        } else if isKeyword("in") {
+            op = "in"
+        } else if isKeyword("not"), case .keyword("in") = tokens[min(p + 1, tokens.count - 1)].kind {
             _ = advance()
             op = "not in"
         }
@@ -348,14 +382,25 @@ public struct Parser {
         if case .symbol(let s) = kind, Parser.comparisons.contains(s) {
             throw error("comparisons do not chain; write 'a \(op) b and b \(s) c'")
         }
-        return Expr(.binary(op: op, lhs, rhs), at)
+        guard let comparison = BinaryOperator(rawValue: op) else {
+            return Expr(.membership(element: lhs, container: rhs, negated: op == "not in"), at)
+        }
+        return Expr(.binary(op: comparison, lhs, rhs), at)
+    }
+
+    /// The operator a symbol token spells (the callers have checked it is one).
+    func binaryOperator(_ t: Token) throws -> BinaryOperator {
+        guard let op = BinaryOperator(rawValue: t.kind.spelling) else {
+            throw SyntaxError("'\(t.kind.spelling)' is not an operator", at: t.location, file: file)
+        }
+        return op
     }
 
     mutating func parseSum() throws -> Expr {
         var lhs = try parseTerm()
         while isSymbol("+") || isSymbol("-") {
             let t = advance()
-            lhs = Expr(.binary(op: t.kind.spelling, lhs, try parseTerm()), t.location)
+            lhs = Expr(.binary(op: try binaryOperator(t), lhs, try parseTerm()), t.location)
         }
         return lhs
     }
@@ -364,7 +409,7 @@ public struct Parser {
         var lhs = try parseUnary()
         while isSymbol("*") || isSymbol("/") || isSymbol("%") || isSymbol("@") {
             let t = advance()
-            lhs = Expr(.binary(op: t.kind.spelling, lhs, try parseUnary()), t.location)
+            lhs = Expr(.binary(op: try binaryOperator(t), lhs, try parseUnary()), t.location)
         }
         return lhs
     }
@@ -372,7 +417,8 @@ public struct Parser {
     mutating func parseUnary() throws -> Expr {
         if isSymbol("-") || isSymbol("+") {
             let t = advance()
-            return Expr(.unary(op: t.kind.spelling, try nested { try $0.parseUnary() }), t.location)
+            let op: UnaryOperator = t.kind == .symbol("-") ? .negate : .plus
+            return Expr(.unary(op: op, try nested { try $0.parseUnary() }), t.location)
         }
         return try parsePower()
     }
@@ -381,7 +427,7 @@ public struct Parser {
         let base = try parsePostfix()
         guard isSymbol("**") else { return base }
         let at = advance().location
-        return Expr(.binary(op: "**", base, try nested { try $0.parseUnary() }), at)
+        return Expr(.binary(op: .pow, base, try nested { try $0.parseUnary() }), at)
     }
 
     mutating func parsePostfix() throws -> Expr {
@@ -416,17 +462,24 @@ public struct Parser {
     mutating func parseArguments(_ open: Token) throws -> [Argument] {
         var args: [Argument] = []
         while !isSymbol(")") {
-            guard kind != .end else { throw error("expected ')' to close '(' opened at \(open.location), found end of input") }
+            guard kind != .end else {
+                throw error("expected ')' to close '(' opened at \(open.location), found end of input")
+            }
             let at = current.location
             var label: String?
-            if case .identifier(let name) = kind, case .symbol(let s) = tokens[min(p + 1, tokens.count - 1)].kind, s == ":" || s == "=" {
+            if case .identifier(let name) = kind, case .symbol(let s) = tokens[min(p + 1, tokens.count - 1)].kind,
+                s == ":" || s == "="
+            {
                 label = name
-                _ = advance(); _ = advance()
+                _ = advance()
+                _ = advance()
             }
             if label == nil, !args.isEmpty, args.last?.label != nil {
                 throw error("a positional argument cannot follow a labelled one", at)
             }
-            if let label, args.contains(where: { $0.label == label }) { throw error("argument '\(label)' given twice", at) }
+            if let label, args.contains(where: { $0.label == label }) {
+                throw error("argument '\(label)' given twice", at)
+            }
             args.append(Argument(label: label, value: try parseExpr(), location: at))
             if isSymbol(",") { _ = advance() } else { break }
         }
@@ -442,7 +495,8 @@ public struct Parser {
             if !isSymbol(":") { start = try parseExpr() }
             if isSymbol(":") {
                 _ = advance()
-                var stop: Expr?, step: Expr?
+                var stop: Expr?
+                var step: Expr?
                 if !isSymbol(":") && !isSymbol(",") && !isSymbol("]") { stop = try parseExpr() }
                 if isSymbol(":") {
                     _ = advance()
@@ -468,20 +522,35 @@ public struct Parser {
         case .string(let s):
             _ = advance()
             return Expr(.string(s), t.location)
-        case .keyword("true"): _ = advance(); return Expr(.bool(true), t.location)
-        case .keyword("false"): _ = advance(); return Expr(.bool(false), t.location)
-        case .keyword("nil"): _ = advance(); return Expr(.nilLiteral, t.location)
-        case .identifier(let n): _ = advance(); return Expr(.name(n), t.location)
+        case .keyword("true"):
+            _ = advance()
+            return Expr(.bool(true), t.location)
+        case .keyword("false"):
+            _ = advance()
+            return Expr(.bool(false), t.location)
+        case .keyword("nil"):
+            _ = advance()
+            return Expr(.nilLiteral, t.location)
+        case .identifier(let n):
+            _ = advance()
+            return Expr(.name(n), t.location)
         case .keyword("fn"):
             _ = advance()
             let params = try parseParameters()
             let body = try parseBlock("the body of the function")
-            return Expr(.function(FunctionDecl(name: nil, parameters: params, body: body, location: t.location)), t.location)
+            return Expr(
+                .function(FunctionDecl(name: nil, parameters: params, body: body, location: t.location)), t.location)
         case .symbol("("):
             let open = advance()
-            if isSymbol(")") { _ = advance(); return Expr(.tuple([]), t.location) }
+            if isSymbol(")") {
+                _ = advance()
+                return Expr(.tuple([]), t.location)
+            }
             let first = try parseExpr()
-            if isSymbol(")") { _ = advance(); return first }
+            if isSymbol(")") {
+                _ = advance()
+                return first
+            }
             var items = [first]
             while isSymbol(",") {
                 _ = advance()
@@ -494,7 +563,9 @@ public struct Parser {
             let open = advance()
             var items: [Expr] = []
             while !isSymbol("]") {
-                guard kind != .end else { throw error("expected ']' to close '[' opened at \(open.location), found end of input") }
+                guard kind != .end else {
+                    throw error("expected ']' to close '[' opened at \(open.location), found end of input")
+                }
                 items.append(try parseExpr())
                 if isSymbol(",") { _ = advance() } else { break }
             }
@@ -515,7 +586,9 @@ public struct Parser {
         var entries: [(key: Expr, value: Expr)] = []
         skipNewlines()
         while !isSymbol("}") {
-            guard kind != .end else { throw error("expected '}' to close '{' opened at \(open.location), found end of input") }
+            guard kind != .end else {
+                throw error("expected '}' to close '{' opened at \(open.location), found end of input")
+            }
             var key: Expr
             if case .identifier(let n) = kind, case .symbol(":") = tokens[min(p + 1, tokens.count - 1)].kind {
                 key = Expr(.string(n), current.location)
@@ -528,7 +601,12 @@ public struct Parser {
             skipNewlines()
             entries.append((key, try parseExpr()))
             skipNewlines()
-            if isSymbol(",") { _ = advance(); skipNewlines() } else { break }
+            if isSymbol(",") {
+                _ = advance()
+                skipNewlines()
+            } else {
+                break
+            }
         }
         skipNewlines()
         try close("}", opened: open)

@@ -47,8 +47,10 @@ extension SourceLocation {
     /// The same, with the source line looked up by number (1-based): a long session then
     /// costs nothing per error beyond the line itself.
     /// `numbered` gives the number shown for a line (a saved session's file line).
-    public static func render(error message: String, at loc: SourceLocation, line: (Int) -> String?,
-                              numbered: (Int) -> Int = { $0 }) -> String {
+    public static func render(
+        error message: String, at loc: SourceLocation, line: (Int) -> String?,
+        numbered: (Int) -> Int = { $0 }
+    ) -> String {
         var out = "error at \(numbered(loc.line)):\(loc.column): \(message)"
         if let raw = line(loc.line) {
             let text = raw.replacingTabs()

@@ -52,6 +52,8 @@ public struct Token: Equatable, Sendable {
 }
 
 public enum Keywords {
-    public static let all: Set<String> = ["if", "else", "for", "in", "while", "fn", "return", "break", "continue",
-                                          "true", "false", "nil", "and", "or", "not"]
+    public static let all: Set<String> = [
+        "if", "else", "for", "in", "while", "fn", "return", "break", "continue",
+        "true", "false", "nil", "and", "or", "not",
+    ]
 }

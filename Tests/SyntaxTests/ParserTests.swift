@@ -13,8 +13,10 @@ func sexp(_ e: Expr) -> String {
     case .list(let xs): return "[" + xs.map(sexp).joined(separator: " ") + "]"
     case .dict(let kv): return "{" + kv.map { sexp($0.key) + ":" + sexp($0.value) }.joined(separator: " ") + "}"
     case .tuple(let xs): return "(tuple " + xs.map(sexp).joined(separator: " ") + ")"
-    case .unary(let op, let x): return "(\(op) \(sexp(x)))"
-    case .binary(let op, let a, let b), .logical(let op, let a, let b): return "(\(op) \(sexp(a)) \(sexp(b)))"
+    case .unary(let op, let x): return "(\(op.rawValue) \(sexp(x)))"
+    case .binary(let op, let a, let b): return "(\(op.rawValue) \(sexp(a)) \(sexp(b)))"
+    case .logical(let op, let a, let b): return "(\(op.rawValue) \(sexp(a)) \(sexp(b)))"
+    case .membership(let a, let b, let negated): return "(\(negated ? "not in" : "in") \(sexp(a)) \(sexp(b)))"
     case .call(let f, let args): return "(call \(sexp(f))" + args.map { " " + ($0.label.map { "\($0):" } ?? "") + sexp($0.value) }.joined() + ")"
     case .index(let b, let subs):
         return "(index \(sexp(b))" + subs.map { s -> String in
