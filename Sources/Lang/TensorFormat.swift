@@ -14,7 +14,7 @@ public enum TensorFormat {
         let values = t.floatValues
         var body: String
         if t.count == 0 {
-            body = "tensor([], size=\(fmt(t.shape)))"
+            body = "tensor([], size=\(Shape.format(t.shape)))"
         } else {
             // int64 elements print from their exact values (a float holds only 24 bits).
             let fmtr = Formatter(values: values, ints: t.dtype == .int64 ? t.ints : nil, dtype: t.dtype, summarize: summarize, shape: t.shape)
@@ -26,10 +26,11 @@ public enum TensorFormat {
             if !extras.isEmpty { body += ", " + extras.joined(separator: ", ") }
             body += ")"
         }
-        return body + "  # \(fmt(t.shape)) \(t.dtype)"
+        return body + "  # \(Shape.format(t.shape)) \(t.dtype)"
     }
 
-    public static func fmt(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
+    /// A shape as "[2, 3]" (Shape.format, kept under this name for callers outside the language).
+    public static func fmt(_ s: [Int]) -> String { Shape.format(s) }
 
     /// Chooses one number style for the whole tensor, as PyTorch's _Formatter does.
     struct Formatter {

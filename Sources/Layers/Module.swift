@@ -109,7 +109,7 @@ open class Module {
         var lines = ["\(typeName)\(details.isEmpty ? "" : "(\(details))")"]
         for (name, m) in modules() where !name.isEmpty {
             let depth = name.split(separator: ".").count
-            let own = m.ownParameters.map { "\($0.name) \(fmtShape($0.parameter.value.shape))" }.joined(separator: ", ")
+            let own = m.ownParameters.map { "\($0.name) \(Shape.format($0.parameter.value.shape))" }.joined(separator: ", ")
             lines.append(String(repeating: "  ", count: depth) + "\(name.split(separator: ".").last ?? ""): \(m.typeName)"
                          + (m.details.isEmpty ? "" : "(\(m.details))") + (own.isEmpty ? "" : "  [\(own)]"))
         }
@@ -118,8 +118,6 @@ open class Module {
         return lines.joined(separator: "\n")
     }
 }
-
-func fmtShape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
 
 extension Int {
     var formatted: String {

@@ -12,7 +12,7 @@ extension Tensor {
         try q.requireFloat("attention"); try k.requireFloat("attention"); try v.requireFloat("attention")
         guard q.rank == 4, k.rank == 4, v.rank == 4, q.shape[0] == k.shape[0], q.shape[1] == k.shape[1],
               q.shape[3] == k.shape[3], k.shape == v.shape else {
-            throw TensorError.shape("attention needs q [B, H, T, d] and k, v [B, H, S, d], found \(fmt(q.shape)), \(fmt(k.shape)), \(fmt(v.shape))")
+            throw TensorError.shape("attention needs q [B, H, T, d] and k, v [B, H, S, d], found \(Shape.format(q.shape)), \(Shape.format(k.shape)), \(Shape.format(v.shape))")
         }
         let (B, H, T, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3]), S = k.shape[2]
         let n = B * H
@@ -77,7 +77,7 @@ extension Tensor {
     public static func splitHeads(_ qkv: Tensor, heads h: Int) throws -> (q: Tensor, k: Tensor, v: Tensor) {
         try qkv.requireFloat("splitHeads")
         guard qkv.rank == 3, h > 0, qkv.shape[2] % (3 * h) == 0 else {
-            throw TensorError.shape("splitHeads needs [batch, time, 3·heads·d], found \(fmt(qkv.shape)) with \(h) heads")
+            throw TensorError.shape("splitHeads needs [batch, time, 3·heads·d], found \(Shape.format(qkv.shape)) with \(h) heads")
         }
         let (B, T, E3) = (qkv.shape[0], qkv.shape[1], qkv.shape[2])
         let E = E3 / 3, d = E / h
@@ -115,7 +115,7 @@ extension Tensor {
 
     public static func mergeHeads(_ x: Tensor) throws -> Tensor {
         try x.requireFloat("mergeHeads")
-        guard x.rank == 4 else { throw TensorError.shape("mergeHeads needs [batch, heads, time, d], found \(fmt(x.shape))") }
+        guard x.rank == 4 else { throw TensorError.shape("mergeHeads needs [batch, heads, time, d], found \(Shape.format(x.shape))") }
         let (B, h, T, d) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         func move(_ src: UnsafeBufferPointer<Float>, toMerged: Bool) -> [Float] {
             Parallel.floats(rows: B, width: h * T * d) { dst, batches in

@@ -146,12 +146,12 @@ extension Tensor {
         let seed: Tensor
         if let g = gradient {
             guard g.shape == shape else {
-                throw TensorError.shape("backward(gradient) needs a gradient of shape \(fmt(shape)), found \(fmt(g.shape))")
+                throw TensorError.shape("backward(gradient) needs a gradient of shape \(Shape.format(shape)), found \(Shape.format(g.shape))")
             }
             seed = g.toFloat().detach()
         } else {
             guard count == 1 else {
-                throw TensorError.shape("backward() without a gradient needs a one-element output, found shape \(fmt(shape)); pass backward(gradient)")
+                throw TensorError.shape("backward() without a gradient needs a one-element output, found shape \(Shape.format(shape)); pass backward(gradient)")
             }
             seed = try Tensor.ones(shape)
         }
@@ -217,7 +217,7 @@ extension Tensor {
     /// holds self's storage.
     mutating func add(inPlace other: Tensor) throws {
         guard shape == other.shape else {
-            throw TensorError.shape("gradient of shape \(fmt(other.shape)) cannot accumulate into \(fmt(shape))")
+            throw TensorError.shape("gradient of shape \(Shape.format(other.shape)) cannot accumulate into \(Shape.format(shape))")
         }
         meta = nil
         floats.withUnsafeMutableBufferPointer { d in

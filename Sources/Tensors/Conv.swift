@@ -10,7 +10,7 @@ extension Tensor {
     }
 
     static func geometry(_ x: Tensor, kh: Int, kw: Int, stride: Int, padding: Int, op: String) throws -> ConvGeometry {
-        guard x.rank == 4 else { throw TensorError.shape("\(op) needs input [batch, channels, height, width], found \(fmt(x.shape))") }
+        guard x.rank == 4 else { throw TensorError.shape("\(op) needs input [batch, channels, height, width], found \(Shape.format(x.shape))") }
         guard stride > 0, padding >= 0, kh > 0, kw > 0 else {
             throw TensorError.value("\(op) needs kernel > 0, stride > 0 and padding ≥ 0, found kernel \(kh)×\(kw), stride \(stride), padding \(padding)")
         }
@@ -70,13 +70,13 @@ extension Tensor {
     /// torch.nn.functional.conv2d with groups = 1 and dilation = 1.
     public static func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
         try x.requireFloat("conv2d")
-        guard weight.rank == 4 else { throw TensorError.shape("conv2d weight must be [out, in, kh, kw], found \(fmt(weight.shape))") }
+        guard weight.rank == 4 else { throw TensorError.shape("conv2d weight must be [out, in, kh, kw], found \(Shape.format(weight.shape))") }
         let g = try geometry(x, kh: weight.shape[2], kw: weight.shape[3], stride: stride, padding: padding, op: "conv2d")
         guard weight.shape[1] == g.c else {
-            throw TensorError.shape("conv2d: weight expects \(weight.shape[1]) input channels, input has \(g.c) (shape \(fmt(x.shape)))")
+            throw TensorError.shape("conv2d: weight expects \(weight.shape[1]) input channels, input has \(g.c) (shape \(Shape.format(x.shape)))")
         }
         let o = weight.shape[0]
-        if let bias, bias.shape != [o] { throw TensorError.shape("conv2d bias must have shape [\(o)], found \(fmt(bias.shape))") }
+        if let bias, bias.shape != [o] { throw TensorError.shape("conv2d bias must have shape [\(o)], found \(Shape.format(bias.shape))") }
         let outShape = [g.n, o, g.ho, g.wo]
         let outCount = try Shape.count(outShape)
         var cols = [Float](repeating: 0, count: try Shape.count([g.n, g.colRows, g.colCols]))

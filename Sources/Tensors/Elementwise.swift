@@ -98,7 +98,7 @@ extension Tensor {
         if shape == target { return self }
         let n = try Shape.count(target)
         guard target.count <= shape.count, (try? Shape.broadcast(target, shape)) == shape else {
-            throw TensorError.shape("cannot sum a gradient of shape \(fmt(shape)) to \(fmt(target))")
+            throw TensorError.shape("cannot sum a gradient of shape \(Shape.format(shape)) to \(Shape.format(target))")
         }
         var out = [Float](repeating: 0, count: n)
         let st = Shape.broadcastStrides(target, to: shape), sg = Shape.strides(shape)

@@ -17,12 +17,12 @@ extension Tensor {
     /// Negative log-likelihood of int64 class ids `target` [N] under log-probabilities [N, C].
     public static func nllLoss(_ logp: Tensor, _ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int64 = -100,
                                reduction: Reduction = .mean) throws -> Tensor {
-        guard logp.rank == 2 else { throw TensorError.shape("nll_loss needs log-probabilities [batch, classes], found \(fmt(logp.shape))") }
+        guard logp.rank == 2 else { throw TensorError.shape("nll_loss needs log-probabilities [batch, classes], found \(Shape.format(logp.shape))") }
         guard target.dtype != .float32, target.shape == [logp.shape[0]] else {
-            throw TensorError.shape("nll_loss needs int64 targets of shape [\(logp.shape[0])], found \(target.dtype) \(fmt(target.shape))")
+            throw TensorError.shape("nll_loss needs int64 targets of shape [\(logp.shape[0])], found \(target.dtype) \(Shape.format(target.shape))")
         }
         let n = logp.shape[0], c = logp.shape[1]
-        if let weight, weight.shape != [c] { throw TensorError.shape("class weights must have shape [\(c)], found \(fmt(weight.shape))") }
+        if let weight, weight.shape != [c] { throw TensorError.shape("class weights must have shape [\(c)], found \(Shape.format(weight.shape))") }
         var pick = [Float](repeating: 0, count: n * c)
         var wsum: Float = 0
         for (i, t) in target.ints.enumerated() where t != ignoreIndex {
@@ -43,13 +43,13 @@ extension Tensor {
     /// smoothing as in PyTorch), or with class probabilities [N, C] (soft targets).
     public static func crossEntropy(_ logits: Tensor, _ target: Tensor, weight: Tensor? = nil, labelSmoothing: Float = 0,
                                     ignoreIndex: Int64 = -100, reduction: Reduction = .mean) throws -> Tensor {
-        guard logits.rank == 2 else { throw TensorError.shape("cross_entropy needs logits [batch, classes], found \(fmt(logits.shape))") }
+        guard logits.rank == 2 else { throw TensorError.shape("cross_entropy needs logits [batch, classes], found \(Shape.format(logits.shape))") }
         guard labelSmoothing >= 0, labelSmoothing <= 1 else { throw TensorError.value("label_smoothing must be in [0, 1], found \(labelSmoothing)") }
         let logp = try logits.logSoftmax(dim: 1)
         let c = logits.shape[1]
         if target.dtype == .float32 {
             guard target.shape == logits.shape else {
-                throw TensorError.shape("cross_entropy with probability targets needs shape \(fmt(logits.shape)), found \(fmt(target.shape))")
+                throw TensorError.shape("cross_entropy with probability targets needs shape \(Shape.format(logits.shape)), found \(Shape.format(target.shape))")
             }
             var t = target.detach()
             if labelSmoothing > 0 { t = t.scaled(by: 1 - labelSmoothing).adding(labelSmoothing / Float(c)) }
@@ -83,7 +83,7 @@ extension Tensor {
     public static func bceWithLogits(_ x: Tensor, _ y: Tensor, posWeight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
         let yf = y.toFloat()  // targets may carry gradients too (d/dy = −x + (pw−1)·softplus(−x))
         guard yf.shape == x.shape else {
-            throw TensorError.shape("bce_with_logits needs targets of the logits' shape \(fmt(x.shape)), found \(fmt(y.shape))")
+            throw TensorError.shape("bce_with_logits needs targets of the logits' shape \(Shape.format(x.shape)), found \(Shape.format(y.shape))")
         }
         let one = try Tensor.ones(yf.shape)
         var coef = one
@@ -95,7 +95,7 @@ extension Tensor {
     public static func mse(_ x: Tensor, _ y: Tensor, reduction: Reduction = .mean) throws -> Tensor {
         let d = try x.sub(y.toFloat())
         guard d.shape == x.shape else {
-            throw TensorError.shape("mse needs targets of the input's shape \(fmt(x.shape)), found \(fmt(y.shape))")
+            throw TensorError.shape("mse needs targets of the input's shape \(Shape.format(x.shape)), found \(Shape.format(y.shape))")
         }
         return try reduce(d.mul(d), reduction)
     }

@@ -10,7 +10,7 @@ extension Tensor {
         }
         let a = toFloat(), b = other.toFloat()
         guard a.rank >= 1, b.rank >= 1 else {
-            throw TensorError.shape("matmul needs tensors of rank ≥ 1, found \(fmt(a.shape)) and \(fmt(b.shape))")
+            throw TensorError.shape("matmul needs tensors of rank ≥ 1, found \(Shape.format(a.shape)) and \(Shape.format(b.shape))")
         }
         if a.rank == 1 && b.rank == 1 {
             guard a.count == b.count else { throw TensorError.shape("dot product of sizes \(a.count) and \(b.count)") }
@@ -21,7 +21,7 @@ extension Tensor {
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
         let k2 = b.shape[b.rank - 2], n = b.shape[b.rank - 1]
         guard k == k2 else {
-            throw TensorError.shape("matmul: \(fmt(a.shape)) @ \(fmt(b.shape)) needs the inner sizes to agree, found \(k) vs \(k2)")
+            throw TensorError.shape("matmul: \(Shape.format(a.shape)) @ \(Shape.format(b.shape)) needs the inner sizes to agree, found \(k) vs \(k2)")
         }
         if b.rank == 2 {
             // Fold every batch dimension of A into its rows: one GEMM.
@@ -90,10 +90,10 @@ extension Tensor {
     public static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) throws -> Tensor {
         try x.requireFloat("linear")
         guard weight.rank == 2, let inF = x.shape.last, weight.shape[1] == inF else {
-            throw TensorError.shape("linear: input \(fmt(x.shape)) needs a weight [out, \(x.shape.last ?? 0)], found \(fmt(weight.shape))")
+            throw TensorError.shape("linear: input \(Shape.format(x.shape)) needs a weight [out, \(x.shape.last ?? 0)], found \(Shape.format(weight.shape))")
         }
         let outF = weight.shape[0]
-        if let bias, bias.shape != [outF] { throw TensorError.shape("linear: bias must have shape [\(outF)], found \(fmt(bias.shape))") }
+        if let bias, bias.shape != [outF] { throw TensorError.shape("linear: bias must have shape [\(outF)], found \(Shape.format(bias.shape))") }
         let rows = inF == 0 ? Shape.product(x.shape.dropLast()) : x.count / inF
         let y = product(x.floats, weight.floats, batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0,
                         initial: bias?.floats)

@@ -11,7 +11,7 @@ extension Tensor {
     public static func embedding(_ ids: Tensor, _ weight: Tensor, paddingIndex: Int? = nil) throws -> Tensor {
         guard ids.dtype != .float32 else { throw TensorError.dtype("embedding needs int64 ids, found float32") }
         guard weight.rank == 2, weight.dtype == .float32 else {
-            throw TensorError.shape("embedding needs a float weight of shape [num_embeddings, dim], found \(weight.dtype) \(fmt(weight.shape))")
+            throw TensorError.shape("embedding needs a float weight of shape [num_embeddings, dim], found \(weight.dtype) \(Shape.format(weight.shape))")
         }
         let num = weight.shape[0], dim = weight.shape[1]
         var rows = [Int](repeating: 0, count: ids.count)
@@ -53,10 +53,10 @@ extension Tensor {
     public static func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) throws -> Tensor {
         try x.requireFloat("layer_norm")
         guard normalizedShape.count <= x.rank, Array(x.shape.suffix(normalizedShape.count)) == normalizedShape else {
-            throw TensorError.shape("layer_norm over \(fmt(normalizedShape)) needs an input ending in those sizes, found \(fmt(x.shape))")
+            throw TensorError.shape("layer_norm over \(Shape.format(normalizedShape)) needs an input ending in those sizes, found \(Shape.format(x.shape))")
         }
         for p in [weight, bias].compactMap({ $0 }) where p.shape != normalizedShape {
-            throw TensorError.shape("layer_norm weight/bias must have shape \(fmt(normalizedShape)), found \(fmt(p.shape))")
+            throw TensorError.shape("layer_norm weight/bias must have shape \(Shape.format(normalizedShape)), found \(Shape.format(p.shape))")
         }
         let n = Shape.product(normalizedShape)
         let rows = n == 0 ? 0 : x.count / n

@@ -32,14 +32,14 @@ private func activate(_ out: inout [Float], at o: Int, _ a: [Float], at ao: Int,
 extension Tensor {
     static func checkRecurrent(_ x: Tensor, _ wIH: Tensor, _ wHH: Tensor, gates: Int, name: String) throws -> (b: Int, t: Int, i: Int, h: Int) {
         try x.requireFloat(name)
-        guard x.rank == 3 else { throw TensorError.shape("\(name) needs a batch-first input [batch, time, features], found \(fmt(x.shape))") }
+        guard x.rank == 3 else { throw TensorError.shape("\(name) needs a batch-first input [batch, time, features], found \(Shape.format(x.shape))") }
         let (b, t, i) = (x.shape[0], x.shape[1], x.shape[2])
         guard wHH.rank == 2, wHH.shape[0] % gates == 0 else {
-            throw TensorError.shape("\(name): weight_hh must be [\(gates)·hidden, hidden], found \(fmt(wHH.shape))")
+            throw TensorError.shape("\(name): weight_hh must be [\(gates)·hidden, hidden], found \(Shape.format(wHH.shape))")
         }
         let h = wHH.shape[0] / gates
         guard wHH.shape == [gates * h, h], wIH.shape == [gates * h, i] else {
-            throw TensorError.shape("\(name): input has \(i) features; expected weight_ih [\(gates * h), \(i)] and weight_hh [\(gates * h), \(h)], found \(fmt(wIH.shape)) and \(fmt(wHH.shape))")
+            throw TensorError.shape("\(name): input has \(i) features; expected weight_ih [\(gates * h), \(i)] and weight_hh [\(gates * h), \(h)], found \(Shape.format(wIH.shape)) and \(Shape.format(wHH.shape))")
         }
         return (b, t, i, h)
     }
@@ -55,7 +55,7 @@ extension Tensor {
 
     static func checkState(_ s: Tensor?, _ b: Int, _ h: Int, _ what: String) throws -> [Float] {
         guard let s else { return [Float](repeating: 0, count: b * h) }
-        guard s.shape == [b, h] else { throw TensorError.shape("\(what) must be [\(b), \(h)], found \(fmt(s.shape))") }
+        guard s.shape == [b, h] else { throw TensorError.shape("\(what) must be [\(b), \(h)], found \(Shape.format(s.shape))") }
         return s.toFloat().floats
     }
 

@@ -34,7 +34,7 @@ extension Tensor {
             var total: Int64 = 0
             for v in ints {
                 let (t, overflow) = total.addingReportingOverflow(v)
-                if overflow { throw Tensor.intOverflow("the sum of \(fmt(shape)) int64 elements") }
+                if overflow { throw Tensor.intOverflow("the sum of \(Shape.format(shape)) int64 elements") }
                 total = t
             }
             return Tensor(unchecked: [], ints: [total])
@@ -59,7 +59,7 @@ extension Tensor {
                     let base = (o * n + k) * inner
                     for i in 0..<inner {
                         let (t, overflow) = out[o * inner + i].addingReportingOverflow(xs[base + i])
-                        if overflow { throw Tensor.intOverflow("a sum along dim \(d) of \(fmt(shape))") }
+                        if overflow { throw Tensor.intOverflow("a sum along dim \(d) of \(Shape.format(shape))") }
                         out[o * inner + i] = t
                     }
                 }
@@ -90,7 +90,7 @@ extension Tensor {
 
     public func mean(dim: Int, keepdim: Bool = false) throws -> Tensor {
         let d = try Shape.dim(dim, rank: rank)
-        guard shape[d] > 0 else { throw TensorError.shape("mean over an empty dimension \(dim) of shape \(fmt(shape))") }
+        guard shape[d] > 0 else { throw TensorError.shape("mean over an empty dimension \(dim) of shape \(Shape.format(shape))") }
         return try toFloat().sum(dim: d, keepdim: keepdim).scaled(by: 1 / Float(shape[d]))
     }
 
@@ -112,7 +112,7 @@ extension Tensor {
 
     func extreme(dim: Int, keepdim: Bool, greater: Bool) throws -> (values: Tensor, indices: Tensor) {
         let d = try Shape.dim(dim, rank: rank)
-        guard shape[d] > 0 else { throw TensorError.shape("\(greater ? "max" : "min") over an empty dimension \(dim) of shape \(fmt(shape))") }
+        guard shape[d] > 0 else { throw TensorError.shape("\(greater ? "max" : "min") over an empty dimension \(dim) of shape \(Shape.format(shape))") }
         let (outer, n, inner) = Shape.around(shape, d)
         let outShape = Tensor.reducedShape(shape, d, keepdim: keepdim)
         if dtype != .float32 {

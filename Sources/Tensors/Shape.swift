@@ -24,11 +24,11 @@ public enum Shape {
         var nonzero = 1
         var empty = false
         for d in shape {
-            guard d >= 0 else { throw TensorError.size("dimensions must be non-negative, found \(fmt(shape))") }
+            guard d >= 0 else { throw TensorError.size("dimensions must be non-negative, found \(Shape.format(shape))") }
             if d == 0 { empty = true; continue }
             let (m, overflow) = nonzero.multipliedReportingOverflow(by: d)
             guard !overflow, m <= maxElements else {
-                throw TensorError.size("shape \(fmt(shape)) has too many elements (limit \(maxElements)"
+                throw TensorError.size("shape \(Shape.format(shape)) has too many elements (limit \(maxElements)"
                                        + (shape.contains(0) ? ", counting every dimension but the empty ones)" : ")"))
             }
             nonzero = m
@@ -37,10 +37,14 @@ public enum Shape {
         let bytes = n * 4
         let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
         guard bytes <= physical else {
-            throw TensorError.size("shape \(fmt(shape)) needs \(bytes / (1 << 20)) MiB, more than this machine's \(physical / (1 << 20)) MiB")
+            throw TensorError.size("shape \(Shape.format(shape)) needs \(bytes / (1 << 20)) MiB, more than this machine's \(physical / (1 << 20)) MiB")
         }
         return n
     }
+
+    /// A shape as PyTorch prints it, "[2, 3]": the one formatter of error messages, module
+    /// summaries and printed tensors.
+    public static func format(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 
     /// Element count of a shape already validated (a tensor's own shape).
     @inlinable static func product(_ shape: ArraySlice<Int>) -> Int { shape.reduce(1, *) }
@@ -77,7 +81,7 @@ public enum Shape {
             let da = i < r - a.count ? 1 : a[i - (r - a.count)]
             let db = i < r - b.count ? 1 : b[i - (r - b.count)]
             if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
-                throw TensorError.shape("shapes \(fmt(a)) and \(fmt(b)) cannot be broadcast: dimension \(i - r) is \(da) vs \(db)")
+                throw TensorError.shape("shapes \(Shape.format(a)) and \(Shape.format(b)) cannot be broadcast: dimension \(i - r) is \(da) vs \(db)")
             }
         }
         return out

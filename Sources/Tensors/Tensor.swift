@@ -32,21 +32,21 @@ public struct Tensor {
     public init(shape: [Int], floats: [Float]) throws {
         let n = try Shape.count(shape)
         guard n == floats.count else {
-            throw TensorError.shape("shape \(fmt(shape)) needs \(n) values, found \(floats.count)")
+            throw TensorError.shape("shape \(Shape.format(shape)) needs \(n) values, found \(floats.count)")
         }
         self.init(unchecked: shape, floats: floats)
     }
     public init(shape: [Int], ints: [Int64]) throws {
         let n = try Shape.count(shape)
         guard n == ints.count else {
-            throw TensorError.shape("shape \(fmt(shape)) needs \(n) values, found \(ints.count)")
+            throw TensorError.shape("shape \(Shape.format(shape)) needs \(n) values, found \(ints.count)")
         }
         self.init(unchecked: shape, ints: ints)
     }
     public init(shape: [Int], bools: [Bool]) throws {
         let n = try Shape.count(shape)
         guard n == bools.count else {
-            throw TensorError.shape("shape \(fmt(shape)) needs \(n) values, found \(bools.count)")
+            throw TensorError.shape("shape \(Shape.format(shape)) needs \(n) values, found \(bools.count)")
         }
         self.init(unchecked: shape, ints: bools.map { $0 ? 1 : 0 }, dtype: .bool)
     }
@@ -115,7 +115,7 @@ public struct Tensor {
 
     /// The single value of a one-element tensor.
     public func item() throws -> Float {
-        guard count == 1 else { throw TensorError.shape("item() needs a tensor with one element, found shape \(fmt(shape))") }
+        guard count == 1 else { throw TensorError.shape("item() needs a tensor with one element, found shape \(Shape.format(shape))") }
         return dtype == .float32 ? floats[0] : Float(ints[0])
     }
 

@@ -20,6 +20,3 @@ public struct TensorError: Error, CustomStringConvertible, Equatable {
     public static func size(_ m: String) -> TensorError { TensorError(.size, m) }
     public static func value(_ m: String) -> TensorError { TensorError(.value, m) }
 }
-
-/// Formats a shape the way PyTorch prints it: [2, 3].
-@inlinable func fmt(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
