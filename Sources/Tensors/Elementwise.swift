@@ -2,7 +2,8 @@
 //   add  d/da = 1, d/db = 1          sub  d/da = 1, d/db = -1
 //   mul  d/da = b, d/db = a          div  d/da = 1/b, d/db = -a/b²
 //   pow  d/da = p·a^(p-1)            maximum/minimum: the gradient goes to the chosen side
-// Gradients of broadcast inputs are summed back to the input's shape (`sumTo`).
+// Gradients of broadcast inputs are summed back to the input's shape (`sumTo`). The
+// activations (relu, sigmoid, tanh, softplus, gelu) are in Activations.swift.
 
 extension Tensor {
     // MARK: kernels
@@ -54,7 +55,8 @@ extension Tensor {
     }
 
     @inline(__always)
-    static func zipInts(_ a: Tensor, _ b: Tensor, dtype: DType = .int64, _ f: (Int64, Int64) -> Int64) throws -> Tensor {
+    static func zipInts(_ a: Tensor, _ b: Tensor, dtype: DType = .int64,
+                        _ f: (Int64, Int64) -> Int64) throws -> Tensor {
         try zipCheckedInts(a, b, dtype: dtype, "") { (f($0, $1), false) }
     }
 
@@ -89,7 +91,9 @@ extension Tensor {
 
     @inline(__always)
     func mapFloats(_ f: (Float) -> Float) -> Tensor {
-        let out = floats.withUnsafeBufferPointer { p in Parallel.floats(p.count) { o, r in for i in r { o[i] = f(p[i]) } } }
+        let out = floats.withUnsafeBufferPointer { p in
+            Parallel.floats(p.count) { o, r in for i in r { o[i] = f(p[i]) } }
+        }
         return Tensor(unchecked: shape, floats: out)
     }
 
@@ -116,21 +120,27 @@ extension Tensor {
     // MARK: binary arithmetic
 
     public func add(_ b: Tensor) throws -> Tensor {
-        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipCheckedInts(self, b, "+") { $0.addingReportingOverflow($1) } }
+        if dtype != .float32 && b.dtype != .float32 {
+            return try Tensor.zipCheckedInts(self, b, "+") { $0.addingReportingOverflow($1) }
+        }
         let a = self
         return try Tensor.zipFloats(a, b, +).recorded("add", [a, b]) { g in
             [try g.sumTo(a.shape), try g.sumTo(b.shape)]
         }
     }
     public func sub(_ b: Tensor) throws -> Tensor {
-        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipCheckedInts(self, b, "-") { $0.subtractingReportingOverflow($1) } }
+        if dtype != .float32 && b.dtype != .float32 {
+            return try Tensor.zipCheckedInts(self, b, "-") { $0.subtractingReportingOverflow($1) }
+        }
         let a = self
         return try Tensor.zipFloats(a, b, -).recorded("sub", [a, b]) { g in
             [try g.sumTo(a.shape), try g.neg().sumTo(b.shape)]
         }
     }
     public func mul(_ b: Tensor) throws -> Tensor {
-        if dtype != .float32 && b.dtype != .float32 { return try Tensor.zipCheckedInts(self, b, "*") { $0.multipliedReportingOverflow(by: $1) } }
+        if dtype != .float32 && b.dtype != .float32 {
+            return try Tensor.zipCheckedInts(self, b, "*") { $0.multipliedReportingOverflow(by: $1) }
+        }
         let a = self
         return try Tensor.zipFloats(a, b, *).recorded("mul", [a, b]) { g in
             [a.requiresGrad ? try g.mul(b.detach()).sumTo(a.shape) : nil,
@@ -152,7 +162,8 @@ extension Tensor {
         return out.recorded("pow", [a, b]) { g in
             let ad = a.detach(), bd = b.detach()
             let da = a.requiresGrad ? try g.mul(bd.mul(ad.pow(bd.sub(Tensor(scalar: 1))))).sumTo(a.shape) : nil
-            let db = b.requiresGrad ? try g.mul(out.detach().mul(ad.mapFloats { $0 > 0 ? FastMath.log($0) : 0 })).sumTo(b.shape) : nil
+            let logA = ad.mapFloats { $0 > 0 ? FastMath.log($0) : 0 }
+            let db = b.requiresGrad ? try g.mul(out.detach().mul(logA)).sumTo(b.shape) : nil
             return [da, db]
         }
     }
@@ -174,7 +185,10 @@ extension Tensor {
     public func remainder(_ b: Tensor) throws -> Tensor {
         if dtype != .float32 && b.dtype != .float32 {
             guard !b.ints.contains(0) else { throw TensorError.value("integer remainder by zero") }
-            return try Tensor.zipInts(self, b) { x, y in let r = y == -1 ? 0 : x % y; return (r != 0 && (r < 0) != (y < 0)) ? r + y : r }
+            return try Tensor.zipInts(self, b) { x, y in
+                let r = y == -1 ? 0 : x % y
+                return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
+            }
         }
         return try Tensor.zipFloats(self, b) { x, y in x - y * (x / y).rounded(.down) }
     }
@@ -213,14 +227,17 @@ extension Tensor {
 
     /// A unary op whose derivative is a function of its input x and output y.
     @inline(__always)
-    func unary(_ name: String, _ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+    func unary(_ name: String, _ f: (Float) -> Float,
+               derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let x = self.toFloat()
         let y = x.mapFloats(f)
         return y.recorded(name, [self]) { g in
             let d = x.floats.withUnsafeBufferPointer { px in
                 y.floats.withUnsafeBufferPointer { py in
                     g.floats.withUnsafeBufferPointer { pg in
-                        Parallel.floats(pg.count) { pd, r in for i in r { pd[i] = pg[i] * derivative(px[i], py[i]) } }
+                        Parallel.floats(pg.count) { pd, r in
+                            for i in r { pd[i] = pg[i] * derivative(px[i], py[i]) }
+                        }
                     }
                 }
             }
@@ -232,9 +249,6 @@ extension Tensor {
     public func exp() -> Tensor { unary("exp", { FastMath.exp($0) }, derivative: { _, y in y }) }
     public func log() -> Tensor { unary("log", { FastMath.log($0) }, derivative: { x, _ in 1 / x }) }
     public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
-    public func tanh() -> Tensor { unary("tanh", { FastMath.tanh($0) }, derivative: { _, y in 1 - y * y }) }
-    public func sigmoid() -> Tensor { unary("sigmoid", { FastMath.sigmoid($0) }, derivative: { _, y in y * (1 - y) }) }
-    public func relu() -> Tensor { unary("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
     /// |x|; on int64, |−2^63| is an overflow error.
     public func abs() throws -> Tensor {
         if dtype == .int64 {
@@ -245,50 +259,11 @@ extension Tensor {
     }
     public func sin() -> Tensor { unary("sin", { FastMath.sin($0) }, derivative: { x, _ in FastMath.cos(x) }) }
     public func cos() -> Tensor { unary("cos", { FastMath.cos($0) }, derivative: { x, _ in -FastMath.sin(x) }) }
-    /// log(1 + e^x), linear above 20 as in PyTorch (beta 1, threshold 20).
-    public func softplus() -> Tensor {
-        unary("softplus", { $0 > 20 ? $0 : FastMath.log1p(FastMath.exp($0)) },
-              derivative: { x, _ in x > 20 ? 1 : FastMath.sigmoid(x) })
-    }
-    /// GELU: exact x·Φ(x) (`approximate: false`), or PyTorch's tanh form.
-    public func gelu(approximate: Bool = false) -> Tensor {
-        if approximate {
-            let c: Float = 0.7978845608028654  // √(2/π)
-            return unary("gelu_tanh", { x in
-                0.5 * x * (1 + FastMath.tanh(c * (x + 0.044715 * x * x * x)))
-            }, derivative: { x, _ in
-                let u = c * (x + 0.044715 * x * x * x)
-                let t = FastMath.tanh(u)
-                return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
-            })
-        }
-        // One pass computes x·Φ(x) and its derivative Φ(x) + x·φ(x) (kept for backward), in the
-        // C kernel at the CPU's vector width.
-        let x = toFloat()
-        let n = x.count
-        var y = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
-        var slope = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
-        x.floats.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                slope.withUnsafeMutableBufferPointer { ps in
-                    guard let xb = px.baseAddress, let yb = py.baseAddress, let sb = ps.baseAddress else { return }
-                    Parallel.ranges(n) { r in Kernels.gelu(xb + r.lowerBound, yb + r.lowerBound, slope: sb + r.lowerBound, count: r.count) }
-                }
-            }
-        }
-        let out = Tensor(unchecked: shape, floats: y)
-        return out.recorded("gelu", [self]) { g in
-            let d = g.floats.withUnsafeBufferPointer { pg in
-                slope.withUnsafeBufferPointer { ps in Parallel.floats(pg.count) { pd, r in for i in r { pd[i] = pg[i] * ps[i] } } }
-            }
-            return [Tensor(unchecked: g.shape, floats: d)]
-        }
-    }
-
     /// Clamps into [low, high]; the gradient passes where the value was inside the range.
     public func clamp(min low: Float? = nil, max high: Float? = nil) -> Tensor {
         let lo = low ?? -.infinity, hi = high ?? .infinity
-        return unary("clamp", { Swift.min(Swift.max($0, lo), hi) }, derivative: { x, _ in x >= lo && x <= hi ? 1 : 0 })
+        return unary("clamp", { Swift.min(Swift.max($0, lo), hi) },
+                     derivative: { x, _ in x >= lo && x <= hi ? 1 : 0 })
     }
 
     // MARK: operators (throwing where shapes can mismatch)

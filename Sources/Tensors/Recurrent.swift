@@ -14,21 +14,6 @@ import Foundation
 //   backward: dn = dh(1−z); dz = dh(h−n); da_n = dn(1−n²); dr = da_n·(h·W_hn + b_hn)
 //             x-side gate grads (dr·r(1−r), dz·z(1−z), da_n); h-side the same with da_n·r for n
 
-/// out[o + j] = f(a[ao + j] + b[bo + j]) for j in 0..<count: a gate's activations. Through
-/// buffer pointers, where loops vectorize; loops over the subscripts of arrays that a backward
-/// closure captures stay scalar.
-@inline(__always)
-private func activate(_ out: inout [Float], at o: Int, _ a: [Float], at ao: Int, _ b: [Float], at bo: Int, count: Int,
-                      _ f: (Float) -> Float) {
-    out.withUnsafeMutableBufferPointer { po in
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                for j in 0..<count { po[o + j] = f(pa[ao + j] + pb[bo + j]) }
-            }
-        }
-    }
-}
-
 extension Tensor {
     static func checkRecurrent(_ x: Tensor, _ wIH: Tensor, _ wHH: Tensor, gates: Int, name: String) throws -> (b: Int, t: Int, i: Int, h: Int) {
         try x.requireFloat(name)
@@ -116,9 +101,9 @@ extension Tensor {
             for b in 0..<B where t < lens[b] {
                 let xr = (b * T + t) * G, ar = (t * B + b) * G
                 // Gates first, in loops that vectorize: σ for i and f, tanh for g, σ for o.
-                activate(&acts, at: ar, xg, at: xr, hg, at: b * G, count: 2 * H, FastMath.sigmoid)
-                activate(&acts, at: ar + 2 * H, xg, at: xr + 2 * H, hg, at: b * G + 2 * H, count: H, FastMath.tanh)
-                activate(&acts, at: ar + 3 * H, xg, at: xr + 3 * H, hg, at: b * G + 3 * H, count: H, FastMath.sigmoid)
+                FastMath.activate(&acts, at: ar, xg, at: xr, hg, at: b * G, count: 2 * H, FastMath.sigmoid)
+                FastMath.activate(&acts, at: ar + 2 * H, xg, at: xr + 2 * H, hg, at: b * G + 2 * H, count: H, FastMath.tanh)
+                FastMath.activate(&acts, at: ar + 3 * H, xg, at: xr + 3 * H, hg, at: b * G + 3 * H, count: H, FastMath.sigmoid)
                 for j in 0..<H {
                     let ig = acts[ar + j], fg = acts[ar + H + j], gg = acts[ar + 2 * H + j], og = acts[ar + 3 * H + j]
                     let cn = fg * c[b * H + j] + ig * gg
@@ -222,7 +207,7 @@ extension Tensor {
             for b in 0..<B where t < lens[b] {
                 let xr = (b * T + t) * G, ar = (t * B + b) * G
                 // r and z first, in a loop that vectorizes.
-                activate(&acts, at: ar, xg, at: xr, hg, at: b * G, count: 2 * H, FastMath.sigmoid)
+                FastMath.activate(&acts, at: ar, xg, at: xr, hg, at: b * G, count: 2 * H, FastMath.sigmoid)
                 for j in 0..<H {
                     let r = acts[ar + j], z = acts[ar + H + j]
                     let hn = hg[b * G + 2 * H + j]
