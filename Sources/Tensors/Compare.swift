@@ -1,31 +1,29 @@
-// Comparisons give bool tensors (no gradient); `where` selects elementwise:
-//   where(c, a, b): d/da = c, d/db = ¬c.
+// Comparisons and logical operations give bool tensors (no gradient). Choosing by a mask,
+// `where` and `maskedFill`, is in Masking.swift.
 
 extension Tensor {
-    public enum Comparison: String, Sendable { case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=" }
+    public enum Comparison: String, Sendable {
+        case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+
+        /// The comparison as a function on values of one type (floats compare as IEEE 754 does).
+        func predicate<T: Comparable>(_: T.Type) -> (T, T) -> Bool {
+            switch self {
+            case .eq: return (==)
+            case .ne: return (!=)
+            case .lt: return (<)
+            case .le: return (<=)
+            case .gt: return (>)
+            case .ge: return (>=)
+            }
+        }
+    }
 
     public func compare(_ op: Comparison, _ other: Tensor) throws -> Tensor {
-        let f: (Float, Float) -> Bool
-        switch op {
-        case .eq: f = (==)
-        case .ne: f = (!=)
-        case .lt: f = (<)
-        case .le: f = (<=)
-        case .gt: f = (>)
-        case .ge: f = (>=)
-        }
         if dtype != .float32 && other.dtype != .float32 {
-            let g: (Int64, Int64) -> Bool
-            switch op {
-            case .eq: g = (==)
-            case .ne: g = (!=)
-            case .lt: g = (<)
-            case .le: g = (<=)
-            case .gt: g = (>)
-            case .ge: g = (>=)
-            }
+            let g = op.predicate(Int64.self)
             return try Tensor.zipInts(self, other, dtype: .bool) { g($0, $1) ? 1 : 0 }
         }
+        let f = op.predicate(Float.self)
         let r = try Tensor.zipFloats(self.detach(), other.detach()) { f($0, $1) ? 1 : 0 }
         return Tensor(unchecked: r.shape, ints: r.floats.map { $0 != 0 ? 1 : 0 }, dtype: .bool)
     }
@@ -41,21 +39,4 @@ extension Tensor {
     }
     public func any() -> Bool { boolValues.contains(true) }
     public func all() -> Bool { boolValues.allSatisfy { $0 } }
-
-    /// Elementwise choice: `a` where `condition` is true, else `b` (all broadcast together).
-    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let c = condition.toBool().toFloat()
-        let shape = try Shape.broadcast(Shape.broadcast(c.shape, a.shape), b.shape)
-        if a.dtype != .float32 && b.dtype != .float32 {
-            let ab = try Tensor.zipInts(try c.toInt().expand(shape), a) { $0 != 0 ? $1 : 0 }
-            return try Tensor.zipInts(ab, try Tensor.zipInts(try c.toInt().expand(shape), b) { $0 != 0 ? 0 : $1 }, &+)
-        }
-        let ce = try c.expand(shape)
-        let pickA = try Tensor.zipFloats(ce, a.detach()) { $0 != 0 ? $1 : 0 }
-        let out = try Tensor.zipFloats(pickA, try Tensor.zipFloats(ce, b.detach()) { $0 != 0 ? 0 : $1 }, +)
-        return out.recorded("where", [a, b]) { g in
-            [a.requiresGrad ? try g.mul(ce).sumTo(a.shape) : nil,
-             b.requiresGrad ? try g.mul(ce.mapFloats { 1 - $0 }).sumTo(b.shape) : nil]
-        }
-    }
 }

@@ -2,6 +2,7 @@
 //   sum   d/dx = 1 (the gradient is broadcast back)      mean  d/dx = 1/n
 //   max/min along a dim: the gradient goes to the index that won (first on ties, as PyTorch)
 //   var   d/dx_i = 2(x_i − mean)/(n − correction)        std = √var: d/dx = dvar/(2·std)
+// Softmax and log-softmax, which reduce and broadcast back in one op, are in Softmax.swift.
 
 extension Tensor {
     /// Shape after reducing `dim`.
@@ -195,86 +196,5 @@ extension Tensor {
     }
     public func std(dim: Int? = nil, keepdim: Bool = false, correction: Int = 1) throws -> Tensor {
         try variance(dim: dim, keepdim: keepdim, correction: correction).sqrt()
-    }
-
-    // MARK: softmax family (fused: one pass for max, one for the sum)
-
-    /// softmax along `dim`; backward: dx = y·(g − Σ g·y).
-    public func softmax(dim: Int) throws -> Tensor {
-        let d = try Shape.dim(dim, rank: Swift.max(rank, 1))
-        try requireFloat("softmax")
-        let (outer, n, inner) = rank == 0 ? (1, 1, 1) : Shape.around(shape, d)
-        var out = [Float](repeating: 0, count: floats.count)
-        floats.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { po in
-                for o in 0..<outer {
-                    for i in 0..<inner {
-                        let base = o * n * inner + i
-                        var m = -Float.infinity
-                        for k in 0..<n { m = Swift.max(m, p[base + k * inner]) }
-                        // Exponentials first, in a loop of their own so that it vectorizes, then the sum in order.
-                        if m == -.infinity { for k in 0..<n { po[base + k * inner] = .nan } } else {
-                            for k in 0..<n { po[base + k * inner] = FastMath.exp(p[base + k * inner] - m) }
-                        }
-                        var s: Float = 0
-                        for k in 0..<n { s += po[base + k * inner] }
-                        for k in 0..<n { po[base + k * inner] /= s }
-                    }
-                }
-            }
-        }
-        let y = Tensor(unchecked: shape, floats: out)
-        return y.recorded("softmax", [self]) { g in
-            var dx = [Float](repeating: 0, count: y.floats.count)
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    let base = o * n * inner + i
-                    var dot: Float = 0
-                    for k in 0..<n { dot += g.floats[base + k * inner] * y.floats[base + k * inner] }
-                    for k in 0..<n { dx[base + k * inner] = y.floats[base + k * inner] * (g.floats[base + k * inner] - dot) }
-                }
-            }
-            return [Tensor(unchecked: y.shape, floats: dx)]
-        }
-    }
-
-    /// log_softmax along `dim`; backward: dx = g − softmax·Σ g.
-    public func logSoftmax(dim: Int) throws -> Tensor {
-        let d = try Shape.dim(dim, rank: Swift.max(rank, 1))
-        try requireFloat("log_softmax")
-        let (outer, n, inner) = rank == 0 ? (1, 1, 1) : Shape.around(shape, d)
-        var out = [Float](repeating: 0, count: floats.count)
-        floats.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { po in
-                for o in 0..<outer {
-                    for i in 0..<inner {
-                        let base = o * n * inner + i
-                        var m = -Float.infinity
-                        for k in 0..<n { m = Swift.max(m, p[base + k * inner]) }
-                        // The exponentials go through the output, in a loop that vectorizes, then the sum in order.
-                        for k in 0..<n { po[base + k * inner] = FastMath.exp(p[base + k * inner] - m) }
-                        var s: Float = 0
-                        for k in 0..<n { s += po[base + k * inner] }
-                        let lse = m + FastMath.log(s)
-                        for k in 0..<n { po[base + k * inner] = p[base + k * inner] - lse }
-                    }
-                }
-            }
-        }
-        let y = Tensor(unchecked: shape, floats: out)
-        return y.recorded("log_softmax", [self]) { g in
-            var dx = [Float](repeating: 0, count: y.floats.count)
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    let base = o * n * inner + i
-                    var s: Float = 0
-                    for k in 0..<n { s += g.floats[base + k * inner] }
-                    for k in 0..<n {
-                        dx[base + k * inner] = g.floats[base + k * inner] - FastMath.exp(y.floats[base + k * inner]) * s
-                    }
-                }
-            }
-            return [Tensor(unchecked: y.shape, floats: dx)]
-        }
     }
 }
