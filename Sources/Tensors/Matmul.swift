@@ -10,7 +10,8 @@ extension Tensor {
         }
         let a = toFloat(), b = other.toFloat()
         guard a.rank >= 1, b.rank >= 1 else {
-            throw TensorError.shape("matmul needs tensors of rank ≥ 1, found \(Shape.format(a.shape)) and \(Shape.format(b.shape))")
+            throw TensorError.shape(
+                "matmul needs tensors of rank ≥ 1, found \(Shape.format(a.shape)) and \(Shape.format(b.shape))")
         }
         if a.rank == 1 && b.rank == 1 {
             guard a.count == b.count else { throw TensorError.shape("dot product of sizes \(a.count) and \(b.count)") }
@@ -21,18 +22,19 @@ extension Tensor {
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
         let k2 = b.shape[b.rank - 2], n = b.shape[b.rank - 1]
         guard k == k2 else {
-            throw TensorError.shape("matmul: \(Shape.format(a.shape)) @ \(Shape.format(b.shape)) needs the inner sizes to agree, found \(k) vs \(k2)")
+            throw TensorError.shape("matmul: \(Shape.format(a.shape)) @ \(Shape.format(b.shape)) needs the inner "
+                                    + "sizes to agree, found \(k) vs \(k2)")
         }
         if b.rank == 2 {
             // Fold every batch dimension of A into its rows: one GEMM.
             let rows = a.count / Swift.max(k, 1) == 0 ? Shape.product(a.shape.dropLast()) : a.count / k
             let outShape = Array(a.shape.dropLast()) + [n]
-            let c = Tensor.product(a.floats, b.floats, batch: 1, m: rows, n: n, k: k, transA: false, transB: false, strideA: 0, strideB: 0)
+            let c = Tensor.product(a.floats, b.floats, m: rows, n: n, k: k, transA: false, transB: false)
             return Tensor(unchecked: outShape, floats: c).recorded("matmul", [a, b]) { g in
                 let da = a.requiresGrad ? Tensor(unchecked: a.shape, floats:
-                    Tensor.product(g.floats, b.floats, batch: 1, m: rows, n: k, k: n, transA: false, transB: true, strideA: 0, strideB: 0)) : nil
+                    Tensor.product(g.floats, b.floats, m: rows, n: k, k: n, transA: false, transB: true)) : nil
                 let db = b.requiresGrad ? Tensor(unchecked: b.shape, floats:
-                    Tensor.product(a.floats, g.floats, batch: 1, m: k, n: n, k: rows, transA: true, transB: false, strideA: 0, strideB: 0)) : nil
+                    Tensor.product(a.floats, g.floats, m: k, n: n, k: rows, transA: true, transB: false)) : nil
                 return [da, db]
             }
         }
@@ -42,19 +44,24 @@ extension Tensor {
         let eb = batchB == batch ? b : try b.expand(batch + [k, n])
         let nb = Shape.product(batch)
         _ = try Shape.count(batch + [m, n])
-        let c = Tensor.product(ea.floats, eb.floats, batch: nb, m: m, n: n, k: k, transA: false, transB: false, strideA: m * k, strideB: k * n)
+        let c = Tensor.product(ea.floats, eb.floats, batch: nb, m: m, n: n, k: k, transA: false, transB: false,
+                               strideA: m * k, strideB: k * n)
         return Tensor(unchecked: batch + [m, n], floats: c).recorded("matmul", [ea, eb]) { g in
             let da = ea.requiresGrad ? Tensor(unchecked: ea.shape, floats:
-                Tensor.product(g.floats, eb.floats, batch: nb, m: m, n: k, k: n, transA: false, transB: true, strideA: m * n, strideB: k * n)) : nil
+                Tensor.product(g.floats, eb.floats, batch: nb, m: m, n: k, k: n, transA: false, transB: true,
+                               strideA: m * n, strideB: k * n)) : nil
             let db = eb.requiresGrad ? Tensor(unchecked: eb.shape, floats:
-                Tensor.product(ea.floats, g.floats, batch: nb, m: k, n: n, k: m, transA: true, transB: false, strideA: m * k, strideB: m * n)) : nil
+                Tensor.product(ea.floats, g.floats, batch: nb, m: k, n: n, k: m, transA: true, transB: false,
+                               strideA: m * k, strideB: m * n)) : nil
             return [da, db]
         }
     }
 
-    /// Raw batched product of row-major buffers (see `Kernels.gemm` for the layout).
-    static func product(_ a: [Float], _ b: [Float], batch: Int, m: Int, n: Int, k: Int,
-                        transA: Bool, transB: Bool, strideA: Int, strideB: Int, initial: [Float]? = nil) -> [Float] {
+    /// Raw batched product of row-major buffers (see `Kernels.gemm` for the layout); by default
+    /// one product (batch 1, strides 0).
+    static func product(_ a: [Float], _ b: [Float], batch: Int = 1, m: Int, n: Int, k: Int,
+                        transA: Bool, transB: Bool, strideA: Int = 0, strideB: Int = 0,
+                        initial: [Float]? = nil) -> [Float] {
         // The kernels write every element of C, so C needs no zeroing; with `initial` (one
         // row of n values, e.g. a bias) every row's chains start from it.
         let count = batch * m * n
@@ -90,24 +97,29 @@ extension Tensor {
     public static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) throws -> Tensor {
         try x.requireFloat("linear")
         guard weight.rank == 2, let inF = x.shape.last, weight.shape[1] == inF else {
-            throw TensorError.shape("linear: input \(Shape.format(x.shape)) needs a weight [out, \(x.shape.last ?? 0)], found \(Shape.format(weight.shape))")
+            throw TensorError.shape("linear: input \(Shape.format(x.shape)) needs a weight "
+                                    + "[out, \(x.shape.last ?? 0)], found \(Shape.format(weight.shape))")
         }
         let outF = weight.shape[0]
-        if let bias, bias.shape != [outF] { throw TensorError.shape("linear: bias must have shape [\(outF)], found \(Shape.format(bias.shape))") }
+        if let bias, bias.shape != [outF] {
+            throw TensorError.shape("linear: bias must have shape [\(outF)], found \(Shape.format(bias.shape))")
+        }
         let rows = inF == 0 ? Shape.product(x.shape.dropLast()) : x.count / inF
-        let y = product(x.floats, weight.floats, batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true, strideA: 0, strideB: 0,
+        let y = product(x.floats, weight.floats, m: rows, n: outF, k: inF, transA: false, transB: true,
                         initial: bias?.floats)
         var inputs = [x, weight]
         if let bias { inputs.append(bias) }
         return Tensor(unchecked: Array(x.shape.dropLast()) + [outF], floats: y).recorded("linear", inputs) { g in
             let dx = x.requiresGrad ? Tensor(unchecked: x.shape, floats:
-                product(g.floats, weight.floats, batch: 1, m: rows, n: inF, k: outF, transA: false, transB: false, strideA: 0, strideB: 0)) : nil
+                product(g.floats, weight.floats, m: rows, n: inF, k: outF, transA: false, transB: false)) : nil
             let dw = weight.requiresGrad ? Tensor(unchecked: weight.shape, floats:
-                product(g.floats, x.floats, batch: 1, m: outF, n: inF, k: rows, transA: true, transB: false, strideA: 0, strideB: 0)) : nil
+                product(g.floats, x.floats, m: outF, n: inF, k: rows, transA: true, transB: false)) : nil
             var grads: [Tensor?] = [dx, dw]
             if bias != nil {
                 var db = [Float](repeating: 0, count: outF)
-                g.floats.withUnsafeBufferPointer { pg in db.withUnsafeMutableBufferPointer { Kernels.addColumnSums(pg, rows: rows, into: $0) } }
+                g.floats.withUnsafeBufferPointer { pg in
+                    db.withUnsafeMutableBufferPointer { Kernels.addColumnSums(pg, rows: rows, into: $0) }
+                }
                 grads.append(Tensor(unchecked: [outF], floats: db))
             }
             return grads

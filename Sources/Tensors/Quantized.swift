@@ -13,7 +13,9 @@ public struct Int8Matrix {
     public let scales: [Float]
 
     public init(_ w: Tensor) throws {
-        guard w.rank == 2, w.dtype == .float32 else { throw TensorError.shape("int8 quantization needs a float matrix, found \(w.shape) \(w.dtype)") }
+        guard w.rank == 2, w.dtype == .float32 else {
+            throw TensorError.shape("int8 quantization needs a float matrix, found \(w.shape) \(w.dtype)")
+        }
         rows = w.shape[0]; cols = w.shape[1]
         var q = [Int8](repeating: 0, count: rows * cols), s = [Float](repeating: 1, count: rows)
         for r in 0..<rows {
@@ -39,7 +41,8 @@ public struct Int8Matrix {
 
     /// The rows `range` of this matrix (each row keeps its scale).
     public func rows(_ range: Range<Int>) -> Int8Matrix {
-        Int8Matrix(rows: range.count, cols: cols, values: Array(values[range.lowerBound * cols..<range.upperBound * cols]), scales: Array(scales[range]))
+        let codes = Array(values[range.lowerBound * cols..<range.upperBound * cols])
+        return Int8Matrix(rows: range.count, cols: cols, values: codes, scales: Array(scales[range]))
     }
 
     init(rows: Int, cols: Int, values: [Int8], scales: [Float]) {
@@ -50,7 +53,8 @@ public struct Int8Matrix {
     /// y[r, j] = Σₖ q(x)[r, k]·codes[j, k] · sₓ·sⱼ (+ each of `biases`[j], in order) for x
     /// [rows, cols]: x is quantized to int8 with one dynamic scale sₓ = max|x| / 127, and the
     /// products are summed exactly in Int32 by the int8 kernel (Kernels.s8Linear).
-    public func multiply(_ x: UnsafeBufferPointer<Float>, rows n: Int, into y: UnsafeMutableBufferPointer<Float>, biases: [[Float]] = []) {
+    public func multiply(_ x: UnsafeBufferPointer<Float>, rows n: Int, into y: UnsafeMutableBufferPointer<Float>,
+                         biases: [[Float]] = []) {
         let amax = x.baseAddress.map { xai_absmax(Kernels.path.code, Int64(x.count), $0) } ?? 0
         let sx = amax > 0 && amax.isFinite ? amax / 127 : 1
         guard n > 0, rows > 0, x.count >= n * cols, y.count >= n * rows else { return }
@@ -96,12 +100,14 @@ extension Tensor {
         let rows = inF == 0 ? 0 : x.count / inF, outF = w.rows
         var y = [Float](repeating: 0, count: rows * outF)
         x.floats.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in w.multiply(px, rows: rows, into: py, biases: bias.map { [$0.floats] } ?? []) }
+            y.withUnsafeMutableBufferPointer { py in
+                w.multiply(px, rows: rows, into: py, biases: bias.map { [$0.floats] } ?? [])
+            }
         }
         let out = Tensor(unchecked: Array(x.shape.dropLast()) + [outF], floats: y)
         return out.recorded("int8_linear", [x]) { g in
-            [Tensor(unchecked: x.shape, floats: product(g.floats, w.dequantized().floats, batch: 1, m: rows, n: inF, k: outF,
-                                                        transA: false, transB: false, strideA: 0, strideB: 0))]
+            [Tensor(unchecked: x.shape, floats: product(g.floats, w.dequantized().floats, m: rows, n: inF, k: outF,
+                                                        transA: false, transB: false))]
         }
     }
 }

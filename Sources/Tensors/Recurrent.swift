@@ -58,8 +58,7 @@ extension Tensor {
 
     /// x·Wᵀ (+ biases) for every time step at once: [B·T, G·H].
     static func inputGates(_ x: Tensor, _ w: Tensor, _ biases: [Tensor?], rows: Int, gh: Int, i: Int) -> [Float] {
-        var xg = product(x.floats, w.floats, batch: 1, m: rows, n: gh, k: i, transA: false, transB: true,
-                         strideA: 0, strideB: 0)
+        var xg = product(x.floats, w.floats, m: rows, n: gh, k: i, transA: false, transB: true)
         for b in biases.compactMap({ $0?.floats }) {
             xg.withUnsafeMutableBufferPointer { p in for r in 0..<rows { for j in 0..<gh { p[r * gh + j] += b[j] } } }
         }
@@ -102,10 +101,8 @@ extension Tensor {
     /// dx = dxg·W_ih and dW_ih = dxgᵀ·x from the gates' gradients at every step, dxg [B·T, G].
     static func inputGradients(_ dxg: [Float], _ x: Tensor, _ wIH: Tensor, _ dims: RecurrentSizes) -> [Tensor?] {
         let rows = dims.b * dims.t
-        let dx = product(dxg, wIH.floats, batch: 1, m: rows, n: dims.i, k: dims.g, transA: false, transB: false,
-                         strideA: 0, strideB: 0)
-        let dWih = product(dxg, x.floats, batch: 1, m: dims.g, n: dims.i, k: rows, transA: true, transB: false,
-                           strideA: 0, strideB: 0)
+        let dx = product(dxg, wIH.floats, m: rows, n: dims.i, k: dims.g, transA: false, transB: false)
+        let dWih = product(dxg, x.floats, m: dims.g, n: dims.i, k: rows, transA: true, transB: false)
         return [Tensor(unchecked: x.shape, floats: dx), Tensor(unchecked: wIH.shape, floats: dWih)]
     }
 
