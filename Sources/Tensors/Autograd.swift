@@ -30,7 +30,8 @@ final class GradFn {
     let outputCount: Int
     var pullback: ([Tensor?]) throws -> [Tensor?]
 
-    init(name: String, inputs: [AutogradMeta?], outputCount: Int, pullback: @escaping ([Tensor?]) throws -> [Tensor?]) {
+    init(name: String, inputs: [AutogradMeta?], outputCount: Int,
+         pullback: @escaping ([Tensor?]) throws -> [Tensor?]) {
         self.name = name
         self.inputs = inputs
         self.outputCount = outputCount
@@ -55,6 +56,45 @@ final class GradFn {
     }
 
     static let released: ([Tensor?]) throws -> [Tensor?] = { _ in [] }
+
+    /// The graph behind `root` in post-order, each function after every function it reaches
+    /// (an iterative DFS: graphs of long loops are deep).
+    static func postOrder(from root: GradFn) -> [GradFn] {
+        var order: [GradFn] = []
+        var seen = Set<ObjectIdentifier>()
+        var stack: [(GradFn, Int)] = [(root, 0)]
+        seen.insert(ObjectIdentifier(root))
+        while let (fn, next) = stack.popLast() {
+            if next < fn.inputs.count {
+                stack.append((fn, next + 1))
+                if let child = fn.inputs[next]?.gradFn, seen.insert(ObjectIdentifier(child)).inserted {
+                    stack.append((child, 0))
+                }
+            } else {
+                order.append(fn)
+            }
+        }
+        return order
+    }
+}
+
+/// A hook for tests: the names of the ops recorded on the tape while `recordedNames(during:)`
+/// runs its body (the derivative index's completeness test uses it). Off otherwise: recording
+/// an op then costs one nil check.
+public enum Tape {
+    nonisolated(unsafe) static var names: Set<String>?
+
+    /// The names of the ops that `body` recorded on the tape (calls may nest).
+    public static func recordedNames(during body: () throws -> Void) rethrows -> Set<String> {
+        let outer = names
+        names = []
+        defer {
+            let inner = names ?? []
+            names = outer.map { $0.union(inner) }
+        }
+        try body()
+        return names ?? []
+    }
 }
 
 /// Whether ops record gradients (off inside `Tensor.withoutGrad`, and while pullbacks run).
@@ -78,7 +118,9 @@ extension Tensor {
     /// Marks a leaf as requiring gradients (a fresh identity: copies made before do not share it).
     public mutating func setRequiresGrad(_ flag: Bool = true) throws {
         if let m = meta, m.gradFn != nil {
-            guard flag else { throw TensorError(.autograd, "requires_grad can only be changed on leaf tensors; use detach()") }
+            guard flag else {
+                throw TensorError(.autograd, "requires_grad can only be changed on leaf tensors; use detach()")
+            }
             return
         }
         if flag { try requireFloat("requires_grad") }
@@ -112,6 +154,7 @@ extension Tensor {
     /// `pullback` maps the output gradient to one gradient per input.
     func recorded(_ name: String, _ inputs: [Tensor], _ pullback: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
         guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
+        Tape.names?.insert(name)
         let fn = GradFn(name: name, inputs: inputs.map { $0.requiresGrad ? $0.meta : nil }, outputCount: 1) { gs in
             guard let g = gs[0] else { return [] }
             return try pullback(g)
@@ -125,8 +168,10 @@ extension Tensor {
     static func recorded(_ name: String, _ inputs: [Tensor], outputs: [Tensor],
                          _ pullback: @escaping ([Tensor]) throws -> [Tensor?]) -> [Tensor] {
         guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return outputs }
+        Tape.names?.insert(name)
         let shapes = outputs.map(\.shape)
-        let fn = GradFn(name: name, inputs: inputs.map { $0.requiresGrad ? $0.meta : nil }, outputCount: outputs.count) { gs in
+        let metas = inputs.map { $0.requiresGrad ? $0.meta : nil }
+        let fn = GradFn(name: name, inputs: metas, outputCount: outputs.count) { gs in
             let filled = try gs.enumerated().map { k, g in try g ?? Tensor.zeros(shapes[k]) }
             return try pullback(filled)
         }
@@ -141,17 +186,20 @@ extension Tensor {
     /// otherwise `gradient` must have this tensor's shape.
     public func backward(_ gradient: Tensor? = nil) throws {
         guard let root = meta, root.requiresGrad else {
-            throw TensorError(.autograd, "backward() needs a tensor that requires grad; this one is not part of a graph (no input had requires_grad)")
+            throw TensorError(.autograd, "backward() needs a tensor that requires grad; this one is not part of a "
+                              + "graph (no input had requires_grad)")
         }
         let seed: Tensor
         if let g = gradient {
             guard g.shape == shape else {
-                throw TensorError.shape("backward(gradient) needs a gradient of shape \(Shape.format(shape)), found \(Shape.format(g.shape))")
+                throw TensorError.shape("backward(gradient) needs a gradient of shape \(Shape.format(shape)), "
+                                        + "found \(Shape.format(g.shape))")
             }
             seed = g.toFloat().detach()
         } else {
             guard count == 1 else {
-                throw TensorError.shape("backward() without a gradient needs a one-element output, found shape \(Shape.format(shape)); pass backward(gradient)")
+                throw TensorError.shape("backward() without a gradient needs a one-element output, found shape "
+                                        + "\(Shape.format(shape)); pass backward(gradient)")
             }
             seed = try Tensor.ones(shape)
         }
@@ -160,21 +208,7 @@ extension Tensor {
                 try Tensor.accumulate(seed, into: root)
                 return
             }
-            // Post-order DFS (iterative: graphs of long loops are deep).
-            var order: [GradFn] = []
-            var seen = Set<ObjectIdentifier>()
-            var stack: [(GradFn, Int)] = [(rootFn, 0)]
-            seen.insert(ObjectIdentifier(rootFn))
-            while let (fn, next) = stack.popLast() {
-                if next < fn.inputs.count {
-                    stack.append((fn, next + 1))
-                    if let child = fn.inputs[next]?.gradFn, seen.insert(ObjectIdentifier(child)).inserted {
-                        stack.append((child, 0))
-                    }
-                } else {
-                    order.append(fn)
-                }
-            }
+            let order = GradFn.postOrder(from: rootFn)
             var pending: [ObjectIdentifier: [Tensor?]] = [:]
             var rootGrads = [Tensor?](repeating: nil, count: rootFn.outputCount)
             rootGrads[root.outputIndex] = seed
@@ -217,7 +251,8 @@ extension Tensor {
     /// holds self's storage.
     mutating func add(inPlace other: Tensor) throws {
         guard shape == other.shape else {
-            throw TensorError.shape("gradient of shape \(Shape.format(other.shape)) cannot accumulate into \(Shape.format(shape))")
+            throw TensorError.shape(
+                "gradient of shape \(Shape.format(other.shape)) cannot accumulate into \(Shape.format(shape))")
         }
         meta = nil
         floats.withUnsafeMutableBufferPointer { d in

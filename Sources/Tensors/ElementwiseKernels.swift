@@ -8,9 +8,11 @@ extension Kernels {
     /// w = w − (step·m) / (√v / bc2Sqrt + eps).
     public static func adam(_ w: UnsafeMutableBufferPointer<Float>, m: UnsafeMutableBufferPointer<Float>,
                             v: UnsafeMutableBufferPointer<Float>, grad: UnsafeBufferPointer<Float>,
-                            l2: Float, b1: Float, c1: Float, b2: Float, c2: Float, step: Float, bc2Sqrt: Float, eps: Float) {
+                            l2: Float, b1: Float, c1: Float, b2: Float, c2: Float, step: Float, bc2Sqrt: Float,
+                            eps: Float) {
         let n = Swift.min(w.count, m.count, v.count, grad.count)
-        guard n > 0, let pw = w.baseAddress, let pm = m.baseAddress, let pv = v.baseAddress, let pg = grad.baseAddress else { return }
+        guard n > 0, let pw = w.baseAddress, let pm = m.baseAddress, let pv = v.baseAddress,
+              let pg = grad.baseAddress else { return }
         let code = path.code
         Parallel.ranges(n) { r in
             xai_adam(code, Int64(r.count), pw + r.lowerBound, pm + r.lowerBound, pv + r.lowerBound, pg + r.lowerBound,
@@ -20,7 +22,8 @@ extension Kernels {
 
     /// GELU over n values: y = x·Φ(x) and slope = Φ(x) + x·φ(x), the bits of
     /// FastMath.standardNormal's Φ and φ.
-    static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>, count: Int) {
+    static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>,
+                     count: Int) {
         guard count > 0 else { return }
         xai_gelu(path.code, Int64(count), x, y, slope)
     }

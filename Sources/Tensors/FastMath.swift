@@ -24,7 +24,8 @@ public enum FastMath {
         // 2^k as two factors 2^(k/2)·2^(k−k/2), normal floats for k in [−252, 128] (the first is 0
         // below): the first product is exact and the second rounds once, also into the subnormals.
         let k1 = k >> 1, k2 = k &- k1
-        return (1 + q) * Float(bitPattern: UInt32(bitPattern: (k1 &+ 127) << 23)) * Float(bitPattern: UInt32(bitPattern: (k2 &+ 127) << 23))
+        return (1 + q) * Float(bitPattern: UInt32(bitPattern: (k1 &+ 127) << 23))
+            * Float(bitPattern: UInt32(bitPattern: (k2 &+ 127) << 23))
     }
 
     /// tanh x within 2.1 ulp (2.03 over every Float), from one exponential:
@@ -64,7 +65,8 @@ public enum FastMath {
         let t = c * 1.44269504088896341 + 12_582_912
         let n = t - 12_582_912
         let r = c - n * 0.693359375 + n * 2.12194440e-4
-        let p = ((((1.9875691500e-4 * r + 1.3981999507e-3) * r + 8.3334519073e-3) * r + 4.1665795894e-2) * r + 1.6666665459e-1) * r + 5.0000001201e-1
+        let p = ((((1.9875691500e-4 * r + 1.3981999507e-3) * r + 8.3334519073e-3) * r + 4.1665795894e-2) * r
+                 + 1.6666665459e-1) * r + 5.0000001201e-1
         return (p * (r * r) + r, Int32(bitPattern: t.bitPattern) &- 0x4B40_0000)
     }
 
@@ -136,7 +138,8 @@ public enum FastMath {
         let s = f / (2 + f)
         let z = s * s, w = z * z
         let t1 = w * (0.3999999999940941908 + w * (0.2222219843214978396 + w * 0.1531383769920937332))
-        let t2 = z * (0.6666666666666735130 + w * (0.2857142874366239149 + w * (0.1818357216161805012 + w * 0.1479819860511658591)))
+        let t2 = z * (0.6666666666666735130 + w * (0.2857142874366239149 + w * (0.1818357216161805012
+            + w * 0.1479819860511658591)))
         let r = t2 + t1
         // fdlibm's choice of the form that rounds least: with ½f² split out where |f| is largest.
         if highMantissa >= 0x6147A && highMantissa <= 0x6B851 {
@@ -207,7 +210,8 @@ public enum FastMath {
         if x < 0 && !isInteger { return .nan }
         if y == 1 { return x }
         if y == 0.5 { return x.squareRoot() }
-        let magnitude = isInteger && ay <= 512 ? integerPower(ax, Int(ay), reciprocal: y < 0) : exp(ofProduct: y, logDoubleDouble(ax))
+        let magnitude = isInteger && ay <= 512
+            ? integerPower(ax, Int(ay), reciprocal: y < 0) : exp(ofProduct: y, logDoubleDouble(ax))
         return x < 0 && isOdd ? -magnitude : magnitude
     }
 

@@ -76,10 +76,12 @@ public enum Kernels {
     /// Selects the path called `name` (avx512, avx2, neon, scalar).
     public static func use(_ name: String) throws {
         guard let p = Path(rawValue: name.lowercased()) else {
-            throw TensorError.value("XAI_KERNEL must be one of \(Path.allCases.map(\.rawValue).joined(separator: ", ")), found '\(name)'")
+            throw TensorError.value(
+                "XAI_KERNEL must be one of \(Path.allCases.map(\.rawValue).joined(separator: ", ")), found '\(name)'")
         }
         guard supported.contains(p) else {
-            throw TensorError.value("XAI_KERNEL=\(name): this CPU cannot run the \(p.description) path; it has \(supported.map(\.rawValue).joined(separator: ", "))")
+            throw TensorError.value("XAI_KERNEL=\(name): this CPU cannot run the \(p.description) path; it has "
+                                    + "\(supported.map(\.rawValue).joined(separator: ", "))")
         }
         path = p
     }
@@ -132,11 +134,13 @@ public enum Kernels {
         let rsb = transB ? 1 : n, csb = transB ? k : 1
         let code = path.code
         // One kernel call: rows × cols of C from the given corners of A, B, C and the start row.
-        func run(_ rows: Int, _ cols: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                 _ start: UnsafePointer<Float>?) {
+        func run(_ rows: Int, _ cols: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                 _ c: UnsafeMutablePointer<Float>, _ start: UnsafePointer<Float>?) {
             let status = start.map {
-                xai_sgemm_from_row(code, Int64(rows), Int64(cols), Int64(k), a, Int64(rsa), Int64(csa), b, Int64(rsb), Int64(csb), $0, c, Int64(n))
-            } ?? xai_sgemm(code, Int64(rows), Int64(cols), Int64(k), a, Int64(rsa), Int64(csa), b, Int64(rsb), Int64(csb), c, Int64(n), accumulate ? 1 : 0)
+                xai_sgemm_from_row(code, Int64(rows), Int64(cols), Int64(k), a, Int64(rsa), Int64(csa),
+                                   b, Int64(rsb), Int64(csb), $0, c, Int64(n))
+            } ?? xai_sgemm(code, Int64(rows), Int64(cols), Int64(k), a, Int64(rsa), Int64(csa),
+                           b, Int64(rsb), Int64(csb), c, Int64(n), accumulate ? 1 : 0)
             if status != 0 {
                 if let start { for i in 0..<rows { (c + i * n).update(from: start, count: cols) } }
                 chain(rows, cols, k, a, rsa, csa, b, rsb, csb, c, n, accumulate || start != nil)
@@ -170,7 +174,8 @@ public enum Kernels {
                 let aPart = a + i * strideA + (byRows ? lo * rsa : 0)
                 let bPart = b + i * strideB + (byRows ? 0 : lo * csb)
                 let cPart = c + i * m * n + (byRows ? lo * n : lo)
-                run(byRows ? hi - lo : m, byRows ? n : hi - lo, aPart, bPart, cPart, byRows ? start : start.map { $0 + lo })
+                run(byRows ? hi - lo : m, byRows ? n : hi - lo, aPart, bPart, cPart,
+                    byRows ? start : start.map { $0 + lo })
             }
         }
     }
@@ -222,14 +227,18 @@ public enum Kernels {
         let rsa = transA ? 1 : k, csa = transA ? m : 1
         b.floats.withUnsafeBufferPointer { pb in
             guard let base = pb.baseAddress else { return }
-            if xai_sgemm_packed(b.path.code, Int64(m), Int64(n), Int64(k), a, Int64(rsa), Int64(csa), base, c, Int64(n), accumulate ? 1 : 0) == 0 {
+            if xai_sgemm_packed(b.path.code, Int64(m), Int64(n), Int64(k), a, Int64(rsa), Int64(csa), base, c, Int64(n),
+                                accumulate ? 1 : 0) == 0 {
                 return
             }
             // No memory for packing A: the same chains, reading B from its packed layout.
             for i in 0..<m {
                 for j in 0..<n {
                     var s: Float = accumulate ? c[i * n + j] : 0
-                    for p in 0..<k { s = s.addingProduct(a[i * rsa + p * csa], base[Int(xai_packed_index(b.path.code, Int64(k), Int64(n), Int64(p), Int64(j)))]) }
+                    for p in 0..<k {
+                        let at = Int(xai_packed_index(b.path.code, Int64(k), Int64(n), Int64(p), Int64(j)))
+                        s = s.addingProduct(a[i * rsa + p * csa], base[at])
+                    }
                     c[i * n + j] = s
                 }
             }
@@ -273,7 +282,8 @@ public enum Kernels {
     /// C[i, j] = Σₚ A[i, p]·B[j, p] in Int32 for int8 A (m×k) and a packed B (n×k), with
     /// k ≤ `s8MaxDepth` so that no sum overflows. Exact on every path. `plain` is B itself
     /// (row-major), used when the kernel cannot allocate its buffer for A.
-    static func s8gemm(m: Int, _ a: UnsafePointer<Int8>, _ b: PackedInt8, plain: UnsafePointer<Int8>, _ c: UnsafeMutablePointer<Int32>) {
+    static func s8gemm(m: Int, _ a: UnsafePointer<Int8>, _ b: PackedInt8, plain: UnsafePointer<Int8>,
+                       _ c: UnsafeMutablePointer<Int32>) {
         let n = b.n, k = b.k
         guard m > 0, n > 0 else { return }
         multiplyAdds &+= m &* n &* k
@@ -281,9 +291,11 @@ public enum Kernels {
             guard let packed = pb.baseAddress else { return }
             forEachInt8Part(m: m, n: n, k: k) { rows in
                 let (lo, count) = (rows.lowerBound, Int64(rows.count))
-                if xai_s8gemm_packed(b.path.code, count, Int64(n), Int64(k), a + lo * k, Int64(k), packed, c + lo * n, Int64(n)) != 0 {
+                if xai_s8gemm_packed(b.path.code, count, Int64(n), Int64(k), a + lo * k, Int64(k), packed,
+                                     c + lo * n, Int64(n)) != 0 {
                     // No memory for the converted rows: the scalar kernel reads B as it is.
-                    _ = xai_s8gemm_packed(Path.scalar.code, count, Int64(n), Int64(k), a + lo * k, Int64(k), plain, c + lo * n, Int64(n))
+                    _ = xai_s8gemm_packed(Path.scalar.code, count, Int64(n), Int64(k), a + lo * k, Int64(k), plain,
+                                          c + lo * n, Int64(n))
                 }
             }
         }
@@ -292,8 +304,8 @@ public enum Kernels {
     /// A quantized layer's product: x [rows, k] quantized with scale sx (Int8Matrix.code),
     /// times the packed codes (n×k) in Int32, each sum s written as
     /// y[r, j] = Float(s)·sx·scales[j] (+ bias1[j]) (+ bias2[j]). Rows split among workers.
-    static func s8Linear(_ x: UnsafeBufferPointer<Float>, rows m: Int, sx: Float, _ b: PackedInt8, plain: [Int8], scales: [Float],
-                         bias1: [Float]?, bias2: [Float]?, into y: UnsafeMutableBufferPointer<Float>) {
+    static func s8Linear(_ x: UnsafeBufferPointer<Float>, rows m: Int, sx: Float, _ b: PackedInt8, plain: [Int8],
+                         scales: [Float], bias1: [Float]?, bias2: [Float]?, into y: UnsafeMutableBufferPointer<Float>) {
         let n = b.n, k = b.k
         guard m > 0, n > 0, x.count >= m * k, y.count >= m * n, scales.count >= n, plain.count >= n * k,
               let px = x.baseAddress, let py = y.baseAddress else { return }
@@ -304,14 +316,16 @@ public enum Kernels {
                 scales.withUnsafeBufferPointer { ps in
                     b1.withUnsafeBufferPointer { p1 in
                         b2.withUnsafeBufferPointer { p2 in
-                            let first = bias1 == nil ? nil : p1.baseAddress, second = bias2 == nil ? nil : p2.baseAddress
+                            let first = bias1 == nil ? nil : p1.baseAddress
+                            let second = bias2 == nil ? nil : p2.baseAddress
                             forEachInt8Part(m: m, n: n, k: k) { rows in
                                 let (lo, count) = (rows.lowerBound, Int64(rows.count))
-                                if xai_s8_linear(b.path.code, count, Int64(n), Int64(k), px + lo * k, sx, pb.baseAddress,
-                                                 ps.baseAddress, first, second, py + lo * n) != 0 {
-                                    // No memory for the converted rows: the scalar kernel reads the codes as they are.
-                                    _ = xai_s8_linear(Path.scalar.code, count, Int64(n), Int64(k), px + lo * k, sx, pp.baseAddress,
-                                                      ps.baseAddress, first, second, py + lo * n)
+                                if xai_s8_linear(b.path.code, count, Int64(n), Int64(k), px + lo * k, sx,
+                                                 pb.baseAddress, ps.baseAddress, first, second, py + lo * n) != 0 {
+                                    // No memory for the converted rows: the scalar kernel reads the codes as
+                                    // they are.
+                                    _ = xai_s8_linear(Path.scalar.code, count, Int64(n), Int64(k), px + lo * k, sx,
+                                                      pp.baseAddress, ps.baseAddress, first, second, py + lo * n)
                                 }
                             }
                         }

@@ -1,6 +1,7 @@
 // Losses, composed from differentiable ops so their gradients follow from those ops':
 //   cross_entropy = nll(log_softmax(x))      nll = −Σ w[y]·logp[y] / Σ w[y]
-//   bce_with_logits = (1−y)·x + (1+(pw−1)·y)·softplus(−x)   (stable form of −[pw·y·logσ + (1−y)·log(1−σ)])
+//   bce_with_logits = (1−y)·x + (1+(pw−1)·y)·softplus(−x)
+//                     (the stable form of −[pw·y·logσ + (1−y)·log(1−σ)])
 //   mse = mean((x − y)²)
 
 extension Tensor {
@@ -17,12 +18,18 @@ extension Tensor {
     /// Negative log-likelihood of int64 class ids `target` [N] under log-probabilities [N, C].
     public static func nllLoss(_ logp: Tensor, _ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int64 = -100,
                                reduction: Reduction = .mean) throws -> Tensor {
-        guard logp.rank == 2 else { throw TensorError.shape("nll_loss needs log-probabilities [batch, classes], found \(Shape.format(logp.shape))") }
+        guard logp.rank == 2 else {
+            throw TensorError.shape(
+                "nll_loss needs log-probabilities [batch, classes], found \(Shape.format(logp.shape))")
+        }
         guard target.dtype != .float32, target.shape == [logp.shape[0]] else {
-            throw TensorError.shape("nll_loss needs int64 targets of shape [\(logp.shape[0])], found \(target.dtype) \(Shape.format(target.shape))")
+            throw TensorError.shape("nll_loss needs int64 targets of shape [\(logp.shape[0])], found \(target.dtype) "
+                                    + "\(Shape.format(target.shape))")
         }
         let n = logp.shape[0], c = logp.shape[1]
-        if let weight, weight.shape != [c] { throw TensorError.shape("class weights must have shape [\(c)], found \(Shape.format(weight.shape))") }
+        if let weight, weight.shape != [c] {
+            throw TensorError.shape("class weights must have shape [\(c)], found \(Shape.format(weight.shape))")
+        }
         var pick = [Float](repeating: 0, count: n * c)
         var wsum: Float = 0
         for (i, t) in target.ints.enumerated() where t != ignoreIndex {
@@ -41,15 +48,21 @@ extension Tensor {
 
     /// Cross-entropy of logits [N, C] with int64 class ids [N] (class weights and label
     /// smoothing as in PyTorch), or with class probabilities [N, C] (soft targets).
-    public static func crossEntropy(_ logits: Tensor, _ target: Tensor, weight: Tensor? = nil, labelSmoothing: Float = 0,
-                                    ignoreIndex: Int64 = -100, reduction: Reduction = .mean) throws -> Tensor {
-        guard logits.rank == 2 else { throw TensorError.shape("cross_entropy needs logits [batch, classes], found \(Shape.format(logits.shape))") }
-        guard labelSmoothing >= 0, labelSmoothing <= 1 else { throw TensorError.value("label_smoothing must be in [0, 1], found \(labelSmoothing)") }
+    public static func crossEntropy(_ logits: Tensor, _ target: Tensor, weight: Tensor? = nil,
+                                    labelSmoothing: Float = 0, ignoreIndex: Int64 = -100,
+                                    reduction: Reduction = .mean) throws -> Tensor {
+        guard logits.rank == 2 else {
+            throw TensorError.shape("cross_entropy needs logits [batch, classes], found \(Shape.format(logits.shape))")
+        }
+        guard labelSmoothing >= 0, labelSmoothing <= 1 else {
+            throw TensorError.value("label_smoothing must be in [0, 1], found \(labelSmoothing)")
+        }
         let logp = try logits.logSoftmax(dim: 1)
         let c = logits.shape[1]
         if target.dtype == .float32 {
             guard target.shape == logits.shape else {
-                throw TensorError.shape("cross_entropy with probability targets needs shape \(Shape.format(logits.shape)), found \(Shape.format(target.shape))")
+                throw TensorError.shape("cross_entropy with probability targets needs shape "
+                                        + "\(Shape.format(logits.shape)), found \(Shape.format(target.shape))")
             }
             var t = target.detach()
             if labelSmoothing > 0 { t = t.scaled(by: 1 - labelSmoothing).adding(labelSmoothing / Float(c)) }
@@ -80,10 +93,12 @@ extension Tensor {
     }
 
     /// Binary cross-entropy on logits; `posWeight` scales the positive term.
-    public static func bceWithLogits(_ x: Tensor, _ y: Tensor, posWeight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
+    public static func bceWithLogits(_ x: Tensor, _ y: Tensor, posWeight: Tensor? = nil,
+                                     reduction: Reduction = .mean) throws -> Tensor {
         let yf = y.toFloat()  // targets may carry gradients too (d/dy = −x + (pw−1)·softplus(−x))
         guard yf.shape == x.shape else {
-            throw TensorError.shape("bce_with_logits needs targets of the logits' shape \(Shape.format(x.shape)), found \(Shape.format(y.shape))")
+            throw TensorError.shape("bce_with_logits needs targets of the logits' shape \(Shape.format(x.shape)), "
+                                    + "found \(Shape.format(y.shape))")
         }
         let one = try Tensor.ones(yf.shape)
         var coef = one
@@ -95,7 +110,8 @@ extension Tensor {
     public static func mse(_ x: Tensor, _ y: Tensor, reduction: Reduction = .mean) throws -> Tensor {
         let d = try x.sub(y.toFloat())
         guard d.shape == x.shape else {
-            throw TensorError.shape("mse needs targets of the input's shape \(Shape.format(x.shape)), found \(Shape.format(y.shape))")
+            throw TensorError.shape(
+                "mse needs targets of the input's shape \(Shape.format(x.shape)), found \(Shape.format(y.shape))")
         }
         return try reduce(d.mul(d), reduction)
     }

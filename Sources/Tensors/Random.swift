@@ -94,7 +94,8 @@ extension Tensor {
         return Tensor(unchecked: shape, floats: v)
     }
     /// Integers uniform in [low, high).
-    public static func randint(_ low: Int64, _ high: Int64, _ shape: [Int], using g: inout RandomGenerator) throws -> Tensor {
+    public static func randint(_ low: Int64, _ high: Int64, _ shape: [Int],
+                               using g: inout RandomGenerator) throws -> Tensor {
         guard high > low else { throw TensorError.value("randint needs high > low, found low \(low), high \(high)") }
         let n = try Shape.count(shape)
         let span = UInt64(bitPattern: high &- low)
@@ -108,7 +109,8 @@ extension Tensor {
         try randint(low, high, shape, using: &Random.shared)
     }
     /// Uniform in [low, high), the building block of PyTorch's default initialisations.
-    public static func uniform(_ shape: [Int], low: Float, high: Float, using g: inout RandomGenerator) throws -> Tensor {
+    public static func uniform(_ shape: [Int], low: Float, high: Float,
+                               using g: inout RandomGenerator) throws -> Tensor {
         let n = try Shape.count(shape)
         var v = [Float](repeating: 0, count: n)
         let w = high - low

@@ -91,7 +91,9 @@ extension Tensor {
 
     public func mean(dim: Int, keepdim: Bool = false) throws -> Tensor {
         let d = try Shape.dim(dim, rank: rank)
-        guard shape[d] > 0 else { throw TensorError.shape("mean over an empty dimension \(dim) of shape \(Shape.format(shape))") }
+        guard shape[d] > 0 else {
+            throw TensorError.shape("mean over an empty dimension \(dim) of shape \(Shape.format(shape))")
+        }
         return try toFloat().sum(dim: d, keepdim: keepdim).scaled(by: 1 / Float(shape[d]))
     }
 
@@ -113,7 +115,10 @@ extension Tensor {
 
     func extreme(dim: Int, keepdim: Bool, greater: Bool) throws -> (values: Tensor, indices: Tensor) {
         let d = try Shape.dim(dim, rank: rank)
-        guard shape[d] > 0 else { throw TensorError.shape("\(greater ? "max" : "min") over an empty dimension \(dim) of shape \(Shape.format(shape))") }
+        guard shape[d] > 0 else {
+            throw TensorError.shape(
+                "\(greater ? "max" : "min") over an empty dimension \(dim) of shape \(Shape.format(shape))")
+        }
         let (outer, n, inner) = Shape.around(shape, d)
         let outShape = Tensor.reducedShape(shape, d, keepdim: keepdim)
         if dtype != .float32 {
@@ -185,7 +190,10 @@ extension Tensor {
         if let dim {
             let d = try Shape.dim(dim, rank: rank)
             let n = shape[d] - correction
-            guard n > 0 else { throw TensorError.shape("variance over dimension \(dim) of size \(shape[d]) with correction \(correction)") }
+            guard n > 0 else {
+                throw TensorError.shape(
+                    "variance over dimension \(dim) of size \(shape[d]) with correction \(correction)")
+            }
             let centered = try x.sub(x.mean(dim: d, keepdim: true))
             return try centered.mul(centered).sum(dim: d, keepdim: keepdim).scaled(by: 1 / Float(n))
         }

@@ -21,16 +21,20 @@ public enum SafeFile {
         var info = stat()
         if lstat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFREG else {
-                throw Failure(description: "\(url.path) is not a regular file (\(kind(info.st_mode))); only regular files are replaced")
+                throw Failure(description: "\(url.path) is not a regular file (\(kind(info.st_mode))); only regular "
+                                           + "files are replaced")
             }
             mode = info.st_mode & 0o7777
         } else if errno != ENOENT {
             throw Failure(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
         }
         let folder = target.deletingLastPathComponent().path
-        let temporary = folder + "/." + target.lastPathComponent + ".xai-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = folder + "/." + target.lastPathComponent
+            + ".xai-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw Failure(description: "cannot write \(url.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw Failure(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
+        }
         var written = false
         defer { if !written { unlink(temporary) } }
         // An existing file's bits exactly (open applies the umask to new ones only).

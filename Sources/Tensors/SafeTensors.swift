@@ -35,23 +35,51 @@ public enum SafeTensors {
     }
 
     /// Tensors in header order (by data offset), and the `__metadata__` map.
-    public static func decode(_ data: Data) throws -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
+    public static func decode(_ data: Data) throws
+        -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
         let bytes = [UInt8](data)
+        let (entries, headerEnd) = try header(bytes)
+        var (infos, metadata) = try entryInfos(entries)
+        infos.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        try validateLayout(infos, buffer: bytes.count - headerEnd)
+        var out: [(name: String, tensor: Tensor)] = []
+        for info in infos {
+            let start = headerEnd + info.begin
+            let t = try convert(bytes, start, count: (info.end - info.begin) / info.dtype.size, dtype: info.dtype,
+                                shape: info.shape, name: info.name)
+            out.append((info.name, t))
+        }
+        // Header order for users: the order the names appear in the JSON.
+        let order = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($0.element.0, $0.offset) })
+        out.sort { (order[$0.name] ?? 0) < (order[$1.name] ?? 0) }
+        return (out, metadata)
+    }
+
+    /// The header's entries, in the order of the JSON, and where the data buffer starts.
+    static func header(_ bytes: [UInt8]) throws -> (entries: [(String, JSONParser.Value)], end: Int) {
         // Rule: at least the 8-byte header length (HeaderTooSmall).
-        guard bytes.count >= 8 else { throw fail("file is \(bytes.count) bytes, too short for the 8-byte header length") }
+        guard bytes.count >= 8 else {
+            throw fail("file is \(bytes.count) bytes, too short for the 8-byte header length")
+        }
         var n: UInt64 = 0
         for k in 0..<8 { n |= UInt64(bytes[k]) << (8 * UInt64(k)) }
-        // Rules: header length within MAX_HEADER_SIZE (HeaderTooLarge) and within the file (InvalidHeaderLength).
-        guard n <= UInt64(maxHeaderSize) else { throw fail("header length \(n) exceeds the format's limit of \(maxHeaderSize) bytes") }
+        // Rules: header length within MAX_HEADER_SIZE (HeaderTooLarge) and within the file
+        // (InvalidHeaderLength).
+        guard n <= UInt64(maxHeaderSize) else {
+            throw fail("header length \(n) exceeds the format's limit of \(maxHeaderSize) bytes")
+        }
         guard n <= UInt64(bytes.count - 8) else {
             throw fail("header length \(n) runs past the end of the file (\(bytes.count - 8) bytes after the length)")
         }
         let headerEnd = 8 + Int(n)
         let headerBytes = Array(bytes[8..<headerEnd])
         // Rule: UTF-8 (InvalidHeader) and starting with '{' (InvalidHeaderStart).
-        guard let headerText = String(validating: headerBytes, as: UTF8.self) else { throw fail("header is not valid UTF-8") }
+        guard let headerText = String(validating: headerBytes, as: UTF8.self) else {
+            throw fail("header is not valid UTF-8")
+        }
         guard headerBytes.first == UInt8(ascii: "{") else {
-            throw fail("header must start with '{', found \(headerBytes.first.map { "byte \($0)" } ?? "an empty header")")
+            throw fail(
+                "header must start with '{', found \(headerBytes.first.map { "byte \($0)" } ?? "an empty header")")
         }
         var parser = JSONParser(Array(headerText.utf8))
         let json: JSONParser.Value
@@ -59,10 +87,17 @@ public enum SafeTensors {
             throw fail("header is not valid JSON: \(e.message) at byte \(e.offset)")
         }
         guard case .object(let entries) = json else { throw fail("header must be a JSON object") }
+        return (entries, headerEnd)
+    }
 
+    /// One tensor's entry in the header: its dtype, shape and byte range in the data buffer.
+    struct EntryInfo { let name: String; let dtype: DType; let shape: [Int]; let begin: Int; let end: Int }
+
+    /// The tensors' entries and the `__metadata__` map, each entry checked field by field.
+    static func entryInfos(_ entries: [(String, JSONParser.Value)]) throws
+        -> (infos: [EntryInfo], metadata: [String: String]) {
         var metadata: [String: String] = [:]
-        struct Info { let name: String; let dtype: DType; let shape: [Int]; let begin: Int; let end: Int }
-        var infos: [Info] = []
+        var infos: [EntryInfo] = []
         for (name, value) in entries {
             if name == "__metadata__" {
                 guard case .object(let m) = value else { throw fail("__metadata__ must be an object of strings") }
@@ -72,12 +107,15 @@ public enum SafeTensors {
                 }
                 continue
             }
-            guard case .object(let fields) = value else { throw fail("entry '\(name)' must be an object with dtype, shape and data_offsets") }
+            guard case .object(let fields) = value else {
+                throw fail("entry '\(name)' must be an object with dtype, shape and data_offsets")
+            }
             let f = Dictionary(fields, uniquingKeysWith: { a, _ in a })
             guard let dv = f["dtype"] else { throw fail("entry '\(name)' has no dtype") }
             guard case .string(let ds) = dv else { throw fail("dtype of '\(name)' must be a string") }
             guard let dtype = DType(rawValue: ds) else {
-                throw fail("entry '\(name)' has dtype \(ds), which xai does not read (expected one of \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw fail("entry '\(name)' has dtype \(ds), which xai does not read (expected one of "
+                           + "\(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             guard let sv = f["shape"] else { throw fail("entry '\(name)' has no shape") }
             guard case .array(let sa) = sv else { throw fail("shape of '\(name)' must be an array of integers") }
@@ -93,25 +131,29 @@ public enum SafeTensors {
                   let begin = Int(b0), let end = Int(e0), begin >= 0, end >= 0 else {
                 throw fail("data_offsets of '\(name)' must be two non-negative integers [begin, end]")
             }
-            guard begin <= end else { throw fail("data_offsets of '\(name)' run backwards: begin \(begin) > end \(end)") }
+            guard begin <= end else {
+                throw fail("data_offsets of '\(name)' run backwards: begin \(begin) > end \(end)")
+            }
             for key in f.keys where !["dtype", "shape", "data_offsets"].contains(key) {
                 throw fail("entry '\(name)' has an unknown field '\(key)'")
             }
-            infos.append(Info(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
+            infos.append(EntryInfo(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
         }
+        return (infos, metadata)
+    }
 
-        // Rules (validate): sorted by offset, the tensors tile the buffer from 0 with no gap or
-        // overlap (InvalidOffset); each byte length equals elements × dtype size, without
-        // overflow (TensorInvalidInfo / ValidationOverflow); the buffer is fully covered
-        // (MetadataIncompleteBuffer).
-        let buffer = bytes.count - headerEnd
-        infos.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+    /// Rules (validate): sorted by offset, the tensors tile the buffer from 0 with no gap or
+    /// overlap (InvalidOffset); each byte length equals elements × dtype size, without
+    /// overflow (TensorInvalidInfo / ValidationOverflow); the buffer is fully covered
+    /// (MetadataIncompleteBuffer).
+    static func validateLayout(_ infos: [EntryInfo], buffer: Int) throws {
         var at = 0
         for info in infos {
             guard info.begin == at else {
                 throw fail(info.begin > at
                     ? "gap in the data: '\(info.name)' starts at byte \(info.begin), expected \(at)"
-                    : "overlapping data: '\(info.name)' starts at byte \(info.begin), before the previous tensor ends at \(at)")
+                    : "overlapping data: '\(info.name)' starts at byte \(info.begin), before the previous tensor "
+                      + "ends at \(at)")
             }
             // The engine's own rule for shapes (an empty [0, 2⁶²] is refused too).
             let count: Int
@@ -121,7 +163,8 @@ public enum SafeTensors {
             let (nbytes, o) = count.multipliedReportingOverflow(by: info.dtype.size)
             guard !o else { throw fail("shape \(info.shape) of '\(info.name)' overflows") }
             guard info.end - info.begin == nbytes else {
-                throw fail("'\(info.name)' is \(info.dtype.rawValue) \(info.shape): expected \(nbytes) bytes, data_offsets give \(info.end - info.begin)")
+                throw fail("'\(info.name)' is \(info.dtype.rawValue) \(info.shape): expected \(nbytes) bytes, "
+                           + "data_offsets give \(info.end - info.begin)")
             }
             guard info.end <= buffer else {
                 throw fail("'\(info.name)' ends at byte \(info.end), past the end of the \(buffer)-byte data buffer")
@@ -131,23 +174,17 @@ public enum SafeTensors {
         guard at == buffer else {
             throw fail("the data buffer has \(buffer) bytes but the tensors cover \(at) (trailing or missing bytes)")
         }
-
-        var out: [(name: String, tensor: Tensor)] = []
-        for info in infos {
-            let start = headerEnd + info.begin
-            let t = try convert(bytes, start, count: (info.end - info.begin) / info.dtype.size, dtype: info.dtype, shape: info.shape, name: info.name)
-            out.append((info.name, t))
-        }
-        // Header order for users: the order the names appear in the JSON.
-        let order = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($0.element.0, $0.offset) })
-        out.sort { (order[$0.name] ?? 0) < (order[$1.name] ?? 0) }
-        return (out, metadata)
     }
 
-    static func convert(_ b: [UInt8], _ start: Int, count n: Int, dtype: DType, shape: [Int], name: String) throws -> Tensor {
+    static func convert(_ b: [UInt8], _ start: Int, count n: Int, dtype: DType, shape: [Int],
+                        name: String) throws -> Tensor {
         func u16(_ i: Int) -> UInt16 { UInt16(b[start + 2 * i]) | UInt16(b[start + 2 * i + 1]) << 8 }
-        func u32(_ i: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[start + 4 * i + $1]) << (8 * UInt32($1)) } }
-        func u64(_ i: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[start + 8 * i + $1]) << (8 * UInt64($1)) } }
+        func u32(_ i: Int) -> UInt32 {
+            (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[start + 4 * i + $1]) << (8 * UInt32($1)) }
+        }
+        func u64(_ i: Int) -> UInt64 {
+            (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[start + 8 * i + $1]) << (8 * UInt64($1)) }
+        }
         switch dtype {
         case .F32: return Tensor(unchecked: shape, floats: (0..<n).map { Float(bitPattern: u32($0)) })
         case .F64: return Tensor(unchecked: shape, floats: (0..<n).map { Float(Double(bitPattern: u64($0))) })
@@ -160,7 +197,9 @@ public enum SafeTensors {
             var v = [Int64](repeating: 0, count: n)
             for i in 0..<n {
                 let x = b[start + i]
-                guard x <= 1 else { throw fail("BOOL tensor '\(name)' holds byte \(x) at element \(i), expected 0 or 1") }
+                guard x <= 1 else {
+                    throw fail("BOOL tensor '\(name)' holds byte \(x) at element \(i), expected 0 or 1")
+                }
                 v[i] = Int64(x)
             }
             return Tensor(unchecked: shape, ints: v, dtype: .bool)
@@ -196,7 +235,8 @@ public enum SafeTensors {
         var header = "{"
         var items: [String] = []
         if let metadata, !metadata.isEmpty {
-            items.append("\"__metadata__\":{" + metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }.joined(separator: ",") + "}")
+            let pairs = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            items.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         var offset = 0
         var body = [UInt8]()
@@ -207,16 +247,24 @@ public enum SafeTensors {
             case .float32:
                 dtype = "F32"
                 body.reserveCapacity(body.count + t.count * 4)
-                for f in t.floats { let b = f.bitPattern; for k in 0..<4 { body.append(UInt8(truncatingIfNeeded: b >> (8 * UInt32(k)))) } }
+                for f in t.floats {
+                    let b = f.bitPattern
+                    for k in 0..<4 { body.append(UInt8(truncatingIfNeeded: b >> (8 * UInt32(k)))) }
+                }
             case .int64:
                 dtype = "I64"
-                for v in t.ints { let b = UInt64(bitPattern: v); for k in 0..<8 { body.append(UInt8(truncatingIfNeeded: b >> (8 * UInt64(k)))) } }
+                for v in t.ints {
+                    let b = UInt64(bitPattern: v)
+                    for k in 0..<8 { body.append(UInt8(truncatingIfNeeded: b >> (8 * UInt64(k)))) }
+                }
             case .bool:
                 dtype = "BOOL"
                 for v in t.ints { body.append(v != 0 ? 1 : 0) }
             }
             offset = body.count
-            items.append("\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(start),\(offset)]}")
+            let shape = t.shape.map(String.init).joined(separator: ",")
+            items.append("\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(shape)],"
+                         + "\"data_offsets\":[\(start),\(offset)]}")
         }
         header += items.joined(separator: ",") + "}"
         var hb = Array(header.utf8)
@@ -254,175 +302,5 @@ public enum SafeTensors {
             }
         }
         return out + "\""
-    }
-}
-
-/// A small strict JSON parser for safetensors headers: unlike JSONSerialization it keeps key
-/// order, reports duplicate keys (the reference implementation rejects them) and positions.
-struct JSONParser {
-    indirect enum Value {
-        case object([(String, Value)]), array([Value]), string(String), number(String), bool(Bool), null
-        var summary: String {
-            switch self {
-            case .object: return "an object"
-            case .array: return "an array"
-            case .string(let s): return "string \"\(s)\""
-            case .number(let n): return n
-            case .bool(let b): return String(b)
-            case .null: return "null"
-            }
-        }
-    }
-    struct Failure: Error { let message: String; let offset: Int }
-
-    let b: [UInt8]
-    var i = 0
-    var depth = 0
-    init(_ bytes: [UInt8]) { b = bytes }
-
-    func fail(_ m: String) -> Failure { Failure(message: m, offset: i) }
-
-    mutating func skipSpace() { while i < b.count, [0x20, 0x09, 0x0A, 0x0D].contains(b[i]) { i += 1 } }
-
-    mutating func parseDocument() throws -> Value {
-        let v = try parseValue()
-        skipSpace()
-        guard i == b.count else { throw fail("unexpected characters after the JSON value") }
-        return v
-    }
-
-    mutating func parseValue() throws -> Value {
-        skipSpace()
-        guard i < b.count else { throw fail("unexpected end of header") }
-        depth += 1
-        defer { depth -= 1 }
-        guard depth < 64 else { throw fail("nested too deep") }
-        switch b[i] {
-        case UInt8(ascii: "{"):
-            i += 1
-            var items: [(String, Value)] = []
-            var keys = Set<String>()
-            skipSpace()
-            if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(items) }
-            while true {
-                skipSpace()
-                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-                let k = try parseString()
-                guard keys.insert(k).inserted else { throw fail("duplicate key \"\(k)\"") }
-                skipSpace()
-                guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
-                i += 1
-                items.append((k, try parseValue()))
-                skipSpace()
-                guard i < b.count else { throw fail("unexpected end of header inside an object") }
-                if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                if b[i] == UInt8(ascii: "}") { i += 1; return .object(items) }
-                throw fail("expected ',' or '}' in an object")
-            }
-        case UInt8(ascii: "["):
-            i += 1
-            var items: [Value] = []
-            skipSpace()
-            if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-            while true {
-                items.append(try parseValue())
-                skipSpace()
-                guard i < b.count else { throw fail("unexpected end of header inside an array") }
-                if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                if b[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                throw fail("expected ',' or ']' in an array")
-            }
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        default: return .number(try parseNumber())
-        }
-    }
-
-    mutating func literal(_ s: String) throws {
-        let u = Array(s.utf8)
-        guard i + u.count <= b.count, Array(b[i..<(i + u.count)]) == u else { throw fail("invalid literal") }
-        i += u.count
-    }
-
-    /// A number as RFC 8259 writes it: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
-    /// (no leading +, no leading zeros, no bare dot).
-    mutating func parseNumber() throws -> String {
-        let start = i
-        func digit(_ k: Int) -> Bool { k < b.count && b[k] >= 0x30 && b[k] <= 0x39 }
-        func digits() -> Bool {
-            guard digit(i) else { return false }
-            while digit(i) { i += 1 }
-            return true
-        }
-        if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
-        if i < b.count, b[i] == UInt8(ascii: "0") { i += 1 } else if !digits() { throw fail("expected a value") }
-        if i < b.count, b[i] == UInt8(ascii: ".") {
-            i += 1
-            guard digits() else { throw fail("a number needs digits after its '.'") }
-        }
-        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
-            i += 1
-            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
-            guard digits() else { throw fail("a number needs digits in its exponent") }
-        }
-        if digit(i) { throw fail("a number has a leading zero") }
-        return String(decoding: b[start..<i], as: UTF8.self)
-    }
-
-    /// Exactly four hexadecimal digits at `k` (UInt32(_:radix:) would also take a sign).
-    func hex4(at k: Int) -> UInt32? {
-        guard k + 4 <= b.count else { return nil }
-        var v: UInt32 = 0
-        for c in b[k..<(k + 4)] {
-            switch c {
-            case 0x30...0x39: v = v << 4 | UInt32(c - 0x30)
-            case 0x41...0x46: v = v << 4 | UInt32(c - 0x41 + 10)
-            case 0x61...0x66: v = v << 4 | UInt32(c - 0x61 + 10)
-            default: return nil
-            }
-        }
-        return v
-    }
-
-    mutating func parseString() throws -> String {
-        i += 1
-        var out = [UInt8]()
-        while true {
-            guard i < b.count else { throw fail("unterminated string") }
-            let c = b[i]
-            i += 1
-            if c == UInt8(ascii: "\"") { break }
-            guard c >= 0x20 else { throw fail("control character in a string") }
-            guard c == UInt8(ascii: "\\") else { out.append(c); continue }
-            guard i < b.count else { throw fail("unterminated escape") }
-            let e = b[i]
-            i += 1
-            switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "u"):
-                guard let v = hex4(at: i) else { throw fail("invalid \\u escape (four hexadecimal digits expected)") }
-                i += 4
-                var scalarValue = v
-                if (0xD800...0xDBFF).contains(v) {
-                    guard i + 6 <= b.count, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u"),
-                          let lo = hex4(at: i + 2), (0xDC00...0xDFFF).contains(lo) else {
-                        throw fail("unpaired surrogate in \\u escape")
-                    }
-                    i += 6
-                    scalarValue = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
-                }
-                guard let sc = Unicode.Scalar(scalarValue) else { throw fail("invalid code point in \\u escape") }
-                out += Array(String(sc).utf8)
-            default: throw fail("invalid escape")
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -24,7 +24,9 @@ public enum Shape {
         var nonzero = 1
         var empty = false
         for d in shape {
-            guard d >= 0 else { throw TensorError.size("dimensions must be non-negative, found \(Shape.format(shape))") }
+            guard d >= 0 else {
+                throw TensorError.size("dimensions must be non-negative, found \(Shape.format(shape))")
+            }
             if d == 0 { empty = true; continue }
             let (m, overflow) = nonzero.multipliedReportingOverflow(by: d)
             guard !overflow, m <= maxElements else {
@@ -37,7 +39,8 @@ public enum Shape {
         let bytes = n * 4
         let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
         guard bytes <= physical else {
-            throw TensorError.size("shape \(Shape.format(shape)) needs \(bytes / (1 << 20)) MiB, more than this machine's \(physical / (1 << 20)) MiB")
+            throw TensorError.size("shape \(Shape.format(shape)) needs \(bytes / (1 << 20)) MiB, more than this "
+                                   + "machine's \(physical / (1 << 20)) MiB")
         }
         return n
     }
@@ -64,10 +67,13 @@ public enum Shape {
     /// Resolves a possibly negative dimension index against a rank.
     public static func dim(_ d: Int, rank: Int, allowEnd: Bool = false) throws -> Int {
         let limit = allowEnd ? rank + 1 : rank
-        guard limit > 0 else { throw TensorError.index("dimension \(d) is out of range: a 0-d tensor has no dimensions") }
+        guard limit > 0 else {
+            throw TensorError.index("dimension \(d) is out of range: a 0-d tensor has no dimensions")
+        }
         let r = d < 0 ? d + limit : d
         guard r >= 0, r < limit else {
-            throw TensorError.index("dimension \(d) is out of range for a tensor of rank \(rank) (expected \(-limit) to \(limit - 1))")
+            throw TensorError.index(
+                "dimension \(d) is out of range for a tensor of rank \(rank) (expected \(-limit) to \(limit - 1))")
         }
         return r
     }
@@ -81,7 +87,8 @@ public enum Shape {
             let da = i < r - a.count ? 1 : a[i - (r - a.count)]
             let db = i < r - b.count ? 1 : b[i - (r - b.count)]
             if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
-                throw TensorError.shape("shapes \(Shape.format(a)) and \(Shape.format(b)) cannot be broadcast: dimension \(i - r) is \(da) vs \(db)")
+                throw TensorError.shape("shapes \(Shape.format(a)) and \(Shape.format(b)) cannot be broadcast: "
+                                        + "dimension \(i - r) is \(da) vs \(db)")
             }
         }
         return out

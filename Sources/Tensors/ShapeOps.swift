@@ -7,17 +7,23 @@ extension Tensor {
     public func reshape(_ newShape: [Int]) throws -> Tensor {
         var s = newShape
         let infer = s.indices.filter { s[$0] == -1 }
-        guard infer.count <= 1 else { throw TensorError.shape("reshape: only one dimension can be -1, found \(Shape.format(newShape))") }
+        guard infer.count <= 1 else {
+            throw TensorError.shape("reshape: only one dimension can be -1, found \(Shape.format(newShape))")
+        }
         if let k = infer.first {
             let rest = s.enumerated().filter { $0.offset != k }.map(\.element)
             let known = try Shape.count(rest)
             guard known > 0, count % known == 0 else {
-                throw TensorError.shape("cannot reshape \(Shape.format(shape)) (\(count) elements) to \(Shape.format(newShape))")
+                throw TensorError.shape(
+                    "cannot reshape \(Shape.format(shape)) (\(count) elements) to \(Shape.format(newShape))")
             }
             s[k] = count / known
         }
         let n = try Shape.count(s)
-        guard n == count else { throw TensorError.shape("cannot reshape \(Shape.format(shape)) (\(count) elements) to \(Shape.format(newShape)) (\(n) elements)") }
+        guard n == count else {
+            throw TensorError.shape("cannot reshape \(Shape.format(shape)) (\(count) elements) to "
+                                    + "\(Shape.format(newShape)) (\(n) elements)")
+        }
         var out = self
         out.shape = s
         out.meta = nil
@@ -52,9 +58,14 @@ extension Tensor {
 
     /// Reorders dimensions: output dim i is input dim dims[i].
     public func permute(_ dims: [Int]) throws -> Tensor {
-        guard dims.count == rank else { throw TensorError.shape("permute needs \(rank) dimensions for shape \(Shape.format(shape)), found \(dims.count)") }
+        guard dims.count == rank else {
+            throw TensorError.shape(
+                "permute needs \(rank) dimensions for shape \(Shape.format(shape)), found \(dims.count)")
+        }
         let p = try dims.map { try Shape.dim($0, rank: rank) }
-        guard Set(p).count == rank else { throw TensorError.shape("permute dimensions must be distinct, found \(dims)") }
+        guard Set(p).count == rank else {
+            throw TensorError.shape("permute dimensions must be distinct, found \(dims)")
+        }
         if p == Array(0..<rank) { return self }
         let outShape = p.map { shape[$0] }
         let inStrides = Shape.strides(shape)
@@ -132,7 +143,9 @@ extension Tensor {
         let d = try Shape.dim(dim, rank: rank)
         let n = shape[d]
         let i = index < 0 ? index + n : index
-        guard i >= 0, i < n else { throw TensorError.index("index \(index) is out of range for dimension \(d) of size \(n)") }
+        guard i >= 0, i < n else {
+            throw TensorError.index("index \(index) is out of range for dimension \(d) of size \(n)")
+        }
         return try slice(dim: d, start: i, end: i + 1).squeeze(d)
     }
 
@@ -142,8 +155,10 @@ extension Tensor {
         let d = try Shape.dim(dim, rank: first.rank)
         let anyFloat = ts.contains { $0.dtype == .float32 }
         for t in ts {
-            guard t.rank == first.rank, t.shape.enumerated().allSatisfy({ $0.offset == d || $0.element == first.shape[$0.offset] }) else {
-                throw TensorError.shape("cat along dimension \(dim): shapes \(Shape.format(first.shape)) and \(Shape.format(t.shape)) differ outside that dimension")
+            guard t.rank == first.rank,
+                  t.shape.enumerated().allSatisfy({ $0.offset == d || $0.element == first.shape[$0.offset] }) else {
+                throw TensorError.shape("cat along dimension \(dim): shapes \(Shape.format(first.shape)) and "
+                                        + "\(Shape.format(t.shape)) differ outside that dimension")
             }
         }
         var outShape = first.shape
@@ -190,7 +205,8 @@ extension Tensor {
     public static func stack(_ ts: [Tensor], dim: Int = 0) throws -> Tensor {
         guard let first = ts.first else { throw TensorError.shape("stack needs at least one tensor") }
         for t in ts where t.shape != first.shape {
-            throw TensorError.shape("stack needs equal shapes, found \(Shape.format(first.shape)) and \(Shape.format(t.shape))")
+            throw TensorError.shape(
+                "stack needs equal shapes, found \(Shape.format(first.shape)) and \(Shape.format(t.shape))")
         }
         let d = try Shape.dim(dim, rank: first.rank, allowEnd: true)
         return try cat(ts.map { try $0.unsqueeze(d) }, dim: d)
@@ -198,12 +214,16 @@ extension Tensor {
 
     /// Broadcasts to `shape` (materialised); -1 keeps a dimension.
     public func expand(_ target: [Int]) throws -> Tensor {
-        guard target.count >= rank else { throw TensorError.shape("expand to \(Shape.format(target)) has fewer dimensions than \(Shape.format(shape))") }
+        guard target.count >= rank else {
+            throw TensorError.shape(
+                "expand to \(Shape.format(target)) has fewer dimensions than \(Shape.format(shape))")
+        }
         var t = target
         let off = target.count - rank
         for i in 0..<rank where t[i + off] == -1 { t[i + off] = shape[i] }
         guard (try? Shape.broadcast(shape, t)) == t else {
-            throw TensorError.shape("cannot expand \(Shape.format(shape)) to \(Shape.format(target)): sizes must match or be 1")
+            throw TensorError.shape(
+                "cannot expand \(Shape.format(shape)) to \(Shape.format(target)): sizes must match or be 1")
         }
         _ = try Shape.count(t)
         let out = Tensor.gatherStrided(self, t, Shape.broadcastStrides(shape, to: t))
@@ -215,12 +235,15 @@ extension Tensor {
     public func indexSelect(dim: Int, index: Tensor) throws -> Tensor {
         let d = try Shape.dim(dim, rank: rank)
         guard index.dtype != .float32, index.rank <= 1 else {
-            throw TensorError.dtype("index_select needs a 1-D int64 index, found \(index.dtype) of shape \(Shape.format(index.shape))")
+            throw TensorError.dtype(
+                "index_select needs a 1-D int64 index, found \(index.dtype) of shape \(Shape.format(index.shape))")
         }
         let n = shape[d]
         let idx = try index.ints.map { i -> Int in
             let r = i < 0 ? Int(i) + n : Int(i)
-            guard r >= 0, r < n else { throw TensorError.index("index \(i) is out of range for dimension \(d) of size \(n)") }
+            guard r >= 0, r < n else {
+                throw TensorError.index("index \(i) is out of range for dimension \(d) of size \(n)")
+            }
             return r
         }
         let (outer, _, inner) = Shape.around(shape, d)
@@ -253,10 +276,12 @@ extension Tensor {
     public func gather(dim: Int, index: Tensor) throws -> Tensor {
         let d = try Shape.dim(dim, rank: rank)
         guard index.dtype != .float32, index.rank == rank else {
-            throw TensorError.shape("gather needs an int64 index of rank \(rank), found \(index.dtype) of shape \(Shape.format(index.shape))")
+            throw TensorError.shape("gather needs an int64 index of rank \(rank), found \(index.dtype) of shape "
+                                    + "\(Shape.format(index.shape))")
         }
         for k in 0..<rank where k != d && index.shape[k] > shape[k] {
-            throw TensorError.shape("gather: index shape \(Shape.format(index.shape)) exceeds input shape \(Shape.format(shape)) in dimension \(k)")
+            throw TensorError.shape("gather: index shape \(Shape.format(index.shape)) exceeds input shape "
+                                    + "\(Shape.format(shape)) in dimension \(k)")
         }
         let st = Shape.strides(shape), ist = Shape.strides(index.shape)
         let n = index.count
@@ -270,7 +295,8 @@ extension Tensor {
                     let v = Int(index.ints[flat])
                     let r = v < 0 ? v + shape[d] : v
                     guard r >= 0, r < shape[d] else {
-                        throw TensorError.index("gather index \(v) is out of range for dimension \(d) of size \(shape[d])")
+                        throw TensorError.index(
+                            "gather index \(v) is out of range for dimension \(d) of size \(shape[d])")
                     }
                     off += r * st[k]
                 } else { off += c * st[k] }

@@ -74,13 +74,16 @@ public struct Tensor {
         }
     }
     /// Values start, start+step, ... below end (as torch.arange).
-    public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .float32) throws -> Tensor {
+    public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1,
+                              dtype: DType = .float32) throws -> Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
-            throw TensorError.value("arange needs a finite non-zero step and finite bounds, found start \(start), end \(end), step \(step)")
+            throw TensorError.value(
+                "arange needs a finite non-zero step and finite bounds, found start \(start), end \(end), step \(step)")
         }
         let steps = ((end - start) / step).rounded(.up)
         guard steps <= Double(Shape.maxElements) else {
-            throw TensorError.size("arange(\(start), \(end), step \(step)) would have \(steps) elements, more than the limit of \(Shape.maxElements)")
+            throw TensorError.size("arange(\(start), \(end), step \(step)) would have \(steps) elements, more than the "
+                                   + "limit of \(Shape.maxElements)")
         }
         let n = steps > 0 ? Int(steps) : 0
         _ = try Shape.count([n])
@@ -115,17 +118,23 @@ public struct Tensor {
 
     /// The single value of a one-element tensor.
     public func item() throws -> Float {
-        guard count == 1 else { throw TensorError.shape("item() needs a tensor with one element, found shape \(Shape.format(shape))") }
+        guard count == 1 else {
+            throw TensorError.shape("item() needs a tensor with one element, found shape \(Shape.format(shape))")
+        }
         return dtype == .float32 ? floats[0] : Float(ints[0])
     }
 
     /// Element at a full index (used by printing and tests).
     public func value(at index: [Int]) throws -> Float {
-        guard index.count == rank else { throw TensorError.index("index of \(index.count) numbers for a tensor of rank \(rank)") }
+        guard index.count == rank else {
+            throw TensorError.index("index of \(index.count) numbers for a tensor of rank \(rank)")
+        }
         var off = 0
         let st = Shape.strides(shape)
         for (k, i) in index.enumerated() {
-            guard i >= 0, i < shape[k] else { throw TensorError.index("index \(i) is out of range for dimension \(k) of size \(shape[k])") }
+            guard i >= 0, i < shape[k] else {
+                throw TensorError.index("index \(i) is out of range for dimension \(k) of size \(shape[k])")
+            }
             off += i * st[k]
         }
         return dtype == .float32 ? floats[off] : Float(ints[off])
