@@ -1,8 +1,12 @@
 import Explain
 import Foundation
+import Lang
+import Syntax
 import Training
 
-/// Pure completion logic (no terminal): the word under the cursor, and what Tab inserts.
+/// Tab completion at the prompt. `Completion` is the pure part (no terminal, no session):
+/// the word under the cursor and what Tab inserts; the `ReplLoop` extension below finds the
+/// candidates in the session (variables, builtins, members, labels, files, `:commands`).
 public enum Completion {
     /// The token being typed at the end of `line`, split at `.` for member completion:
     /// returns (receiver expression before the dot, if any; the partial name).
@@ -12,7 +16,11 @@ public enum Completion {
         var start = line.startIndex
         for i in line.indices {
             let c = line[i]
-            if let q = quote { if c == q { quote = nil } } else if c == "\"" || c == "'" { quote = c; start = line.index(after: i) }
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "\"" || c == "'" {
+                quote = c; start = line.index(after: i)
+            }
         }
         if quote != nil { return (nil, String(line[start...]), true) }
         let stops = Set(" \t()[]{},:;=+-*/%@<>!\n")
@@ -75,5 +83,103 @@ public enum Completion {
         let insert = String(common.dropFirst(partial.count))
         if !insert.isEmpty { return insert }
         return "\n" + matches.joined(separator: "\n")
+    }
+}
+
+// MARK: candidates from the session
+
+extension ReplLoop {
+    /// Candidates for the word at the end of `line`: variables and builtins, methods and
+    /// properties after `.`, labels inside a call, file names inside a string, `:commands`.
+    func completions(for line: String) -> [String] {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        // Words stop at ':', so command candidates are given without it.
+        if trimmed.hasPrefix(":") && !trimmed.contains(" ") {
+            return ReplLoop.commands.map { String($0.0.split(separator: " ")[0].dropFirst()) }
+        }
+        let (receiver, partial, inString) = Completion.word(in: line)
+        if inString, let choices = Completion.stringChoices(in: line) { return choices }
+        if inString || trimmed.hasPrefix(":save ") || trimmed.hasPrefix(":load ") { return fileNames(partial) }
+        let interp = session.interp
+        if let receiver { return memberNames(of: receiver) }
+        var names = interp.globalNames + Array(interp.registry.functions.keys) + Array(Keywords.all)
+        // Labels of the innermost open call: `fit(model, ep` → epochs:
+        if let callee = ReplLoop.openCall(in: line),
+           let b = interp.registry.lookup(callee) ?? ReplLoop.method(named: callee, interp) {
+            names += b.params.map { $0.name + ": " }
+        }
+        return names
+    }
+
+    /// Methods and properties of the value `receiver` names (`t`, `model.net`).
+    func memberNames(of receiver: String) -> [String] {
+        let interp = session.interp
+        // Evaluate only plain names (no calls) so completion never runs user code.
+        guard receiver.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return [] }
+        var v: Value?
+        for (k, part) in receiver.split(separator: ".").enumerated() {
+            if k == 0 {
+                v = interp.global(String(part))
+            } else if let cur = v {
+                v = try? interp.member(cur, String(part))
+            }
+        }
+        guard let value = v else { return [] }
+        let owner: String
+        var names: [String] = []
+        switch value {
+        case .object(let o): owner = o.typeName; names += o.propertyNames
+        case .dict(let d):
+            owner = "dict"
+            names += d.keys.compactMap { if case .string(let s) = $0 { return s }; return nil }
+        default: owner = value.typeName
+        }
+        names += interp.registry.methods[owner].map { Array($0.keys) } ?? []
+        names += interp.registry.properties[owner].map { Array($0.keys) } ?? []
+        return names
+    }
+
+    static func method(named callee: String, _ interp: Interpreter) -> Builtin? {
+        guard let dot = callee.lastIndex(of: ".") else { return nil }
+        let name = String(callee[callee.index(after: dot)...])
+        for (_, ms) in interp.registry.methods { if let m = ms[name] { return m } }
+        return nil
+    }
+
+    /// The name called by the innermost unclosed '(' in `line`.
+    static func openCall(in line: String) -> String? {
+        var depth = 0
+        var i = line.endIndex
+        while i > line.startIndex {
+            i = line.index(before: i)
+            let c = line[i]
+            if c == ")" { depth += 1 } else if c == "(" {
+                if depth == 0 {
+                    var j = i
+                    while j > line.startIndex, let p = Optional(line[line.index(before: j)]),
+                          p.isLetter || p.isNumber || p == "_" || p == "." {
+                        j = line.index(before: j)
+                    }
+                    let name = String(line[j..<i])
+                    return name.isEmpty ? nil : name
+                }
+                depth -= 1
+            }
+        }
+        return nil
+    }
+
+    func fileNames(_ partial: String) -> [String] {
+        let expanded = (partial as NSString).expandingTildeInPath
+        let dir = expanded.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
+        guard let base = try? session.interp.resolve(dir.isEmpty ? "." : dir) else { return [] }
+        guard let items = try? FileManager.default.contentsOfDirectory(atPath: base.path) else { return [] }
+        let prefix = partial.hasSuffix("/") ? partial
+            : String(partial.dropLast((partial as NSString).lastPathComponent.count))
+        return items.filter { !$0.hasPrefix(".") }.map { name in
+            var isDir: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: base.appendingPathComponent(name).path, isDirectory: &isDir)
+            return prefix + name + (isDir.boolValue ? "/" : "")
+        }
     }
 }
