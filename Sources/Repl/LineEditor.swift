@@ -79,7 +79,8 @@ public final class PlainLineReader: LineReader {
             clearerr(stdin)
             return .endOfInput
         }
-        var bytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: count)
+        let start = UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
+        var bytes = UnsafeBufferPointer(start: start, count: count)
         if bytes.last == 10 { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
         if bytes.last == 13 { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }   // CRLF input
         return .line(String(decoding: bytes, as: UTF8.self))

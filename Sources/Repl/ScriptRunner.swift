@@ -16,12 +16,15 @@ public enum ScriptRunner {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw RuntimeError("no readable file at \(path)")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw RuntimeError("\(path) is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw RuntimeError("\(path) is not UTF-8 text")
+        }
         return (url, text)
     }
 
     /// Runs the file's code in a fresh session; returns outputs keyed by code line.
-    static func execute(_ parsed: Transcript.Parsed, url: URL, echo: Bool) -> (outputs: [Int: [Transcript.Line]], failed: Bool) {
+    static func execute(_ parsed: Transcript.Parsed, url: URL, echo: Bool)
+        -> (outputs: [Int: [Transcript.Line]], failed: Bool) {
         Random.seed(0)
         let session = Session(baseDirectory: url.deletingLastPathComponent())
         session.echo = echo ? { print($0) } : { _ in }
@@ -49,7 +52,8 @@ public enum ScriptRunner {
         let (url, text) = try load(path)
         let parsed = Transcript.parse(text)
         let (outputs, failed) = execute(parsed, url: url, echo: false)
-        let mismatches = Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs, match: match)
+        let mismatches = Transcript.compare(code: parsed.codeLines, recorded: parsed.recorded, produced: outputs,
+                                            match: match)
         return Result(succeeded: !failed && mismatches.isEmpty, mismatches: mismatches,
                       rendered: Transcript.render(code: parsed.codeLines, outputs: outputs))
     }

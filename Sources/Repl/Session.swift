@@ -98,7 +98,7 @@ public final class Session {
         let firstLine = sessionLines.count + 1
         sessionLines += source.components(separatedBy: "\n")
         let lines = sessionLines
-        func sessionLine(_ n: Int) -> String? { n >= 1 && n <= lines.count ? lines[n - 1] : nil }
+        let sessionLine: (Int) -> String? = { n in n >= 1 && n <= lines.count ? lines[n - 1] : nil }
         // Recorded entries number errors by the saved session's lines; a script run (record:
         // false) runs its code at its own file lines already.
         let numbered: (Int) -> Int = record ? { [unowned self] in self.savedFileLine($0) } : { $0 }
@@ -111,45 +111,23 @@ public final class Session {
             interp.output(interp.renderError(error, line: sessionLine, numbered: numbered), false)
             let lines = captured
             captured = []
-            let rec = StatementRecord(lastLine: max(0, ((error as? SyntaxError)?.location.line ?? firstLine) - firstLine), outputs: lines, figures: [])
+            let at = ((error as? SyntaxError)?.location.line ?? firstLine) - firstLine
+            let rec = StatementRecord(lastLine: max(0, at), outputs: lines, figures: [])
             if error is SyntaxError {
                 onStatement?(rec.lastLine, lines)
                 onRecord?(rec)
             }
-            if record {
-                entries.append((source, lines)); entryRecords.append([rec])
-                noteAdded(lines.count, afterSessionLine: firstLine + rec.lastLine)
-            }
+            if record { recordUnparsed(source, rec, firstLine: firstLine) }
             return Outcome(outputs: lines, failed: true)
         }
         var stoppedByCtrlC = false
         for stmt in program.statements {
-            captured = []
-            let start = DispatchTime.now().uptimeNanoseconds
-            var statementFigures: [String] = []
-            var figureTextLines = 0
-            do {
-                if let v = try interp.executeTopLevel(stmt) {
-                    let shown = interp.lastShown
-                    let saved = Session.scriptDrawing(v) { shown?.repr ?? v }
-                    show(v, saving: saved, volatile: false)
-                    if case .object(let o as FigureProviding)? = shown {
-                        statementFigures.append(o.figureHTML)
-                        figureTextLines = saved.split(separator: "\n", omittingEmptySubsequences: false).count
-                    }
-                }
-            } catch {
-                failed = true
-                interp.output(interp.renderError(error, line: sessionLine, numbered: numbered), false)
-            }
-            if timing {
-                let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-                interp.output(String(format: "time %.1f ms", ms), true)
-            }
+            let ran = execute(stmt, line: sessionLine, numbered: numbered)
+            failed = failed || ran.failed
             stoppedByCtrlC = stoppedByCtrlC || interp.stoppedByCtrlC
             onStatement?(stmt.range.lastLine - firstLine, captured)
-            let rec = StatementRecord(lastLine: stmt.range.lastLine - firstLine, outputs: captured, figures: statementFigures,
-                                      figureTextLines: timing ? 0 : figureTextLines)
+            let rec = StatementRecord(lastLine: stmt.range.lastLine - firstLine, outputs: captured,
+                                      figures: ran.figures, figureTextLines: timing ? 0 : ran.figureTextLines)
             onRecord?(rec)
             records.append(rec)
             if record { noteAdded(captured.count, afterSessionLine: firstLine + rec.lastLine) }
@@ -169,6 +147,42 @@ public final class Session {
             entryRecords.append(records)
         }
         return Outcome(outputs: all, failed: failed)
+    }
+
+    /// Keeps an entry that did not parse, with its error message as its output.
+    private func recordUnparsed(_ source: String, _ rec: StatementRecord, firstLine: Int) {
+        entries.append((source, rec.outputs)); entryRecords.append([rec])
+        noteAdded(rec.outputs.count, afterSessionLine: firstLine + rec.lastLine)
+    }
+
+    /// Runs one statement, its output (and timing) going to `captured`: whether it failed,
+    /// the figures it showed, and how many of its last output lines draw them as text.
+    private func execute(_ stmt: Stmt, line: (Int) -> String?, numbered: (Int) -> Int)
+        -> (failed: Bool, figures: [String], figureTextLines: Int) {
+        captured = []
+        let start = DispatchTime.now().uptimeNanoseconds
+        var failed = false
+        var figures: [String] = []
+        var figureTextLines = 0
+        do {
+            if let v = try interp.executeTopLevel(stmt) {
+                let shown = interp.lastShown
+                let saved = Session.scriptDrawing(v) { shown?.repr ?? v }
+                show(v, saving: saved, volatile: false)
+                if case .object(let o as FigureProviding)? = shown {
+                    figures.append(o.figureHTML)
+                    figureTextLines = saved.split(separator: "\n", omittingEmptySubsequences: false).count
+                }
+            }
+        } catch {
+            failed = true
+            interp.output(interp.renderError(error, line: line, numbered: numbered), false)
+        }
+        if timing {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            interp.output(String(format: "time %.1f ms", ms), true)
+        }
+        return (failed, figures, figureTextLines)
     }
 
     /// The session so far as a replayable script with its outputs.

@@ -108,7 +108,8 @@ public enum Transcript {
     }
 
     /// Compares recorded and produced outputs line by line; volatile lines are skipped.
-    public static func compare(code: [String], recorded: [Int: [Line]], produced: [Int: [Line]], match: Match) -> [Mismatch] {
+    public static func compare(code: [String], recorded: [Int: [Line]], produced: [Int: [Line]],
+                               match: Match) -> [Mismatch] {
         var result: [Mismatch] = []
         for key in Set(recorded.keys).union(produced.keys).sorted() {
             let e = (recorded[key] ?? []).filter { !$0.volatile }.map(\.text)
@@ -120,7 +121,8 @@ public enum Transcript {
                 }
             }
             if !same {
-                result.append(Mismatch(codeLine: key, code: key >= 0 && key < code.count ? code[key] : "", expected: e, actual: a))
+                let line = key >= 0 && key < code.count ? code[key] : ""
+                result.append(Mismatch(codeLine: key, code: line, expected: e, actual: a))
             }
         }
         return result
@@ -169,7 +171,8 @@ public enum Transcript {
                         while j < chars.count && isDigit(chars[j]) { j += 1 }
                     }
                 }
-                if let d = Double(String(chars[i..<j]).trimmingCharacters(in: CharacterSet(charactersIn: "."))) ?? Double(String(chars[i..<j])) {
+                let literal = String(chars[i..<j])
+                if let d = Double(literal.trimmingCharacters(in: CharacterSet(charactersIn: "."))) ?? Double(literal) {
                     if !text.isEmpty { out.append(.text(text)); text = "" }
                     out.append(.number(d))
                     i = j
