@@ -42,15 +42,14 @@ public struct History {
         try SafeFile.write(Data(text.utf8), to: url)
     }
 
+    /// What a history line escapes: only what would break the one-entry-per-line format
+    /// (unlike a string literal or JSON, quotes and tabs stay as they are).
+    static let escapes: [Unicode.Scalar: String] = ["\\": "\\\\", "\n": "\\n", "\r": "\\r"]
+
     static func encode(_ s: String) -> String {
         var out = ""
         for c in s.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(c)
-            }
+            if let e = escapes[c] { out += e } else { out.unicodeScalars.append(c) }
         }
         return out
     }

@@ -19,6 +19,12 @@ final class HistoryTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["h"], "no temporary file left")
     }
 
+    func testHistoryLinesEscapeOnlyBackslashesAndLineBreaks() {
+        // The history file's format: quotes, tabs and other text stay as typed.
+        XCTAssertEqual(History.encode("a\\b\nc\r\nd\t\"é\""), "a\\\\b\\nc\\r\\nd\t\"é\"")
+        XCTAssertEqual(History.decode("a\\\\b\\nc\\r\\nd\t\"é\""), "a\\b\nc\r\nd\t\"é\"")
+    }
+
     func testHistoryKeepsTheLastThousandEntries() {
         var h = History(url: nil)
         for i in 0..<1500 { h.add("x = \(i)") }
