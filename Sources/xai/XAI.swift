@@ -10,14 +10,16 @@ struct XAI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xai",
         abstract: "Build, train and explain neural models at a prompt or from .xai scripts.",
-        discussion: "With no subcommand, xai starts the interactive prompt: line editing, history and tab completion in a terminal, plain lines from a pipe. Type :help at the prompt for its commands.",
+        discussion: "With no subcommand, xai starts the interactive prompt: line editing, history and tab completion "
+            + "in a terminal, plain lines from a pipe. Type :help at the prompt for its commands.",
         version: Version.string,
         subcommands: [Prompt.self, Run.self, Check.self, ExportNotebook.self, KernelPaths.self],
         defaultSubcommand: Prompt.self)
 }
 
 struct Prompt: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "repl", abstract: "Start the interactive prompt (the default).")
+    static let configuration = CommandConfiguration(commandName: "repl",
+                                                    abstract: "Start the interactive prompt (the default).")
 
     @Flag(name: .long, help: "Do not print the welcome banner.")
     var quiet = false
@@ -46,9 +48,7 @@ struct Run: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        try configureEngine()
-        Rendering.useScriptSettings()   // the same bytes at a terminal of any width as in a pipe
-        try LargeStack.run {
+        try runAsScript {
             var failed = false
             for f in files {
                 Interruption.limit(seconds: timeout)
@@ -64,7 +64,9 @@ struct Run: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-run .xai scripts and compare their output with the recorded #> lines.",
-        discussion: "Outputs must match byte for byte: results are the same bits on every machine. --tolerance lets numbers differ (for transcripts edited by hand). #~ lines (timings) are not compared. Exits non-zero on any difference.")
+        discussion: "Outputs must match byte for byte: results are the same bits on every machine. --tolerance lets "
+            + "numbers differ (for transcripts edited by hand). #~ lines (timings) are not compared. "
+            + "Exits non-zero on any difference.")
 
     @Option(name: .long, help: "Let numbers differ by this relative tolerance (default: exact).")
     var tolerance: Double?
@@ -76,13 +78,12 @@ struct Check: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        try configureEngine()
-        Rendering.useScriptSettings()   // the same bytes at a terminal of any width as in a pipe
-        try LargeStack.run {
+        try runAsScript {
             var bad = 0
             for f in files {
                 Interruption.limit(seconds: timeout)
-                if !Check.report(f, try ScriptRunner.check(path: f, match: tolerance.map { .within($0) } ?? .exact).mismatches) { bad += 1 }
+                let r = try ScriptRunner.check(path: f, match: tolerance.map { .within($0) } ?? .exact)
+                if !Check.report(f, r.mismatches) { bad += 1 }
             }
             print("\(files.count - bad) passed, \(bad) failed")
             if bad > 0 { throw ExitCode(1) }
@@ -102,7 +103,8 @@ struct ExportNotebook: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Run a .xai script and write it as a notebook: prose, code, outputs and figures.",
-        discussion: "The HTML file is self-contained (inline SVG figures, no scripts, light and dark friendly, printable). Timings are left out, so exporting again gives the same bytes.")
+        discussion: "The HTML file is self-contained (inline SVG figures, no scripts, light and dark friendly, "
+            + "printable). Timings are left out, so exporting again gives the same bytes.")
 
     @Argument(help: "The .xai script.")
     var file: String
@@ -113,7 +115,9 @@ struct ExportNotebook: ParsableCommand {
     @Option(name: .long, help: "Write a Markdown notebook here.")
     var md: String?
 
-    @Flag(name: .long, help: "Also compare the outputs with the recorded transcript, as `xai check` does, from the same run.")
+    @Flag(name: .long, help: """
+        Also compare the outputs with the recorded transcript, as `xai check` does, from the same run.
+        """)
     var check = false
 
     @Option(name: .long, help: "With --check, let numbers differ by this relative tolerance (default: exact).")
@@ -124,14 +128,13 @@ struct ExportNotebook: ParsableCommand {
     }
 
     func run() throws {
-        try configureEngine()
-        Rendering.useScriptSettings()   // the same bytes at a terminal of any width as in a pipe
-        try LargeStack.run { try export() }
+        try runAsScript { try export() }
     }
 
     func export() throws {
         do {
-            let r = try Notebook.fromScript(path: file, checking: check ? (tolerance.map { .within($0) } ?? .exact) : nil)
+            let match: Transcript.Match? = check ? (tolerance.map { .within($0) } ?? .exact) : nil
+            let r = try Notebook.fromScript(path: file, checking: match)
             if let html { try r.notebook.write(to: URL(fileURLWithPath: html)); print("wrote \(html)") }
             if let md { try r.notebook.write(to: URL(fileURLWithPath: md)); print("wrote \(md)") }
             if check, !Check.report(file, r.mismatches) { throw ExitCode(1) }
@@ -148,7 +151,8 @@ struct KernelPaths: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",
         abstract: "List the kernel paths this CPU can run, fastest first.",
-        discussion: "Every path gives the same bits; XAI_KERNEL=NAME chooses one (for comparing them), XAI_THREADS=N the worker count.")
+        discussion: "Every path gives the same bits; XAI_KERNEL=NAME chooses one (for comparing them), "
+            + "XAI_THREADS=N the worker count.")
 
     func run() throws {
         for p in Kernels.supported { print("\(p.rawValue)\t\(p.description)") }
@@ -168,4 +172,12 @@ func configureEngine() throws {
         throw ExitCode(2)
     }
     Memory.configure()
+}
+
+/// Runs `body` as scripts run (`run`, `check`, `export`): the engine configured, pictures drawn
+/// the same bytes at a terminal of any width as in a pipe, on a large stack.
+func runAsScript(_ body: @escaping () throws -> Void) throws {
+    try configureEngine()
+    Rendering.useScriptSettings()
+    try LargeStack.run(body)
 }
