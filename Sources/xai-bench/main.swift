@@ -46,7 +46,8 @@ func benchShapes() throws {
     let layers = [(128, 384), (128, 128), (128, 512), (512, 128)]
     var operands: [(Tensor, Tensor, Tensor)] = []
     for (inF, outF) in layers {
-        operands.append((try Tensor.randn([rows, inF], using: &g).requiringGrad(), try Tensor.randn([outF, inF], using: &g).requiringGrad(),
+        operands.append((try Tensor.randn([rows, inF], using: &g).requiringGrad(),
+                         try Tensor.randn([outF, inF], using: &g).requiringGrad(),
                          try Tensor.randn([rows, outF], using: &g)))
     }
     let flops = layers.reduce(0.0) { $0 + 3 * 2 * Double(rows * $1.0 * $1.1) }
@@ -72,7 +73,9 @@ func benchShapes() throws {
                 let t = try seconds { for _ in 0..<20 { try Tensor.linear(x, w).backward(dy) } }
                 layerBest = min(layerBest, t / 20)
             }
-            print(String(format: "shapes  %d worker%@  %7.1f GFLOP/s  (x %@ · Wᵀ, W %@, and its two backward products)", workers,
+            print(String(format: "shapes  %d worker%@  %7.1f GFLOP/s  "
+                         + "(x %@ · Wᵀ, W %@, and its two backward products)",
+                         workers,
                          workers == 1 ? " " : "s", 6 * Double(x.shape[0] * x.shape[1] * w.shape[0]) / layerBest / 1e9,
                          "\(x.shape)", "\(w.shape)"))
         }
@@ -95,18 +98,25 @@ func benchSteps() throws {
             w = try (w.detach() - grad * 0.01).requiringGrad()
         }
     }
-    print(String(format: "steps seconds=%.4f  (1,000 steps of [32,16]·w → tanh → ·x → sigmoid → sum → backward → update; %.1f µs per step)",
+    print(String(format: "steps seconds=%.4f  (1,000 steps of [32,16]·w → tanh → ·x → sigmoid → sum → "
+                 + "backward → update; %.1f µs per step)",
                  t, t * 1e3))
+}
+
+/// The peer workloads' untrained SentimentNet (embed 64, hidden 64, 1 layer) from seed 0, with
+/// the sentiment dataset and its vocabulary over all sentences, as the peer builds it.
+func untrainedSentimentNet() throws -> (data: Dataset, vocab: Vocabulary, net: SentimentNet, model: Model) {
+    Random.seed(0)
+    let data = try Datasets.load("sentiment")
+    let vocab = try data.vocabulary()
+    let net = try SentimentNet(vocab: vocab.count, embed: 64, hidden: 64, layers: 1)
+    return (data, vocab, net, Model(net, vocabulary: vocab))
 }
 
 /// The peer's sentiment_epoch: SentimentNet(emb 64, hidden 64, 1 layer), all 3,000 sentences in
 /// file order, batch 32, Adam lr 0.005; vocabulary over all sentences as the peer builds it.
 func benchSentiment() throws {
-    Random.seed(0)
-    let data = try Datasets.load("sentiment")
-    let vocab = try data.vocabulary()
-    let net = try SentimentNet(vocab: vocab.count, embed: 64, hidden: 64, layers: 1)
-    let model = Model(net, vocabulary: vocab)
+    let (data, vocab, net, model) = try untrainedSentimentNet()
     let opt = try Adam(net.parameters, lr: 0.005)
     let batches = try data.batches(size: 32, vocabulary: vocab)
     net.train()
@@ -118,18 +128,15 @@ func benchSentiment() throws {
         }
     }
     let e = try evaluate(model, data)
-    print(String(format: "sentiment_epoch seconds=%.4f  (94 batches; training accuracy after one epoch %.3f)", t, e.accuracy))
+    print(String(format: "sentiment_epoch seconds=%.4f  (94 batches; training accuracy after one epoch %.3f)",
+                 t, e.accuracy))
 }
 
 /// The ig_text peer workload: Layer Integrated Gradients (50 Gauss–Legendre steps, pad
 /// baseline) on the untrained embed-64/hidden-64 SentimentNet, 100 sentences one at a time.
 func benchIGText() throws {
-    Random.seed(0)
-    let data = try Datasets.load("sentiment")
-    let vocab = try data.vocabulary()
-    let net = try SentimentNet(vocab: vocab.count, embed: 64, hidden: 64, layers: 1)
+    let (data, _, net, model) = try untrainedSentimentNet()
     net.eval()
-    let model = Model(net, vocabulary: vocab)
     let texts = Array((data.texts ?? []).prefix(100))
     var req = ExplainRequest(method: "integrated_gradients")
     req.target = 1
@@ -168,18 +175,15 @@ func benchKernelShap() throws {
             }
         }
     }
-    print(String(format: "kernel_shap seconds=%.4f  (10 rows × 3 classes × 2,048 coalitions × 20 background rows; max efficiency gap %.1e)", t, gap))
+    print(String(format: "kernel_shap seconds=%.4f  (10 rows × 3 classes × 2,048 coalitions × 20 background rows; "
+                 + "max efficiency gap %.1e)", t, gap))
 }
 
 /// The lime_text peer workload: LIME with 5,000 samples on 10 sentences, untrained
 /// embed-64/hidden-64 SentimentNet.
 func benchLimeText() throws {
-    Random.seed(0)
-    let data = try Datasets.load("sentiment")
-    let vocab = try data.vocabulary()
-    let net = try SentimentNet(vocab: vocab.count, embed: 64, hidden: 64, layers: 1)
+    let (data, _, net, model) = try untrainedSentimentNet()
     net.eval()
-    let model = Model(net, vocabulary: vocab)
     var req = ExplainRequest(method: "lime")
     req.target = 1
     var r2 = 0.0
@@ -214,13 +218,15 @@ func benchGPT() throws {
             }
             opt.zeroGrad()
             let logits = try net.forward(ids: Tensor(shape: [16, 64], ints: x))
-            let loss = try Tensor.crossEntropy(logits.reshape([16 * 64, chars.count]), Tensor(shape: [16 * 64], ints: y))
+            let loss = try Tensor.crossEntropy(logits.reshape([16 * 64, chars.count]),
+                                               Tensor(shape: [16 * 64], ints: y))
             try loss.backward()
             try opt.step()
             last = Double(try loss.item())
         }
     }
-    print(String(format: "gpt_steps seconds=%.4f tokens=%d  (20 AdamW steps, batch 16 × 64; last loss %.6f)", t, 20 * 16 * 64, last))
+    print(String(format: "gpt_steps seconds=%.4f tokens=%d  (20 AdamW steps, batch 16 × 64; last loss %.6f)",
+                 t, 20 * 16 * 64, last))
 }
 
 do { try Kernels.configure() } catch { print("error: \(error)"); exit(2) }
@@ -238,9 +244,12 @@ do {
     case "lime_text": try benchLimeText()
     case "gpt_steps": try benchGPT()
     case "explain": try benchIGText(); try benchKernelShap(); try benchLimeText()
-    case "all": try benchMatmul(); try benchSteps(); try benchSentiment(); try benchIGText(); try benchKernelShap(); try benchLimeText(); try benchGPT()
+    case "all":
+        try benchMatmul(); try benchSteps(); try benchSentiment()
+        try benchIGText(); try benchKernelShap(); try benchLimeText(); try benchGPT()
     default:
-        print("unknown benchmark \(which); expected matmul, shapes, steps, sentiment, ig_text, kernel_shap, lime_text, explain, gpt_steps or all")
+        print("unknown benchmark \(which); expected matmul, shapes, steps, sentiment, ig_text, kernel_shap, lime_text, "
+              + "explain, gpt_steps or all")
         exit(2)
     }
 } catch {
