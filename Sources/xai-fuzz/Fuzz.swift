@@ -22,7 +22,8 @@ enum FuzzTarget: String {
     static func setUp() {
         let name = ProcessInfo.processInfo.environment["XAI_FUZZ"] ?? "lang"
         guard let target = FuzzTarget(rawValue: name) else {
-            FileHandle.standardError.write(Data("XAI_FUZZ must be lang, safetensors, csv or notebook, found \(name)\n".utf8))
+            let message = "XAI_FUZZ must be lang, safetensors, csv or notebook, found \(name)\n"
+            FileHandle.standardError.write(Data(message.utf8))
             exit(2)
         }
         current = target
@@ -94,7 +95,8 @@ enum FuzzTarget: String {
                 let key = attribute.prefix(while: { $0 != "=" })
                 if key.hasPrefix("on") { return "an event attribute \(key)" }
                 if key == "href" || key == "src" {
-                    let value = attribute.dropFirst(key.count + 1).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                    let value = attribute.dropFirst(key.count + 1)
+                        .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
                     if !isSafeTarget(value) { return "a link to \(value)" }
                 }
             }
@@ -147,7 +149,8 @@ enum FuzzTarget: String {
     static func decodeReferences(_ s: String) -> String {
         guard s.contains("&") else { return s }
         var out = "", rest = Substring(s)
-        let named = ["amp": "&", "colon": ":", "tab": "\t", "newline": "\n", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
+        let named = ["amp": "&", "colon": ":", "tab": "\t", "newline": "\n", "lt": "<", "gt": ">",
+                     "quot": "\"", "apos": "'"]
         while let amp = rest.firstIndex(of: "&") {
             out += rest[..<amp]
             rest = rest[rest.index(after: amp)...]
@@ -172,11 +175,13 @@ enum FuzzTarget: String {
     }
 
     /// How many <script> tags a notebook page carries by itself.
-    static let ownScripts = Notebook.fromTranscript("", title: "empty").html().lowercased().components(separatedBy: "<script").count - 1
+    static let ownScripts = Notebook.fromTranscript("", title: "empty").html().lowercased()
+        .components(separatedBy: "<script").count - 1
 }
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>>>) -> CInt {
+public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>,
+                             _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>>>) -> CInt {
     FuzzTarget.setUp()
     return 0
 }
@@ -189,7 +194,8 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> C
 
 #if XAI_LIBFUZZER
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
                          _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
 
 /// The package manager names an executable's entry point after its module; libFuzzer's
@@ -222,7 +228,9 @@ struct FuzzReplay {
             let files = isDirectory.boolValue
                 ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { path + "/" + $0 }
                 : [path]
-            for file in files { if let data = FileManager.default.contents(atPath: file) { inputs.append([UInt8](data)) } }
+            for file in files {
+                if let data = FileManager.default.contents(atPath: file) { inputs.append([UInt8](data)) }
+            }
         }
         var rng = RandomGenerator(seed: 2026)
         var count = 0
@@ -234,13 +242,15 @@ struct FuzzReplay {
         for _ in 0..<mutations {
             for input in inputs { run(mutate(input, with: inputs, &rng)) }
         }
-        print("ran \(count) inputs (\(inputs.count) given, \(count - inputs.count) mutants) through the \(FuzzTarget.current.rawValue) target")
+        print("ran \(count) inputs (\(inputs.count) given, \(count - inputs.count) mutants) "
+              + "through the \(FuzzTarget.current.rawValue) target")
     }
 
     static func mutate(_ input: [UInt8], with all: [[UInt8]], _ g: inout RandomGenerator) -> [UInt8] {
         var bytes = input
-        let interesting: [[UInt8]] = [[0], [0xFF], Array("9223372036854775807".utf8), Array("\"".utf8), Array("\r\n".utf8),
-                                      Array("[".utf8), Array("{".utf8), Array(",".utf8), [0xEF, 0xBB, 0xBF], Array("-1".utf8)]
+        let interesting: [[UInt8]] = [[0], [0xFF], Array("9223372036854775807".utf8), Array("\"".utf8),
+                                      Array("\r\n".utf8), Array("[".utf8), Array("{".utf8), Array(",".utf8),
+                                      [0xEF, 0xBB, 0xBF], Array("-1".utf8)]
         for _ in 0..<(1 + Int(g.below(4))) {
             let i = bytes.isEmpty ? 0 : Int(g.below(UInt64(bytes.count)))
             switch g.below(6) {
