@@ -20,18 +20,23 @@ public final class Bert: Module, TextClassifier {
     /// The id of the [MASK] token in the model's vocabulary.
     public let maskId: Int
 
-    public init(vocab: Int, maskId: Int, dModel: Int, heads: Int, layers n: Int, feedforward: Int? = nil, classes: Int = 2,
-                maxLength: Int = 64, dropout: Float = 0.1) throws {
+    public init(vocab: Int, maskId: Int, dModel: Int, heads: Int, layers n: Int, feedforward: Int? = nil,
+                classes: Int = 2, maxLength: Int = 64, dropout: Float = 0.1) throws {
         guard dModel > 0, heads > 0, dModel % heads == 0 else {
             throw TensorError.value("d_model must be a positive multiple of heads, found \(dModel) and \(heads)")
         }
-        guard n >= 1, classes >= 1, maxLength >= 1 else { throw TensorError.value("layers, classes and max_length must be positive") }
-        guard maskId > 1, maskId < vocab else { throw TensorError.value("the [MASK] id must be a token of the vocabulary (2..<\(vocab)), found \(maskId)") }
+        guard n >= 1, classes >= 1, maxLength >= 1 else {
+            throw TensorError.value("layers, classes and max_length must be positive")
+        }
+        guard maskId > 1, maskId < vocab else {
+            throw TensorError.value("the [MASK] id must be a token of the vocabulary (2..<\(vocab)), found \(maskId)")
+        }
         embedding = try Embedding(vocab, dModel, paddingIndex: 0)
         positions = try Embedding(maxLength, dModel)
         embeddingNorm = try LayerNorm(dModel)
         layers = ModuleList(try (0..<n).map { _ in
-            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: feedforward ?? 4 * dModel, dropout: dropout, activation: "gelu")
+            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: feedforward ?? 4 * dModel,
+                                        dropout: dropout, activation: "gelu")
         })
         mlmTransform = try Linear(dModel, dModel)
         mlmNorm = try LayerNorm(dModel)
@@ -40,14 +45,9 @@ public final class Bert: Module, TextClassifier {
         self.maxLength = maxLength
         self.maskId = maskId
         super.init()
-        register("embedding", embedding)
-        register("positions", positions)
-        register("embedding_norm", embeddingNorm)
-        register("layers", layers)
-        register("mlm_transform", mlmTransform)
-        register("mlm_norm", mlmNorm)
-        register("mlm_decoder", mlmDecoder)
-        register("head", head)
+        register(children: ("embedding", embedding), ("positions", positions), ("embedding_norm", embeddingNorm),
+                           ("layers", layers), ("mlm_transform", mlmTransform), ("mlm_norm", mlmNorm),
+                           ("mlm_decoder", mlmDecoder), ("head", head))
     }
 
     public override var typeName: String { "BERT" }
@@ -55,11 +55,7 @@ public final class Bert: Module, TextClassifier {
 
     /// Contextual vectors [B, T, d] from token embeddings [B, T, d] and row lengths.
     public func encode(embedded: Tensor, lengths: [Int]) throws -> Tensor {
-        guard embedded.rank == 3, embedded.shape[0] == lengths.count else {
-            throw TensorError.shape("BERT takes embeddings [batch, time, d] and one length per row, found \(embedded.shape) and \(lengths.count)")
-        }
-        let T = embedded.shape[1]
-        guard T <= maxLength else { throw TensorError.shape("sequences of \(T) tokens are longer than max_length \(maxLength)") }
+        let T = try encoderSteps(embedded, lengths: lengths, maxLength: maxLength, model: "BERT")
         var h = try embeddingNorm.forward(embedded.add(positions.forward(Tensor.arange(0, Double(T), dtype: .int64))))
         h = try dropoutLayer(h)
         let padding = try paddingMasks(lengths: lengths, steps: T).padding

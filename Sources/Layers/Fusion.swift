@@ -10,13 +10,16 @@ public struct FeatureView: Equatable {
     /// This view's columns of rows [N, F].
     public func take(_ x: Tensor) throws -> Tensor {
         guard x.rank == 2, x.shape[1] >= columns.upperBound else {
-            throw TensorError.shape("view '\(name)' takes columns \(columns.lowerBound)..<\(columns.upperBound) of rows [N, F], found \(x.shape)")
+            throw TensorError.shape("view '\(name)' takes columns \(columns.lowerBound)..<\(columns.upperBound) of "
+                                    + "rows [N, F], found \(x.shape)")
         }
         return try x.slice(dim: 1, start: columns.lowerBound, end: columns.upperBound)
     }
 
     static func check(_ views: [FeatureView], _ n: Int, _ what: String) throws {
-        guard !views.isEmpty, views.count == n else { throw TensorError.value("\(what) needs one model per view: \(views.count) views, \(n) models") }
+        guard !views.isEmpty, views.count == n else {
+            throw TensorError.value("\(what) needs one model per view: \(views.count) views, \(n) models")
+        }
     }
 }
 
@@ -43,7 +46,9 @@ public final class FeatureFusion: Layer {
     public override func forward(_ x: Tensor) throws -> Tensor {
         let features = try zip(views, encoders.items).map { v, e -> Tensor in
             let f = try e.forward(v.take(x))
-            guard f.rank == 2 else { throw TensorError.shape("the encoder of view '\(v.name)' must give features [N, k], gave \(f.shape)") }
+            guard f.rank == 2 else {
+                throw TensorError.shape("the encoder of view '\(v.name)' must give features [N, k], gave \(f.shape)")
+            }
             return f
         }
         return try head.forward(Tensor.cat(features, dim: 1))
@@ -62,11 +67,13 @@ public final class DecisionFusion: Layer {
     public init(views: [FeatureView], models: [Layer], weights: [Float]? = nil) throws {
         try FeatureView.check(views, models.count, "DecisionFusion")
         if let weights, weights.count != views.count {
-            throw TensorError.value("DecisionFusion needs one weight per view: \(views.count) views, \(weights.count) weights")
+            throw TensorError.value(
+                "DecisionFusion needs one weight per view: \(views.count) views, \(weights.count) weights")
         }
         self.views = views
         self.models = ModuleList(models)
-        self.weights = try Parameter(Tensor(shape: [views.count], floats: weights ?? [Float](repeating: 1 / Float(views.count), count: views.count)))
+        let initial = weights ?? [Float](repeating: 1 / Float(views.count), count: views.count)
+        self.weights = try Parameter(Tensor(shape: [views.count], floats: initial))
         bias = try Parameter(Tensor.zeros([1]))
         super.init()
         register("models", self.models)
@@ -83,7 +90,9 @@ public final class DecisionFusion: Layer {
     }
 
     public var learned: Bool { !weights.frozen }
-    public override var details: String { views.map(\.name).joined(separator: " + ") + (learned ? ", learned weights" : ", fixed weights") }
+    public override var details: String {
+        views.map(\.name).joined(separator: " + ") + (learned ? ", learned weights" : ", fixed weights")
+    }
 
     /// Each view model's logits for rows [N, F] (the same shape for every model).
     public func viewLogits(_ x: Tensor) throws -> [Tensor] {

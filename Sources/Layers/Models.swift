@@ -9,7 +9,9 @@ public protocol TextClassifier: Module {
 }
 
 extension TextClassifier {
-    public func logits(ids: Tensor, lengths: [Int]) throws -> Tensor { try logits(embedded: embedding.forward(ids), lengths: lengths) }
+    public func logits(ids: Tensor, lengths: [Int]) throws -> Tensor {
+        try logits(embedded: embedding.forward(ids), lengths: lengths)
+    }
 }
 
 /// The LSTM + attention sentiment classifier: Embedding (padding 0) → LSTM → additive
@@ -26,10 +28,7 @@ public final class SentimentNet: Module, TextClassifier {
         attn = try Linear(hidden, 1, bias: false)
         fc = try Linear(hidden, 1)
         super.init()
-        register("embedding", embedding)
-        register("rnn", rnn)
-        register("attn", attn)
-        register("fc", fc)
+        register(children: ("embedding", embedding), ("rnn", rnn), ("attn", attn), ("fc", fc))
     }
 
     /// Logits [B] and attention weights [B, T] for ids [B, T] with per-row lengths.
@@ -37,7 +36,9 @@ public final class SentimentNet: Module, TextClassifier {
         try forward(embedded: embedding.forward(ids), lengths: lengths)
     }
 
-    public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor { try forward(embedded: embedded, lengths: lengths).logit }
+    public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
+        try forward(embedded: embedded, lengths: lengths).logit
+    }
 
     /// The same from embeddings [B, T, E] (explanations attribute at this layer).
     public func forward(embedded: Tensor, lengths: [Int]) throws -> (logit: Tensor, attention: Tensor) {
@@ -65,17 +66,15 @@ public final class TinyGPT: Module {
         tokEmb = try Embedding(vocab, dModel)
         posEmb = try Embedding(context, dModel)
         blocks = ModuleList(try (0..<layers).map { _ in
-            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: 4 * dModel, dropout: dropout, activation: "gelu", normFirst: true)
+            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: 4 * dModel, dropout: dropout,
+                                        activation: "gelu", normFirst: true)
         })
         lnF = try LayerNorm(dModel)
         head = try Linear(dModel, vocab)
         self.context = context
         super.init()
-        register("tok_emb", tokEmb)
-        register("pos_emb", posEmb)
-        register("blocks", blocks)
-        register("ln_f", lnF)
-        register("head", head)
+        register(children: ("tok_emb", tokEmb), ("pos_emb", posEmb), ("blocks", blocks), ("ln_f", lnF),
+                           ("head", head))
     }
 
     /// Next-token logits [B, T, vocab] for ids [B, T] (T ≤ context).
@@ -150,27 +149,23 @@ public final class TransformerClassifier: Module, TextClassifier {
         guard dModel > 0, heads > 0, dModel % heads == 0 else {
             throw TensorError.value("d_model must be a positive multiple of heads, found \(dModel) and \(heads)")
         }
-        guard n >= 1, classes >= 1, maxLength >= 1 else { throw TensorError.value("layers, classes and max_length must be positive") }
+        guard n >= 1, classes >= 1, maxLength >= 1 else {
+            throw TensorError.value("layers, classes and max_length must be positive")
+        }
         embedding = try Embedding(vocab, dModel, paddingIndex: 0)
         positions = try Embedding(maxLength, dModel)
         layers = ModuleList(try (0..<n).map { _ in
-            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: feedforward ?? 4 * dModel, dropout: dropout)
+            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: feedforward ?? 4 * dModel,
+                                        dropout: dropout)
         })
         head = try Linear(dModel, classes == 2 ? 1 : classes)
         self.maxLength = maxLength
         super.init()
-        register("embedding", embedding)
-        register("positions", positions)
-        register("layers", layers)
-        register("head", head)
+        register(children: ("embedding", embedding), ("positions", positions), ("layers", layers), ("head", head))
     }
 
     public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
-        guard embedded.rank == 3, embedded.shape[0] == lengths.count else {
-            throw TensorError.shape("TransformerClassifier takes embeddings [batch, time, d] and one length per row, found \(embedded.shape) and \(lengths.count)")
-        }
-        let T = embedded.shape[1]
-        guard T <= maxLength else { throw TensorError.shape("sequences of \(T) tokens are longer than max_length \(maxLength)") }
+        let T = try encoderSteps(embedded, lengths: lengths, maxLength: maxLength, model: "TransformerClassifier")
         var h = try embedded.add(positions.forward(Tensor.arange(0, Double(T), dtype: .int64)))
         let masks = try paddingMasks(lengths: lengths, steps: T)
         for layer in layers.items { h = try layer.forward(h, keyPaddingMask: masks.padding) }
@@ -180,6 +175,20 @@ public final class TransformerClassifier: Module, TextClassifier {
     }
 }
 
+/// The steps T of embeddings [B, T, d] given to an encoder that takes one length per row and
+/// at most `maxLength` steps (`model` names it in errors).
+func encoderSteps(_ embedded: Tensor, lengths: [Int], maxLength: Int, model: String) throws -> Int {
+    guard embedded.rank == 3, embedded.shape[0] == lengths.count else {
+        throw TensorError.shape("\(model) takes embeddings [batch, time, d] and one length per row, found "
+                                + "\(embedded.shape) and \(lengths.count)")
+    }
+    let T = embedded.shape[1]
+    guard T <= maxLength else {
+        throw TensorError.shape("sequences of \(T) tokens are longer than max_length \(maxLength)")
+    }
+    return T
+}
+
 /// For rows of `lengths` padded to T steps (a row of length 0 keeps its first step): the key
 /// padding mask [B, T] (true = padding) and the weights of the mean over valid steps
 /// [B, T, 1] (1/length on them, 0 on padding).
@@ -187,7 +196,9 @@ func paddingMasks(lengths: [Int], steps T: Int) throws -> (padding: Tensor, mean
     let B = lengths.count
     var pad = [Bool](repeating: false, count: B * T), keep = [Float](repeating: 0, count: B * T)
     for (b, l) in lengths.enumerated() {
-        for t in 0..<T { if t < max(1, l) { keep[b * T + t] = 1 / Float(max(1, min(l, T))) } else { pad[b * T + t] = true } }
+        for t in 0..<T {
+            if t < max(1, l) { keep[b * T + t] = 1 / Float(max(1, min(l, T))) } else { pad[b * T + t] = true }
+        }
     }
     return (try Tensor(shape: [B, T], bools: pad), try Tensor(shape: [B, T, 1], floats: keep))
 }

@@ -51,6 +51,8 @@ open class Module {
 
     public func register(_ name: String, _ p: Parameter) { ownParameters.append((name, p)) }
     public func register(_ name: String, _ m: Module) { children.append((name, m)) }
+    /// Registers several children in order, each under its name.
+    public func register(children named: (String, Module)...) { for (name, m) in named { register(name, m) } }
 
     /// Every parameter with its dotted name, in registration order (PyTorch's order).
     public func namedParameters(prefix: String = "") -> [(String, Parameter)] {
@@ -95,7 +97,9 @@ open class Module {
         let known = Set(named.map(\.0))
         if strict { for k in tensors.keys.sorted() where !known.contains(k) { problems.append("unexpected \(k)") } }
         guard problems.isEmpty else {
-            throw TensorError(.value, "state dict does not fit \(typeName): " + problems.prefix(12).joined(separator: "; ") + (problems.count > 12 ? "; … (\(problems.count) problems)" : ""))
+            let more = problems.count > 12 ? "; … (\(problems.count) problems)" : ""
+            throw TensorError(.value, "state dict does not fit \(typeName): "
+                              + problems.prefix(12).joined(separator: "; ") + more)
         }
         for (name, p) in named {
             guard let t = tensors[name] else { continue }
@@ -109,8 +113,10 @@ open class Module {
         var lines = ["\(typeName)\(details.isEmpty ? "" : "(\(details))")"]
         for (name, m) in modules() where !name.isEmpty {
             let depth = name.split(separator: ".").count
-            let own = m.ownParameters.map { "\($0.name) \(Shape.format($0.parameter.value.shape))" }.joined(separator: ", ")
-            lines.append(String(repeating: "  ", count: depth) + "\(name.split(separator: ".").last ?? ""): \(m.typeName)"
+            let own = m.ownParameters.map { "\($0.name) \(Shape.format($0.parameter.value.shape))" }
+                .joined(separator: ", ")
+            lines.append(String(repeating: "  ", count: depth)
+                         + "\(name.split(separator: ".").last ?? ""): \(m.typeName)"
                          + (m.details.isEmpty ? "" : "(\(m.details))") + (own.isEmpty ? "" : "  [\(own)]"))
         }
         let trainable = parameters.filter { !$0.frozen }.reduce(0) { $0 + $1.value.count }
@@ -129,6 +135,12 @@ extension Int {
         }
         return String(out.reversed())
     }
+}
+
+/// Modules that map one tensor to one tensor implement `forward`, so `Sequential` can chain them.
+open class Layer: Module {
+    open func forward(_ x: Tensor) throws -> Tensor { x }
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try forward(x) }
 }
 
 /// PyTorch's default initialisations, drawn from the session's generator.

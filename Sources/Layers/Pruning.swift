@@ -15,7 +15,9 @@ extension Module {
     public var prunableWeights: [Parameter] {
         modules().flatMap { (_, m) -> [Parameter] in
             guard m is Linear || m is Recurrent || m is MultiheadAttention else { return [] }
-            return m.ownParameters.filter { ($0.name.hasPrefix("weight") || $0.name == "in_proj_weight") && $0.parameter.value.rank == 2 }.map(\.parameter)
+            return m.ownParameters.filter {
+                ($0.name.hasPrefix("weight") || $0.name == "in_proj_weight") && $0.parameter.value.rank == 2
+            }.map(\.parameter)
         }
     }
 
@@ -25,18 +27,23 @@ extension Module {
     /// the requested count is removed.
     @discardableResult
     public func prune(sparsity: Double, global: Bool = true) throws -> PruningReport {
-        guard sparsity >= 0, sparsity < 1 else { throw TensorError.value("sparsity must be in [0, 1), found \(sparsity)") }
+        guard sparsity >= 0, sparsity < 1 else {
+            throw TensorError.value("sparsity must be in [0, 1), found \(sparsity)")
+        }
         let params = prunableWeights
         var report = PruningReport()
         report.matrices = params.count
         func removeSmallest(_ items: [(p: Int, i: Int, a: Float)], count: Int) -> Set<Int> {
             // Key = parameter index × 2^32 + element index.
-            Set(items.sorted { $0.a != $1.a ? $0.a < $1.a : ($0.p, $0.i) < ($1.p, $1.i) }.prefix(count).map { $0.p << 32 | $0.i })
+            let order = items.sorted { $0.a != $1.a ? $0.a < $1.a : ($0.p, $0.i) < ($1.p, $1.i) }
+            return Set(order.prefix(count).map { $0.p << 32 | $0.i })
         }
         var removed = Set<Int>()
         if global {
             var all: [(p: Int, i: Int, a: Float)] = []
-            for (k, p) in params.enumerated() { for (i, v) in p.value.floats.enumerated() { all.append((k, i, abs(v))) } }
+            for (k, p) in params.enumerated() {
+                for (i, v) in p.value.floats.enumerated() { all.append((k, i, abs(v))) }
+            }
             removed = removeSmallest(all, count: Int((Double(all.count) * sparsity).rounded()))
         } else {
             for (k, p) in params.enumerated() {

@@ -12,9 +12,11 @@ public final class Recurrent: Layer {
     /// Set by quantizeInt8() for LSTMs: per layer, the int8 codes its products then run with.
     public var int8: [(ih: Int8Matrix, hh: Int8Matrix)] = []
 
-    public init(_ cell: Cell, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, dropout: Float = 0) throws {
+    public init(_ cell: Cell, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true,
+                dropout: Float = 0) throws {
         guard inputSize > 0, hiddenSize > 0, numLayers > 0 else {
-            throw TensorError(.value, "\(cell.rawValue) needs positive sizes, found input \(inputSize), hidden \(hiddenSize), layers \(numLayers)")
+            throw TensorError(.value, "\(cell.rawValue) needs positive sizes, found input \(inputSize), "
+                              + "hidden \(hiddenSize), layers \(numLayers)")
         }
         self.cell = cell
         self.inputSize = inputSize
@@ -38,10 +40,14 @@ public final class Recurrent: Layer {
     }
 
     public override var typeName: String { cell.rawValue }
-    public override var details: String { "\(inputSize) → \(hiddenSize), \(numLayers) layer\(numLayers == 1 ? "" : "s")" + (int8.isEmpty ? "" : ", int8") }
+    public override var details: String {
+        "\(inputSize) → \(hiddenSize), \(numLayers) layer\(numLayers == 1 ? "" : "s")"
+            + (int8.isEmpty ? "" : ", int8")
+    }
 
     /// Output [B, T, H] of the last layer; final states [layers, B, H] (c only for LSTM).
-    public func run(_ x: Tensor, lengths: [Int]? = nil, h0: Tensor? = nil, c0: Tensor? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+    public func run(_ x: Tensor, lengths: [Int]? = nil, h0: Tensor? = nil,
+                    c0: Tensor? = nil) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
         var input = x
         var hs: [Tensor] = [], cs: [Tensor] = []
         for (k, w) in weights.enumerated() {
@@ -49,12 +55,16 @@ public final class Recurrent: Layer {
             let ck = try c0.map { try $0.select(dim: 0, index: k) }
             switch cell {
             case .lstm:
-                let r = try Tensor.lstmLayer(input, weightIH: w.ih.value, weightHH: w.hh.value, biasIH: w.bih?.value, biasHH: w.bhh?.value,
-                                             h0: hk ?? (ck != nil ? try Tensor.zeros(ck?.shape ?? []) : nil), c0: ck ?? (hk != nil ? try Tensor.zeros(hk?.shape ?? []) : nil), lengths: lengths,
+                // Given only one of h0 and c0, the other starts at zeros.
+                let h0k = try hk ?? (ck != nil ? Tensor.zeros(ck?.shape ?? []) : nil)
+                let c0k = try ck ?? (hk != nil ? Tensor.zeros(hk?.shape ?? []) : nil)
+                let r = try Tensor.lstmLayer(input, weightIH: w.ih.value, weightHH: w.hh.value, biasIH: w.bih?.value,
+                                             biasHH: w.bhh?.value, h0: h0k, c0: c0k, lengths: lengths,
                                              int8: k < int8.count ? int8[k] : nil)
                 input = r.output; hs.append(r.h); cs.append(r.c)
             case .gru:
-                let r = try Tensor.gruLayer(input, weightIH: w.ih.value, weightHH: w.hh.value, biasIH: w.bih?.value, biasHH: w.bhh?.value, h0: hk, lengths: lengths)
+                let r = try Tensor.gruLayer(input, weightIH: w.ih.value, weightHH: w.hh.value, biasIH: w.bih?.value,
+                                            biasHH: w.bhh?.value, h0: hk, lengths: lengths)
                 input = r.output; hs.append(r.h)
             }
             if training && dropout > 0 && k < weights.count - 1 { input = try input.dropout(p: dropout) }
