@@ -95,7 +95,8 @@ FOR_EVERY_PATH(gelu, (gelu_args), (n, x, y, slope), {
         const float v = x[i];
         const float e = fast_exp(-0.5f * v * v);
         const float t = 1.0f / (1.0f + 0.3275911f * 0.70710678f * fabsf(v));
-        const float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+        const float poly =
+            t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
         const float tail = 0.5f * poly * e;
         const float cdf = v >= 0.0f ? 1.0f - tail : tail;
         const float pdf = e * 0.3989422804014327f;

@@ -42,9 +42,13 @@ static inline __attribute__((always_inline)) float rescaled(int32_t s, const s8_
 // column j0 of the output.
 // Inlined into each kernel, so that the rescaling vectorises with the kernel's instructions.
 static inline __attribute__((always_inline))
-void finish_tile(const int32_t *tile, int64_t width, int64_t rows, int64_t cols, int64_t i0, int64_t j0, const s8_output *o) {
+void finish_tile(const int32_t *tile, int64_t width, int64_t rows, int64_t cols, int64_t i0, int64_t j0,
+                 const s8_output *o) {
     for (int64_t r = 0; r < rows; r++) {
-        if (o->sums) { memcpy(o->sums + (i0 + r) * o->ldc + j0, tile + r * width, (size_t)cols * sizeof(int32_t)); continue; }
+        if (o->sums) {
+            memcpy(o->sums + (i0 + r) * o->ldc + j0, tile + r * width, (size_t)cols * sizeof(int32_t));
+            continue;
+        }
         float *restrict out = o->y + (i0 + r) * o->ldc + j0;
         const int32_t *restrict sums = tile + r * width;
         for (int64_t j = 0; j < cols; j++) out[j] = rescaled(sums[j], o, j0 + j);
@@ -75,7 +79,9 @@ static inline __attribute__((always_inline)) int8_t code(float x, float sx) {
 
 // Group counts and padded column counts of each layout.
 static int64_t groups_of(int layout, int64_t k) { return layout == LAYOUT_QUADS ? (k + 3) / 4 : (k + 1) / 2; }
-static int64_t padded_columns(int layout, int64_t n) { return layout == LAYOUT_QUADS ? (n + 31) / 32 * 32 : (n + 15) / 16 * 16; }
+static int64_t padded_columns(int layout, int64_t n) {
+    return layout == LAYOUT_QUADS ? (n + 31) / 32 * 32 : (n + 15) / 16 * 16;
+}
 
 int64_t xai_s8_packed_size(int path, int64_t n, int64_t k) {
     const int layout = layout_of(path);
@@ -143,7 +149,8 @@ static void *scratch(size_t bytes) {
 __attribute__((target("avx2")))
 static int s8_pairs(int64_t m, int64_t n, int64_t k, const int8_t *a, const float *x, float sx, int64_t lda,
                     const int16_t *w, const s8_output *o) {
-    const int64_t g = groups_of(LAYOUT_PAIRS, k), np = padded_columns(LAYOUT_PAIRS, n), mp = (m + ROWS - 1) / ROWS * ROWS;
+    const int64_t g = groups_of(LAYOUT_PAIRS, k), np = padded_columns(LAYOUT_PAIRS, n);
+    const int64_t mp = (m + ROWS - 1) / ROWS * ROWS;
     int16_t *aw = scratch(sizeof(int16_t) * (size_t)(2 * g * mp));
     if (!aw) return -1;
     // Zeros in the padding past k and in the rows past m.
@@ -162,7 +169,8 @@ static int s8_pairs(int64_t m, int64_t n, int64_t k, const int8_t *a, const floa
             for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
             for (int64_t q = 0; q < g; q++) {
                 const int16_t *bq = w + q * 2 * np + 2 * j0;
-                const __m256i b0 = _mm256_loadu_si256((const __m256i *)bq), b1 = _mm256_loadu_si256((const __m256i *)(bq + 16));
+                const __m256i b0 = _mm256_loadu_si256((const __m256i *)bq);
+                const __m256i b1 = _mm256_loadu_si256((const __m256i *)(bq + 16));
                 for (int r = 0; r < ROWS; r++) {
                     const __m256i x = _mm256_set1_epi32(rows[r * g + q]);
                     acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(x, b0));
@@ -183,7 +191,8 @@ static int s8_pairs(int64_t m, int64_t n, int64_t k, const int8_t *a, const floa
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static int s8_quads(int64_t m, int64_t n, int64_t k, const int8_t *a, const float *x, float sx, int64_t lda,
                     const int8_t *w, const s8_output *o) {
-    const int64_t g = groups_of(LAYOUT_QUADS, k), np = padded_columns(LAYOUT_QUADS, n), mp = (m + ROWS - 1) / ROWS * ROWS;
+    const int64_t g = groups_of(LAYOUT_QUADS, k), np = padded_columns(LAYOUT_QUADS, n);
+    const int64_t mp = (m + ROWS - 1) / ROWS * ROWS;
     const int32_t *shift = (const int32_t *)(w + 4 * g * np);
     uint8_t *au = scratch((size_t)(4 * g * mp));
     if (!au) return -1;
@@ -237,7 +246,8 @@ static int s8_product(int path, int64_t m, int64_t n, int64_t k, const int8_t *a
         for (int64_t i = 0; i < m; i++)
             for (int64_t j = 0; j < n; j++) {
                 int32_t s = 0;
-                for (int64_t p = 0; p < k; p++) s += (int32_t)(a ? a[i * lda + p] : code(x[i * lda + p], sx)) * (int32_t)b[j * k + p];
+                for (int64_t p = 0; p < k; p++)
+                    s += (int32_t)(a ? a[i * lda + p] : code(x[i * lda + p], sx)) * (int32_t)b[j * k + p];
                 finish_tile(&s, 1, 1, 1, i, j, o);
             }
         return 0;

@@ -2,10 +2,11 @@
 //
 // The structure is the usual blocked one: B is packed into column panels NR wide, A is read
 // in place (only a last, partial row panel is padded), k is cut into blocks of KC, and a
-// micro-kernel keeps an MR×NR tile of C in registers. What makes the result independent of the machine is that each tile
-// element has exactly one accumulator, fed by fused multiply-adds from p = 0 upward; between
-// k-blocks the tile goes to memory and comes back unchanged (float32 stores are exact). The
-// tile shape, the block sizes and the vector width therefore change the speed, never the bits.
+// micro-kernel keeps an MR×NR tile of C in registers. What makes the result independent of
+// the machine is that each tile element has exactly one accumulator, fed by fused
+// multiply-adds from p = 0 upward; between k-blocks the tile goes to memory and comes back
+// unchanged (float32 stores are exact). The tile shape, the block sizes and the vector width
+// therefore change the speed, never the bits.
 // Built with -ffp-contract=off: the compiler must not fuse or split anything on its own.
 
 #include "xai_kernels.h"
@@ -242,10 +243,13 @@ static int drive(tile_kernel kernel, int mr, int nr, int64_t m, int64_t n, int64
                         // Edge: the whole tile is computed in `tile`; lanes past the edge
                         // are independent chains on zeros, and are dropped.
                         if (load)
-                            for (int64_t i = 0; i < rows; i++) memcpy(tile + i * nr, s + i * lds, (size_t)cols * sizeof(float));
-                        if (rows == mr) kernel(kc, a + ir * rsa + pc * csa, rsa, csa, pb + jr * kc, tile, nr, tile, nr, load);
+                            for (int64_t i = 0; i < rows; i++)
+                                memcpy(tile + i * nr, s + i * lds, (size_t)cols * sizeof(float));
+                        if (rows == mr)
+                            kernel(kc, a + ir * rsa + pc * csa, rsa, csa, pb + jr * kc, tile, nr, tile, nr, load);
                         else kernel(kc, pa, 1, mr, pb + jr * kc, tile, nr, tile, nr, load);
-                        for (int64_t i = 0; i < rows; i++) memcpy(ct + i * ldc, tile + i * nr, (size_t)cols * sizeof(float));
+                        for (int64_t i = 0; i < rows; i++)
+                            memcpy(ct + i * ldc, tile + i * nr, (size_t)cols * sizeof(float));
                     }
                 }
             }

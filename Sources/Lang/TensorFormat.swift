@@ -17,12 +17,17 @@ public enum TensorFormat {
             body = "tensor([], size=\(Shape.format(t.shape)))"
         } else {
             // int64 elements print from their exact values (a float holds only 24 bits).
-            let fmtr = Formatter(values: values, ints: t.dtype == .int64 ? t.ints : nil, dtype: t.dtype, summarize: summarize, shape: t.shape)
+            let fmtr = Formatter(values: values, ints: t.dtype == .int64 ? t.ints : nil, dtype: t.dtype,
+                                 summarize: summarize, shape: t.shape)
             let inner = render(t.shape, values, fmtr, indent: 7, summarize: summarize, lineWidth: lineWidth)
             body = "tensor(\(inner)"
             var extras: [String] = []
             if t.dtype == .bool { extras.append("dtype=bool") }
-            if let fn = t.gradFnName { extras.append("grad_fn=<\(fn)>") } else if t.requiresGrad { extras.append("requires_grad=True") }
+            if let fn = t.gradFnName {
+                extras.append("grad_fn=<\(fn)>")
+            } else if t.requiresGrad {
+                extras.append("requires_grad=True")
+            }
             if !extras.isEmpty { body += ", " + extras.joined(separator: ", ") }
             body += ")"
         }
@@ -54,7 +59,8 @@ public enum TensorFormat {
             } else {
                 let nz = finite.map { abs($0) }.filter { $0 > 0 }
                 let mx = nz.max() ?? 0, mn = nz.min() ?? 0
-                style = (mx / max(mn, .leastNonzeroMagnitude) > 1000 || mx > 1e8 || (mn < 1e-4 && mn > 0)) ? .scientific : .fixed
+                let wide = mx / max(mn, .leastNonzeroMagnitude) > 1000 || mx > 1e8 || (mn < 1e-4 && mn > 0)
+                style = wide ? .scientific : .fixed
             }
             var w = 0
             let probe = ints.map { $0.map { String($0) } } ?? Formatter.text(values, dtypeStyle: style)
@@ -85,7 +91,8 @@ public enum TensorFormat {
         }
     }
 
-    static func render(_ shape: [Int], _ values: [Float], _ f: Formatter, indent: Int, summarize: Bool, lineWidth: Int) -> String {
+    static func render(_ shape: [Int], _ values: [Float], _ f: Formatter, indent: Int, summarize: Bool,
+                       lineWidth: Int) -> String {
         if shape.isEmpty { return values.isEmpty ? "0" : f.format(0).trimmingCharacters(in: .whitespaces) }
         func rec(_ dim: Int, _ offset: Int, _ ind: Int) -> String {
             let n = shape[dim]
@@ -110,7 +117,8 @@ public enum TensorFormat {
             }
             var parts = idx.map { rec(dim + 1, offset + $0 * stride, ind + 1) }
             if cut { parts.insert("...", at: edge) }
-            let sep = "," + String(repeating: "\n", count: shape.count - dim - 1) + String(repeating: " ", count: ind + 1)
+            let sep = "," + String(repeating: "\n", count: shape.count - dim - 1)
+                + String(repeating: " ", count: ind + 1)
             return "[" + parts.joined(separator: sep) + "]"
         }
         return rec(0, 0, indent)
