@@ -124,6 +124,26 @@ final class ReferenceLayerTests: XCTestCase {
         try check("cnn", m) { ins in [("logits", try m.forward(try XCTUnwrap(ins["x"])))] }
     }
 
+    /// Every reference test above (a new one belongs here too), for the derivative index.
+    var referenceTests: [() throws -> Void] {
+        [testLinear, testEmbedding, testLSTMOneAndTwoLayers, testGRU, testMultiheadAttentionWithKeyPadding,
+         testEncoderLayersPostNormReluAndPreNormGelu, testTinyGPT, testSentimentNet, testSmallCNN]
+    }
+
+    /// The derivative index (Sources/Tensors/Derivatives.swift) says pytorchLayers for exactly
+    /// the ops these references record on the tape.
+    func testDerivativeIndexNamesTheOpsTheseReferencesCheck() throws {
+        let recorded = try Tape.recordedNames { for test in referenceTests { try test() } }
+        for entry in Derivatives.entries {
+            XCTAssertEqual(entry.checks.contains(.pytorchLayers), recorded.contains(entry.op),
+                           "'\(entry.op)': the index says pytorchLayers \(entry.checks.contains(.pytorchLayers)), but "
+                           + "the layer references \(recorded.contains(entry.op) ? "" : "do not ")record it")
+        }
+        for name in recorded.sorted() where Derivatives.entry(name) == nil {
+            XCTFail("the layer references record '\(name)', which has no entry in the derivative index")
+        }
+    }
+
     func testStateDictErrorsNameTheProblem() throws {
         let m = try Linear(3, 2)
         XCTAssertThrowsError(try m.loadStateDict(["weight": try Tensor.zeros([2, 4]), "bias": try Tensor.zeros([2]), "extra": try Tensor.zeros([1])])) { e in

@@ -3,7 +3,8 @@ import XCTest
 
 /// Finite-difference checks: for every differentiable op, the gradient from backward()
 /// agrees with (L(x+h) − L(x−h)) / 2h for L = Σ f(x)·r with a random r, on random shapes
-/// drawn from a fixed seed.
+/// drawn from a fixed seed. The derivative index (Sources/Tensors/Derivatives.swift) lists
+/// which ops these checks cover; DerivativeIndexTests keeps the two in step.
 final class GradCheckTests: XCTestCase {
     struct Check {
         let name: String
@@ -11,6 +12,9 @@ final class GradCheckTests: XCTestCase {
         let shapes: (inout RandomGenerator) -> [[Int]]
         var values: (Float) -> Float = { $0 }
         let f: ([Tensor]) throws -> Tensor
+        /// The function whose finite differences backward() must match, when it is not `f`
+        /// itself (an op whose backward is defined through another function: straight-through).
+        var numeric: (([Tensor]) throws -> Tensor)? = nil
     }
 
     /// Keeps values away from kinks (0 for relu/abs/clamp) so a small step never crosses one.
@@ -21,7 +25,7 @@ final class GradCheckTests: XCTestCase {
         (0..<n).map { _ in lo + Int(g.below(UInt64(hi - lo + 1))) }
     }
 
-    let checks: [Check] = [
+    static let checks: [Check] = [
         Check(name: "add broadcast", shapes: { g in let s = dims(&g, 3); return [s, [1, s[1], 1]] }, f: { try $0[0] + $0[1] }),
         Check(name: "sub broadcast", shapes: { g in let s = dims(&g, 2); return [s, [s[1]]] }, f: { try $0[0] - $0[1] }),
         Check(name: "mul broadcast", shapes: { g in let s = dims(&g, 2); return [[s[0], 1], [1, s[1]]] }, f: { try $0[0] * $0[1] }),
@@ -111,21 +115,66 @@ final class GradCheckTests: XCTestCase {
                   // Both outputs feed the loss, so the weights' own gradient path is checked too.
                   return try Tensor.cat([r.output.flatten(), r.weights.flatten()], dim: 0)
               }),
+        Check(name: "dropout", shapes: { g in [dims(&g, 2, 2, 5)] },
+              f: { x in
+                  var mask = RandomGenerator(seed: 7)   // the same mask at every call
+                  return try x[0].dropout(p: 0.3, using: &mask)
+              }),
+        Check(name: "linear", shapes: { g in let s = dims(&g, 3); return [[2, s[0], s[1]], [s[2], s[1]], [s[2]]] },
+              f: { try Tensor.linear($0[0], $0[1], $0[2]) }),
+        // int8_linear's backward is the straight-through estimator: dx = g·W_deq with the weights
+        // the int8 codes stand for. The int8 forward itself is a step function of x (x is
+        // quantized with scale max|x|/127 at every call), so its finite differences say nothing;
+        // the backward is checked against finite differences of the dequantized product instead.
+        Check(name: "int8_linear (straight-through)", shapes: { g in [[3, 4]] },
+              f: { try Tensor.int8Linear($0[0], int8Weight, int8Bias) },
+              numeric: { try Tensor.linear($0[0], int8Weight.dequantized(), int8Bias) }),
+        Check(name: "splitHeads", shapes: { g in [[2, 3, 12]] },
+              f: { x in
+                  let (q, k, v) = try Tensor.splitHeads(x[0], heads: 2)
+                  return try Tensor.cat([q.flatten(), k.flatten(), v.flatten()], dim: 0)
+              }),
+        Check(name: "mergeHeads", shapes: { g in [[2, 2, 3, 4]] }, f: { try Tensor.mergeHeads($0[0]) }),
+        // Recurrent layers: every input and parameter (x, W_ih, W_hh, b_ih, b_hh, h0, c0) with
+        // rows of different lengths, and the output and final states all in the loss.
+        Check(name: "lstm", shapes: { g in [[2, 3, 3], [8, 3], [8, 2], [8], [8], [2, 2], [2, 2]] },
+              f: { x in
+                  let r = try Tensor.lstmLayer(x[0], weightIH: x[1], weightHH: x[2], biasIH: x[3], biasHH: x[4],
+                                               h0: x[5], c0: x[6], lengths: [3, 2])
+                  return try Tensor.cat([r.output.flatten(), r.h.flatten(), r.c.flatten()], dim: 0)
+              }),
+        Check(name: "gru", shapes: { g in [[2, 3, 3], [6, 3], [6, 2], [6], [6], [2, 2]] },
+              f: { x in
+                  let r = try Tensor.gruLayer(x[0], weightIH: x[1], weightHH: x[2], biasIH: x[3], biasHH: x[4],
+                                              h0: x[5], lengths: [3, 2])
+                  return try Tensor.cat([r.output.flatten(), r.h.flatten()], dim: 0)
+              }),
     ]
+
+    /// The fixed weights of the int8_linear check (its input is the only thing that varies).
+    static let int8Weight = try! Int8Matrix(Tensor(shape: [5, 4], floats: (0..<20).map { Float($0 % 7) * 0.3 - 0.9 }))
+    static let int8Bias = Tensor([0.1, -0.2, 0.3, 0, 0.5])
+
+    /// A check's inputs: leaves that require gradients, with values from `check.values`.
+    static func inputs(for check: Check, using g: inout RandomGenerator) throws -> (shapes: [[Int]], tensors: [Tensor]) {
+        let shapes = check.shapes(&g)
+        let tensors = try shapes.map { s -> Tensor in
+            let r = try Tensor.randn(s, using: &g)
+            return try Tensor(shape: s, floats: r.floats.map(check.values)).requiringGrad()
+        }
+        return (shapes, tensors)
+    }
 
     func testEveryDifferentiableOpAgreesWithFiniteDifferences() throws {
         var g = RandomGenerator(seed: 1234)
-        for check in checks {
-            let shapes = check.shapes(&g)
-            var inputs = try shapes.map { s -> Tensor in
-                let r = try Tensor.randn(s, using: &g)
-                return try Tensor(shape: s, floats: r.floats.map(check.values)).requiringGrad()
-            }
+        for check in GradCheckTests.checks {
+            let (shapes, leaves) = try GradCheckTests.inputs(for: check, using: &g)
+            var inputs = leaves
             let out = try check.f(inputs)
             let r = try Tensor.randn(out.shape, using: &g)
             try out.backward(r)
             func loss(_ xs: [Tensor]) throws -> Double {
-                let y = try Tensor.withoutGrad { try check.f(xs) }
+                let y = try Tensor.withoutGrad { try (check.numeric ?? check.f)(xs) }
                 return zip(y.floats, r.floats).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
             }
             let h: Float = 1e-2

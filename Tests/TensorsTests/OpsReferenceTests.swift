@@ -27,7 +27,7 @@ final class OpsReferenceTests: XCTestCase {
     }
 
     /// Applies the named op the way the generator script applied it in PyTorch.
-    func apply(_ c: Case, _ x: [Tensor]) throws -> Tensor {
+    static func apply(_ c: Case, _ x: [Tensor]) throws -> Tensor {
         let a = c.attrs
         switch c.op {
         case "add": return try x[0] + x[1]
@@ -76,20 +76,30 @@ final class OpsReferenceTests: XCTestCase {
         }
     }
 
-    func keep(_ a: [String: Attr]) -> Bool { if case .bool(let k) = a["keepdim"] { return k }; return false }
+    static func keep(_ a: [String: Attr]) -> Bool { if case .bool(let k) = a["keepdim"] { return k }; return false }
 
-    func testEveryReferenceOpMatchesPyTorch() throws {
+    /// The cases of ops.json and the tensors they name.
+    static func load() throws -> (cases: [Case], tensors: [String: Tensor]) {
         let data = try Data(contentsOf: referenceDir.appendingPathComponent("ops.json"))
         struct File: Decodable { let cases: [Case] }
         let cases = try JSONDecoder().decode(File.self, from: data).cases
-        let tensors = try SafeTensors.read(contentsOf: referenceDir.appendingPathComponent("ops.safetensors"))
+        return (cases, try SafeTensors.read(contentsOf: referenceDir.appendingPathComponent("ops.safetensors")))
+    }
+
+    /// A case's inputs, float ones requiring gradients.
+    static func inputs(_ c: Case, _ tensors: [String: Tensor]) throws -> [Tensor] {
+        try c.inputs.map { name -> Tensor in
+            let t = try XCTUnwrap(tensors[name], "\(c.name): missing \(name)")
+            return t.dtype == .float32 ? try t.requiringGrad() : t
+        }
+    }
+
+    func testEveryReferenceOpMatchesPyTorch() throws {
+        let (cases, tensors) = try OpsReferenceTests.load()
         XCTAssertGreaterThanOrEqual(cases.count, 36)
         for c in cases {
-            let inputs = try c.inputs.map { name -> Tensor in
-                let t = try XCTUnwrap(tensors[name], "\(c.name): missing \(name)")
-                return t.dtype == .float32 ? try t.requiringGrad() : t
-            }
-            let out = try apply(c, inputs)
+            let inputs = try OpsReferenceTests.inputs(c, tensors)
+            let out = try OpsReferenceTests.apply(c, inputs)
             let expected = try XCTUnwrap(tensors[c.output])
             assertClose(out, expected, tol: c.tolerance, "\(c.name) output")
             guard let up = c.upstream_grad, let grads = c.input_grads else { continue }
