@@ -3,7 +3,6 @@ import Foundation
 /// Horizontal bars around a centre line (negative left in blue, positive right in red),
 /// largest |value| first: feature attributions, importances, coefficients.
 public enum BarChart {
-    static func scale(_ v: [Double]) -> Double { max(1e-12, v.map(abs).filter(\.isFinite).max() ?? 1) }
     static func num(_ v: Double) -> String { String(format: "%+.4f", v) }
     /// |v| as a fraction of the scale m: ±∞ fills the whole half, NaN draws nothing.
     static func fraction(_ v: Double, of m: Double) -> Double {
@@ -12,29 +11,38 @@ public enum BarChart {
 
     /// Horizontal bars around a centre line, largest |value| first: blue to the left for
     /// negative values, red to the right for positive.
-    public static func terminal(names: [String], values: [Double], mode: ColorMode = Palette.mode, width: Int = 80, limit: Int = 12) -> [String] {
+    public static func terminal(names: [String], values: [Double], mode: ColorMode = Palette.mode, width: Int = 80,
+                                limit: Int = 12) -> [String] {
         // Exact zeros (features LIME left out, say) are counted, not drawn.
         let shown = values.indices.filter { values[$0] != 0 }
-        let order = (shown.isEmpty ? Array(values.indices) : shown)
-            .sorted { abs(values[$0]) != abs(values[$1]) ? abs(values[$0]) > abs(values[$1]) : $0 < $1 }.prefix(limit)
+        let order = byMagnitude(values, shown.isEmpty ? Array(values.indices) : shown).prefix(limit)
         let nameWidth = min(28, order.map { TextWidth.of(names[$0]) }.max() ?? 4)
         let half = max(6, (width - nameWidth - 16) / 2)
-        let m = scale(values)
+        let m = Palette.fullScale(values)
         var lines: [String] = []
         for i in order {
             let name = TextWidth.pad(names[i], to: nameWidth)
             let cells = fraction(values[i], of: m) * Double(half)
             let bar = blocks(cells)
-            let color = mode == .none ? "" : Palette.escape(Palette.diverging(values[i] < 0 ? -1 : 1), background: false, mode: mode)
-            let left = values[i] < 0 ? String(repeating: " ", count: half - bar.count) + color + bar + Palette.reset(mode: mode) : String(repeating: " ", count: half)
-            let right = values[i] >= 0 ? color + bar + Palette.reset(mode: mode) + String(repeating: " ", count: half - bar.count) : String(repeating: " ", count: half)
+            let color = mode == .none
+                ? "" : Palette.escape(Palette.diverging(values[i] < 0 ? -1 : 1), background: false, mode: mode)
+            let blank = String(repeating: " ", count: half), rest = String(repeating: " ", count: half - bar.count)
+            let left = values[i] < 0 ? rest + color + bar + Palette.reset(mode: mode) : blank
+            let right = values[i] >= 0 ? color + bar + Palette.reset(mode: mode) + rest : blank
             lines.append("  " + name + " " + left + "│" + right + " " + num(values[i]))
         }
         if values.count > order.count {
             let zeros = values.count - shown.count
-            lines.append("  … \(values.count - order.count) more" + (zeros > 0 && !shown.isEmpty ? " (\(zeros) of them exactly 0)" : " with smaller |score|"))
+            lines.append("  … \(values.count - order.count) more"
+                         + (zeros > 0 && !shown.isEmpty ? " (\(zeros) of them exactly 0)" : " with smaller |score|"))
         }
         return lines
+    }
+
+    /// Indices of `values` (all, or those given) from the largest |value| to the smallest, ties by position.
+    static func byMagnitude(_ values: [Double], _ indices: [Int]? = nil) -> [Int] {
+        (indices ?? Array(values.indices))
+            .sorted { abs(values[$0]) != abs(values[$1]) ? abs(values[$0]) > abs(values[$1]) : $0 < $1 }
     }
 
     /// A bar of `cells` character cells, with eighth blocks for the fraction (at least a sliver).
@@ -48,8 +56,8 @@ public enum BarChart {
 
     /// Horizontal bars, largest |value| first, negative to the left of a centre line.
     public static func svg(names: [String], values: [Double], limit: Int = 15) -> String {
-        let order = values.indices.sorted { abs(values[$0]) != abs(values[$1]) ? abs(values[$0]) > abs(values[$1]) : $0 < $1 }.prefix(limit)
-        let m = scale(values)
+        let order = byMagnitude(values).prefix(limit)
+        let m = Palette.fullScale(values)
         let labelW = 200.0, half = 180.0, row = 22.0, numW = 80.0
         let width = labelW + 2 * half + numW
         var items: [String] = []
@@ -58,13 +66,20 @@ public enum BarChart {
             let len = fraction(values[i], of: m) * half
             let x = values[i] < 0 ? labelW + half - len : labelW + half
             let color = Palette.hex(Palette.diverging(values[i] < 0 ? -0.85 : 0.85))
-            items.append("<text x=\"\(SVG.f(labelW - 8))\" y=\"\(SVG.f(y + 15))\" text-anchor=\"end\" fill=\"currentColor\">\(SVG.esc(names[i]))</text>"
-                         + "<rect x=\"\(SVG.f(x))\" y=\"\(SVG.f(y + 3))\" width=\"\(SVG.f(max(len, 0.5)))\" height=\"\(SVG.f(row - 6))\" fill=\"\(color)\"><title>\(SVG.esc(names[i])): \(String(format: "%+.4f", values[i]))</title></rect>"
-                         + "<text x=\"\(SVG.f(labelW + 2 * half + 6))\" y=\"\(SVG.f(y + 15))\" fill=\"currentColor\">\(String(format: "%+.4f", values[i]))</text>")
+            let value = String(format: "%+.4f", values[i])
+            items.append("<text x=\"\(SVG.f(labelW - 8))\" y=\"\(SVG.f(y + 15))\" text-anchor=\"end\" "
+                         + "fill=\"currentColor\">\(SVG.esc(names[i]))</text>"
+                         + SVG.rect(x: x, y: y + 3, width: max(len, 0.5), height: row - 6, fill: color,
+                                    title: "\(SVG.esc(names[i])): \(value)")
+                         + "<text x=\"\(SVG.f(labelW + 2 * half + 6))\" y=\"\(SVG.f(y + 15))\" "
+                         + "fill=\"currentColor\">\(value)</text>")
         }
         let height = Double(order.count) * row
-        items.append("<line x1=\"\(SVG.f(labelW + half))\" y1=\"0\" x2=\"\(SVG.f(labelW + half))\" y2=\"\(SVG.f(height))\" stroke=\"currentColor\" stroke-width=\"1\"/>")
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVG.f(width))\" height=\"\(SVG.f(height))\" viewBox=\"0 0 \(SVG.f(width)) \(SVG.f(height))\" font-family=\"system-ui, sans-serif\" font-size=\"13\" role=\"img\">\n"
+        let centre = SVG.f(labelW + half)
+        items.append("<line x1=\"\(centre)\" y1=\"0\" x2=\"\(centre)\" y2=\"\(SVG.f(height))\" "
+                     + "stroke=\"currentColor\" stroke-width=\"1\"/>")
+        let font = " font-family=\"system-ui, sans-serif\" font-size=\"13\""
+        return SVG.start(width: width, height: height, attributes: font) + "\n"
             + items.joined(separator: "\n") + "\n</svg>"
     }
 

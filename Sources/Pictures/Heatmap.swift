@@ -3,14 +3,15 @@ import Foundation
 /// A matrix as coloured cells: attribution maps (diverging, optionally beside the image),
 /// attention matrices and confusion matrices (sequential, with labels).
 public enum Heatmap {
-    static func scale(_ v: [Double]) -> Double { max(1e-12, v.map(abs).filter(\.isFinite).max() ?? 1) }
-
     /// A [rows, cols] map as a diverging heatmap, optionally beside a grey image.
-    public static func terminal(_ map: [Double], rows H: Int, cols W: Int, image: [Double]? = nil, mode: ColorMode = Palette.mode) -> [String] {
-        let m = scale(map)
+    public static func terminal(_ map: [Double], rows H: Int, cols W: Int, image: [Double]? = nil,
+                                mode: ColorMode = Palette.mode) -> [String] {
+        let m = Palette.fullScale(map)
         if mode == .none {
             var lines = ["  attribution × 100 (rows top to bottom):"]
-            for r in 0..<H { lines.append("  " + (0..<W).map { String(format: "%5.0f", map[r * W + $0] / m * 100) }.joined()) }
+            for r in 0..<H {
+                lines.append("  " + (0..<W).map { String(format: "%5.0f", map[r * W + $0] / m * 100) }.joined())
+            }
             return lines
         }
         var lo = 0.0, hi = 1.0
@@ -19,7 +20,9 @@ public enum Heatmap {
         for r in stride(from: 0, to: H, by: 2) {
             var line = "  "
             func cell(_ top: Palette.RGB, _ bottom: Palette.RGB?) -> String {
-                Palette.escape(top, background: false, mode: mode) + (bottom.map { Palette.escape($0, background: true, mode: mode) } ?? "") + "▀" + Palette.reset(mode: mode)
+                Palette.escape(top, background: false, mode: mode)
+                    + (bottom.map { Palette.escape($0, background: true, mode: mode) } ?? "")
+                    + "▀" + Palette.reset(mode: mode)
             }
             if let image {
                 for c in 0..<W {
@@ -40,23 +43,26 @@ public enum Heatmap {
         return lines
     }
 
-    public static func svg(_ map: [Double], rows H: Int, cols W: Int, image: [Double]? = nil, cell: Double = 20) -> String {
-        let m = scale(map)
+    public static func svg(_ map: [Double], rows H: Int, cols W: Int, image: [Double]? = nil,
+                           cell: Double = 20) -> String {
+        let m = Palette.fullScale(map)
         var items: [String] = []
         var offset = 0.0
         if let image {
             let lo = image.min() ?? 0, hi = max(lo + 1e-12, image.max() ?? 1)
             for r in 0..<H { for c in 0..<W {
-                items.append("<rect x=\"\(SVG.f(Double(c) * cell))\" y=\"\(SVG.f(Double(r) * cell))\" width=\"\(SVG.f(cell))\" height=\"\(SVG.f(cell))\" fill=\"\(Palette.hex(Palette.grey(1 - (image[r * W + c] - lo) / (hi - lo))))\"/>")
+                let grey = Palette.hex(Palette.grey(1 - (image[r * W + c] - lo) / (hi - lo)))
+                items.append(SVG.rect(x: Double(c) * cell, y: Double(r) * cell, width: cell, height: cell, fill: grey))
             } }
             offset = Double(W) * cell + 16
         }
         for r in 0..<H { for c in 0..<W {
             let v = map[r * W + c]
-            items.append("<rect x=\"\(SVG.f(offset + Double(c) * cell))\" y=\"\(SVG.f(Double(r) * cell))\" width=\"\(SVG.f(cell))\" height=\"\(SVG.f(cell))\" fill=\"\(Palette.hex(Palette.diverging(v / m)))\"><title>(\(r), \(c)): \(String(format: "%+.4f", v))</title></rect>")
+            items.append(SVG.rect(x: offset + Double(c) * cell, y: Double(r) * cell, width: cell, height: cell,
+                                  fill: Palette.hex(Palette.diverging(v / m)),
+                                  title: "(\(r), \(c)): \(String(format: "%+.4f", v))"))
         } }
         let width = offset + Double(W) * cell, height = Double(H) * cell
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVG.f(width))\" height=\"\(SVG.f(height))\" viewBox=\"0 0 \(SVG.f(width)) \(SVG.f(height))\" role=\"img\">\n"
-            + items.joined(separator: "\n") + "\n</svg>"
+        return SVG.start(width: width, height: height) + "\n" + items.joined(separator: "\n") + "\n</svg>"
     }
 }

@@ -1,20 +1,5 @@
 import Foundation
 
-/// How many colours the terminal can show. Chosen once at start-up by the REPL; scripts and
-/// transcripts (not a terminal) get `.none`, so their text is stable.
-public enum ColorMode: String, Sendable {
-    case truecolor, ansi256, none
-
-    /// `NO_COLOR` (any value) turns colour off; a terminal announcing COLORTERM=truecolor or
-    /// 24bit gets 24-bit colour; other terminals get the 256-colour palette.
-    public static func detect(isTerminal: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> ColorMode {
-        if environment["NO_COLOR"] != nil || !isTerminal { return .none }
-        if environment["TERM"] == "dumb" { return .none }
-        let ct = (environment["COLORTERM"] ?? "").lowercased()
-        return ct.contains("truecolor") || ct.contains("24bit") ? .truecolor : .ansi256
-    }
-}
-
 /// A diverging palette (ColorBrewer RdBu): blue for attributions against the target,
 /// white for none, red for attributions toward it — readable for red–green colour blindness.
 public struct Palette {
@@ -22,6 +7,12 @@ public struct Palette {
 
     public typealias RGB = (r: Int, g: Int, b: Int)
     static let negative: RGB = (33, 102, 172), neutral: RGB = (247, 247, 247), positive: RGB = (178, 24, 43)
+
+    /// The magnitude drawn at full strength (full colour, a whole bar): the largest finite
+    /// |value|, and at least 1e-12 so that all-zero data divide safely.
+    public static func fullScale(_ values: [Double]) -> Double {
+        max(1e-12, values.map(abs).filter(\.isFinite).max() ?? 1)
+    }
 
     /// The colour of v in [−1, 1].
     public static func diverging(_ v: Double) -> RGB {
@@ -78,4 +69,9 @@ public struct Palette {
     }
 
     public static func reset(mode: ColorMode = Palette.mode) -> String { mode == .none ? "" : "\u{1b}[0m" }
+
+    /// `cells` blank character cells in colour `c`: a swatch in a legend, a cell of a matrix.
+    public static func swatch(_ c: RGB, cells: Int, mode: ColorMode = Palette.mode) -> String {
+        escape(c, background: true, mode: mode) + String(repeating: " ", count: cells) + reset(mode: mode)
+    }
 }

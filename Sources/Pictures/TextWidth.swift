@@ -7,7 +7,8 @@ public enum TextWidth {
         let scalars = c.unicodeScalars
         guard let first = scalars.first else { return 0 }
         // An emoji shown as a picture (by default or by U+FE0F), flags and ZWJ sequences: two.
-        if first.properties.isEmojiPresentation || scalars.contains(where: { $0.value == 0xFE0F }) && first.properties.isEmoji {
+        let emojiByVariation = scalars.contains(where: { $0.value == 0xFE0F }) && first.properties.isEmoji
+        if first.properties.isEmojiPresentation || emojiByVariation {
             return 2
         }
         return of(first)
@@ -74,4 +75,8 @@ public enum TextWidth {
         let t = truncate(s, to: columns)
         return String(repeating: " ", count: max(0, columns - of(t))) + t
     }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { TextWidth.padLeft(self, to: max(n, TextWidth.of(self))) }
 }
