@@ -25,13 +25,17 @@ public final class Dataset {
         case .features(let x): n = x.shape.first ?? 0
         case .text(let t): n = t.count
         }
-        guard labels.shape == [n] else { throw TensorError.shape("\(name): \(n) examples but labels of shape \(labels.shape)") }
+        guard labels.shape == [n] else {
+            throw TensorError.shape("\(name): \(n) examples but labels of shape \(labels.shape)")
+        }
         // Class labels index rows of one-hot targets and confusion matrices: a label of −1 or
         // 10⁹ would train to nonsense or allocate gigabytes.
         if labels.dtype != .float32,
-           let bad = labels.ints.enumerated().first(where: { $0.element < 0 || $0.element >= Int64(Dataset.maxClasses) }) {
+           let bad = labels.ints.enumerated()
+               .first(where: { $0.element < 0 || $0.element >= Int64(Dataset.maxClasses) }) {
             throw TensorError.value("\(name): class labels must be whole numbers from 0 to \(Dataset.maxClasses - 1), "
-                                    + "found \(bad.element) in row \(bad.offset + 1) (labels number the classes 0, 1, 2, …)")
+                                    + "found \(bad.element) in row \(bad.offset + 1) "
+                                    + "(labels number the classes 0, 1, 2, …)")
         }
         self.name = name
         self.inputs = inputs
@@ -50,8 +54,10 @@ public final class Dataset {
     public var texts: [String]? { if case .text(let t) = inputs { return t }; return nil }
     public var features: Tensor? { if case .features(let x) = inputs { return x }; return nil }
 
-    func with(inputs: Inputs? = nil, labels: Tensor? = nil, name: String? = nil, scaling: (mean: Tensor, std: Tensor)?? = nil) throws -> Dataset {
-        try Dataset(name: name ?? self.name, inputs: inputs ?? self.inputs, labels: labels ?? self.labels, featureNames: featureNames,
+    func with(inputs: Inputs? = nil, labels: Tensor? = nil, name: String? = nil,
+              scaling: (mean: Tensor, std: Tensor)?? = nil) throws -> Dataset {
+        try Dataset(name: name ?? self.name, inputs: inputs ?? self.inputs, labels: labels ?? self.labels,
+                    featureNames: featureNames,
                     classNames: classNames, scaling: scaling ?? self.scaling, views: views)
     }
 
@@ -61,35 +67,48 @@ public final class Dataset {
         guard let first = parts.first else { throw TensorError.value("joining views needs at least one dataset") }
         var views: [FeatureView] = [], names: [String] = [], tables: [Tensor] = []
         for (name, d) in parts {
-            guard let x = d.features, x.rank == 2 else { throw TensorError.value("view '\(name)' must be a feature table [rows, columns]; \(d.name) is not") }
-            guard d.labels.shape == first.data.labels.shape, d.labels.ints == first.data.labels.ints else {
-                throw TensorError.value("view '\(name)' has other rows or labels than view '\(first.name)': views must describe the same examples in the same order")
+            guard let x = d.features, x.rank == 2 else {
+                throw TensorError.value("view '\(name)' must be a feature table [rows, columns]; \(d.name) is not")
             }
-            guard !views.contains(where: { $0.name == name }) else { throw TensorError.value("two views are named '\(name)'") }
+            guard d.labels.shape == first.data.labels.shape, d.labels.ints == first.data.labels.ints else {
+                throw TensorError.value("view '\(name)' has other rows or labels than view '\(first.name)': "
+                                        + "views must describe the same examples in the same order")
+            }
+            guard !views.contains(where: { $0.name == name }) else {
+                throw TensorError.value("two views are named '\(name)'")
+            }
             let start = names.count
             views.append(FeatureView(name, start..<start + x.shape[1]))
-            names += (0..<x.shape[1]).map { $0 < d.featureNames.count ? "\(name).\(d.featureNames[$0])" : "\(name).\($0)" }
+            names += (0..<x.shape[1]).map {
+                $0 < d.featureNames.count ? "\(name).\(d.featureNames[$0])" : "\(name).\($0)"
+            }
             tables.append(x)
         }
-        return try Dataset(name: parts.map(\.name).joined(separator: "+"), inputs: .features(Tensor.cat(tables, dim: 1)), labels: first.data.labels,
+        return try Dataset(name: parts.map(\.name).joined(separator: "+"),
+                           inputs: .features(Tensor.cat(tables, dim: 1)), labels: first.data.labels,
                            featureNames: names, classNames: first.data.classNames, views: views)
     }
 
     /// The columns of one view as a dataset of its own (to train a model on that view alone).
     public func view(_ name: String) throws -> Dataset {
         guard let v = views.first(where: { $0.name == name }) else {
-            throw TensorError.value("\(self.name) has no view '\(name)'; its views: \(views.isEmpty ? "none" : views.map(\.name).joined(separator: ", "))")
+            let names = views.isEmpty ? "none" : views.map(\.name).joined(separator: ", ")
+            throw TensorError.value("\(self.name) has no view '\(name)'; its views: \(names)")
         }
         guard let x = features else { throw TensorError.value("views need feature rows") }
+        // The view's feature names without the "view." prefix joining() gave them.
         let prefix = name + "."
-        return try Dataset(name: name, inputs: .features(v.take(x)), labels: labels,
-                           featureNames: featureNames.count >= v.columns.upperBound ? featureNames[v.columns].map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 } : [],
+        let names = featureNames.count >= v.columns.upperBound
+            ? featureNames[v.columns].map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 } : []
+        return try Dataset(name: name, inputs: .features(v.take(x)), labels: labels, featureNames: names,
                            classNames: classNames)
     }
 
     /// The examples at `indices`, in that order.
     public func subset(_ indices: [Int]) throws -> Dataset {
-        for i in indices where i < 0 || i >= count { throw TensorError.index("example index \(i) is out of range for \(count) examples") }
+        for i in indices where i < 0 || i >= count {
+            throw TensorError.index("example index \(i) is out of range for \(count) examples")
+        }
         let idx = try Tensor(shape: [indices.count], ints: indices.map(Int64.init))
         let newInputs: Inputs
         switch inputs {
@@ -102,7 +121,9 @@ public final class Dataset {
     /// Shuffles with the session's generator (seed() makes it repeatable), then takes the
     /// first `fraction` for the first part.
     public func split(_ fraction: Double, using g: inout RandomGenerator) throws -> (Dataset, Dataset) {
-        guard fraction > 0, fraction < 1 else { throw TensorError.value("split fraction must be between 0 and 1, found \(fraction)") }
+        guard fraction > 0, fraction < 1 else {
+            throw TensorError.value("split fraction must be between 0 and 1, found \(fraction)")
+        }
         let perm = g.permutation(count)
         let k = Int((Double(count) * fraction).rounded())
         return (try subset(Array(perm[..<k])), try subset(Array(perm[k...])))
@@ -120,7 +141,9 @@ public final class Dataset {
     /// Features standardised to mean 0 and standard deviation 1 per column, with this
     /// dataset's statistics or `reference`'s (use the training split's for the test split).
     public func standardized(like reference: Dataset? = nil) throws -> Dataset {
-        guard let x = features, x.rank == 2 else { throw TensorError.value("standardize needs a table of features [rows, columns]") }
+        guard let x = features, x.rank == 2 else {
+            throw TensorError.value("standardize needs a table of features [rows, columns]")
+        }
         let (mean, std): (Tensor, Tensor)
         if let s = reference?.scaling { (mean, std) = s } else {
             let src = reference?.features ?? x
@@ -155,7 +178,8 @@ public final class Dataset {
             let y = try labels.slice(dim: 0, start: start, end: start + idx.count)
             switch inputs {
             case .features(let x):
-                out.append(Batch(x: try x.slice(dim: 0, start: start, end: start + idx.count), lengths: nil, y: y, indices: idx))
+                out.append(Batch(x: try x.slice(dim: 0, start: start, end: start + idx.count), lengths: nil, y: y,
+                                 indices: idx))
             case .text(let t):
                 guard let vocabulary else { throw TensorError.value("batching texts needs a vocabulary (the model's)") }
                 let (ids, lengths) = try vocabulary.batch(idx.map { t[$0] }, maxLength: maxLength)
@@ -170,12 +194,15 @@ public final class Dataset {
         let kind: String
         switch inputs {
         case .features(let x):
-            kind = x.rank == 2 ? "\(x.shape[1]) features" + (views.isEmpty ? "" : " (views " + views.map { "\($0.name) \($0.width)" }.joined(separator: " + ") + ")")
+            let viewList = views.map { "\($0.name) \($0.width)" }.joined(separator: " + ")
+            kind = x.rank == 2
+                ? "\(x.shape[1]) features" + (views.isEmpty ? "" : " (views " + viewList + ")")
                 : "images \(x.shape.dropFirst().map(String.init).joined(separator: "×"))"
         case .text: kind = "texts"
         }
         let counts = (0..<classCount).map { c in labels.ints.filter { $0 == Int64(c) }.count }
-        return "dataset \(name) · \(count) rows · \(kind) · classes " + counts.enumerated().map { "\(classNames.count > $0.offset ? classNames[$0.offset] : String($0.offset)) \($0.element)" }.joined(separator: ", ")
+        let classes = counts.enumerated().map { c, n in "\(classNames.count > c ? classNames[c] : String(c)) \(n)" }
+        return "dataset \(name) · \(count) rows · \(kind) · classes " + classes.joined(separator: ", ")
     }
 }
 
@@ -186,75 +213,5 @@ public struct Batch {
     public let indices: [Int]
     public init(x: Tensor, lengths: [Int]?, y: Tensor, indices: [Int]) {
         self.x = x; self.lengths = lengths; self.y = y; self.indices = indices
-    }
-}
-
-/// The datasets shipped in data/ (see data/README.md for sources and licences).
-public enum Datasets {
-    public static let names = ["sentiment", "breast_cancer", "wine", "iris", "digits", "shakespeare"]
-
-    /// data/ of the repository: $XAI_DATA, next to the executable's build folder, or the
-    /// source tree this was built from.
-    public static func directory() throws -> URL {
-        var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["XAI_DATA"] { candidates.append(URL(fileURLWithPath: env)) }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        for _ in 0..<4 { candidates.append(dir.appendingPathComponent("data")); dir = dir.deletingLastPathComponent() }
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("data"))
-        for c in candidates where FileManager.default.fileExists(atPath: c.appendingPathComponent("sentiment.tsv").path) { return c }
-        throw TensorError(.file, "cannot find xai's data folder (set XAI_DATA to the repository's data/ directory)")
-    }
-
-    /// Parsed datasets, kept for the process: a Dataset never changes, so reuse is safe.
-    nonisolated(unsafe) static var cache: [String: Dataset] = [:]
-
-    public static func load(_ name: String) throws -> Dataset {
-        if let d = cache[name] { return d }
-        let d = try parse(name)
-        cache[name] = d
-        return d
-    }
-
-    static func parse(_ name: String) throws -> Dataset {
-        let dir = try directory()
-        switch name {
-        case "sentiment":
-            let t = try Table.read(dir.appendingPathComponent("sentiment.tsv"))
-            let ti = try t.index(of: "text"), li = try t.index(of: "label")
-            let labels = try t.rows.enumerated().map { r, row -> Int64 in
-                guard let v = Int64(row[li]) else { throw TensorError(.value, "sentiment.tsv row \(r + 1): label \"\(row[li])\" is not 0 or 1") }
-                return v
-            }
-            return try Dataset(name: name, inputs: .text(t.rows.map { $0[ti] }), labels: Tensor(shape: [labels.count], ints: labels),
-                               classNames: ["negative", "positive"])
-        case "breast_cancer", "wine", "iris", "digits":
-            let t = try Table.read(dir.appendingPathComponent("\(name).csv"))
-            let target = name == "digits" ? "label" : "target"
-            let featureNames = t.columns.filter { $0 != target }
-            let x = try t.numbers(featureNames)
-            let y = try t.numbers([target]).reshape([-1]).toInt()
-            let classes: [String]
-            switch name {
-            case "breast_cancer": classes = ["malignant", "benign"]
-            case "wine": classes = ["class_0", "class_1", "class_2"]
-            case "iris": classes = ["setosa", "versicolor", "virginica"]
-            default: classes = (0..<10).map(String.init)
-            }
-            return try Dataset(name: name, inputs: .features(x), labels: y, featureNames: featureNames, classNames: classes)
-        case "shakespeare":
-            throw TensorError(.value, "shakespeare is a text corpus: use corpus(\"shakespeare\")")
-        default:
-            throw TensorError(.value, "no bundled dataset '\(name)'; the datasets are \(names.joined(separator: ", "))")
-        }
-    }
-
-    public static func corpus(_ name: String) throws -> String {
-        guard name == "shakespeare" else { throw TensorError(.value, "no bundled corpus '\(name)'; the corpus is shakespeare") }
-        let url = try directory().appendingPathComponent("tiny_shakespeare.txt")
-        guard let d = FileManager.default.contents(atPath: url.path), let s = String(data: d, encoding: .utf8) else {
-            throw TensorError(.file, "cannot read \(url.path)")
-        }
-        return s
     }
 }

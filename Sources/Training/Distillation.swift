@@ -8,7 +8,8 @@ import Tensors
 /// where T is the temperature and the hard loss is fit()'s (BCE for one logit, else
 /// cross-entropy). One-logit models are read as two-class logits [0, z].
 public func distill(teacher: Model, student: Model, data: Dataset, epochs: Int, batchSize: Int, optimizer: Optimizer,
-                    temperature: Double = 4, alpha: Double = 0.5, progress: (Progress) -> Void = { _ in }) throws -> History {
+                    temperature: Double = 4, alpha: Double = 0.5,
+                    progress: (Progress) -> Void = { _ in }) throws -> History {
     guard epochs > 0 else { throw TensorError.value("epochs must be positive, found \(epochs)") }
     guard temperature > 0 else { throw TensorError.value("temperature must be positive, found \(temperature)") }
     guard (0...1).contains(alpha) else { throw TensorError.value("alpha must be between 0 and 1, found \(alpha)") }
@@ -45,11 +46,13 @@ public func distill(teacher: Model, student: Model, data: Dataset, epochs: Int, 
             try Interruption.checkDeadline()
             if Interruption.poll() {
                 history.stopped = (epoch, k + 1)
-                history.epochs.append(EpochRecord(epoch: epoch, loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen), seconds: 0))
+                history.epochs.append(EpochRecord(epoch: epoch, loss: lossSum / Double(seen),
+                                                  accuracy: Double(correct) / Double(seen), seconds: 0))
                 return history
             }
         }
-        let record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(1, seen)), accuracy: Double(correct) / Double(max(1, seen)),
+        let record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(1, seen)),
+                                 accuracy: Double(correct) / Double(max(1, seen)),
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         history.epochs.append(record)
         progress(.epoch(record, epochs: epochs))

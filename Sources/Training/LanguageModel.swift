@@ -23,12 +23,16 @@ public enum LanguageModel {
         for o in offsets { x += ids[o..<o + context]; y += ids[o + 1..<o + context + 1] }
         let logits = try model.forward(ids: Tensor(shape: [offsets.count, context], ints: x))
         let V = logits.shape[2]
-        return try Tensor.crossEntropy(logits.reshape([offsets.count * context, V]), Tensor(shape: [offsets.count * context], ints: y))
+        return try Tensor.crossEntropy(logits.reshape([offsets.count * context, V]),
+                                       Tensor(shape: [offsets.count * context], ints: y))
     }
 
     /// Mean next-token cross-entropy (nats per token) over `windows` evenly spaced windows.
-    public static func evaluate(_ model: TinyGPT, _ ids: [Int64], context: Int, windows: Int = 64, batch: Int = 32) throws -> Double {
-        guard ids.count > context + 1 else { throw TensorError.value("the text has \(ids.count) tokens; evaluation needs more than \(context + 1)") }
+    public static func evaluate(_ model: TinyGPT, _ ids: [Int64], context: Int, windows: Int = 64,
+                                batch: Int = 32) throws -> Double {
+        guard ids.count > context + 1 else {
+            throw TensorError.value("the text has \(ids.count) tokens; evaluation needs more than \(context + 1)")
+        }
         model.eval()
         let span = ids.count - context - 1
         let offsets = (0..<windows).map { span * $0 / max(1, windows) }
@@ -47,11 +51,17 @@ public enum LanguageModel {
     /// Trains on random windows (the session's seeded generator) for `steps` optimizer steps,
     /// reporting the mean training loss and the validation loss every `evalEvery` steps.
     /// Ctrl-C stops after the current step.
-    public static func train(_ model: TinyGPT, train: [Int64], validation: [Int64], steps: Int, batch: Int, optimizer: Optimizer,
-                             evalEvery: Int = 100, clipNorm: Double? = 1.0, progress: (Record) -> Void = { _ in }) throws -> History {
+    public static func train(_ model: TinyGPT, train: [Int64], validation: [Int64], steps: Int, batch: Int,
+                             optimizer: Optimizer, evalEvery: Int = 100, clipNorm: Double? = 1.0,
+                             progress: (Record) -> Void = { _ in }) throws -> History {
         let context = model.context
-        guard steps > 0, batch > 0, evalEvery > 0 else { throw TensorError.value("steps, batch and eval_every must be positive") }
-        guard train.count > context + 1 else { throw TensorError.value("the training text has \(train.count) tokens; it needs more than the context \(context + 1)") }
+        guard steps > 0, batch > 0, evalEvery > 0 else {
+            throw TensorError.value("steps, batch and eval_every must be positive")
+        }
+        guard train.count > context + 1 else {
+            throw TensorError.value("the training text has \(train.count) tokens; "
+                                    + "it needs more than the context \(context + 1)")
+        }
         var history = History()
         let start = DispatchTime.now().uptimeNanoseconds
         var lossSum = 0.0, lossCount = 0
@@ -82,11 +92,16 @@ public enum LanguageModel {
 
     /// Samples `count` tokens after `prompt`: softmax(logits / temperature), keeping the
     /// `topK` most likely when given; temperature 0 takes the most likely token.
-    public static func generate(_ model: TinyGPT, prompt: [Int64], count: Int, temperature: Double = 1, topK: Int? = nil,
+    public static func generate(_ model: TinyGPT, prompt: [Int64], count: Int, temperature: Double = 1,
+                                topK: Int? = nil,
                                 using g: inout RandomGenerator) throws -> [Int64] {
         guard !prompt.isEmpty else { throw TensorError.value("generation needs a prompt of at least one token") }
-        guard count >= 0, count <= 100_000 else { throw TensorError.value("tokens must be between 0 and 100000, found \(count)") }
-        guard temperature >= 0 else { throw TensorError.value("temperature must not be negative, found \(temperature)") }
+        guard count >= 0, count <= 100_000 else {
+            throw TensorError.value("tokens must be between 0 and 100000, found \(count)")
+        }
+        guard temperature >= 0 else {
+            throw TensorError.value("temperature must not be negative, found \(temperature)")
+        }
         if let k = topK, k < 1 { throw TensorError.value("top_k must be at least 1, found \(k)") }
         model.eval()
         var ids = prompt

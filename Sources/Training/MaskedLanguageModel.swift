@@ -32,16 +32,20 @@ public enum MaskedLanguageModel {
     }
 
     /// Loss over the hidden tokens of a batch of sentences (token ids), corrupting each with `g`.
-    static func batchLoss(_ model: Bert, _ rows: [[Int]], probability: Double, using g: inout RandomGenerator) throws -> (loss: Tensor, correct: Int, count: Int) {
+    static func batchLoss(_ model: Bert, _ rows: [[Int]], probability: Double,
+                          using g: inout RandomGenerator) throws -> (loss: Tensor, correct: Int, count: Int) {
         let L = rows.map(\.count).max() ?? 1
         var ids = [Int64](repeating: 0, count: rows.count * L)
         var flat: [Int] = [], targets: [Int64] = []
         for (b, row) in rows.enumerated() {
-            let c = corrupt(row, vocabularySize: model.vocabularySize, maskId: model.maskId, probability: probability, using: &g)
+            let c = corrupt(row, vocabularySize: model.vocabularySize, maskId: model.maskId, probability: probability,
+                            using: &g)
             for (t, v) in c.input.enumerated() { ids[b * L + t] = Int64(v) }
             for (t, v) in c.targets { flat.append(b * L + t); targets.append(Int64(v)) }
         }
-        guard !flat.isEmpty else { throw TensorError.value("no token of this batch can be masked (all are <unk> or <pad>)") }
+        guard !flat.isEmpty else {
+            throw TensorError.value("no token of this batch can be masked (all are <unk> or <pad>)")
+        }
         let idsT = try Tensor(shape: [rows.count, L], ints: ids)
         let h = try model.encode(embedded: model.embedding.forward(idsT), lengths: rows.map(\.count))
         let logits = try model.maskedLMLogits(hidden: h, rows: flat)
@@ -52,7 +56,8 @@ public enum MaskedLanguageModel {
 
     /// Loss and accuracy of predicting hidden tokens of `sentences`, with a fixed corruption
     /// (generator seeded by `seed`) so that evaluations are comparable across epochs and models.
-    public static func evaluate(_ model: Bert, _ sentences: [[Int]], probability: Double = 0.15, seed: UInt64 = 0, batch: Int = 64) throws -> (loss: Double, accuracy: Double) {
+    public static func evaluate(_ model: Bert, _ sentences: [[Int]], probability: Double = 0.15, seed: UInt64 = 0,
+                                batch: Int = 64) throws -> (loss: Double, accuracy: Double) {
         let rows = sentences.filter { $0.contains { $0 > Vocabulary.unk } }
         guard !rows.isEmpty else { throw TensorError.value("no sentence has a known token to mask") }
         var g = RandomGenerator(seed: seed)
@@ -72,10 +77,15 @@ public enum MaskedLanguageModel {
     /// Pre-trains with masked-language modelling: each epoch shuffles the sentences (the
     /// session's generator), corrupts each batch afresh and steps the optimizer. Ctrl-C stops
     /// after the current batch.
-    public static func train(_ model: Bert, sentences: [[Int]], validation: [[Int]]? = nil, epochs: Int, batch: Int, optimizer: Optimizer,
-                             probability: Double = 0.15, clipNorm: Double? = 1.0, progress: (EpochRecord) -> Void = { _ in }) throws -> History {
-        guard epochs > 0, batch > 0 else { throw TensorError.value("epochs and batch must be positive, found \(epochs) and \(batch)") }
-        guard probability > 0, probability < 1 else { throw TensorError.value("mask probability must be between 0 and 1, found \(probability)") }
+    public static func train(_ model: Bert, sentences: [[Int]], validation: [[Int]]? = nil, epochs: Int, batch: Int,
+                             optimizer: Optimizer, probability: Double = 0.15, clipNorm: Double? = 1.0,
+                             progress: (EpochRecord) -> Void = { _ in }) throws -> History {
+        guard epochs > 0, batch > 0 else {
+            throw TensorError.value("epochs and batch must be positive, found \(epochs) and \(batch)")
+        }
+        guard probability > 0, probability < 1 else {
+            throw TensorError.value("mask probability must be between 0 and 1, found \(probability)")
+        }
         let rows = sentences.filter { $0.contains { $0 > Vocabulary.unk } }
         guard !rows.isEmpty else { throw TensorError.value("pre-training needs sentences with known tokens") }
         var history = History()
@@ -100,8 +110,9 @@ public enum MaskedLanguageModel {
                 try Interruption.checkDeadline()
                 if Interruption.poll() { history.stopped = (epoch, b); break }
             }
-            var rec = EpochRecord(epoch: epoch, loss: total / Double(max(1, count)), accuracy: Double(correct) / Double(max(1, count)),
-                             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            var rec = EpochRecord(epoch: epoch, loss: total / Double(max(1, count)),
+                                  accuracy: Double(correct) / Double(max(1, count)),
+                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             if let validation {
                 let v = try evaluate(model, validation, probability: probability)
                 rec.validationLoss = v.loss; rec.validationAccuracy = v.accuracy
@@ -115,7 +126,8 @@ public enum MaskedLanguageModel {
     }
 
     /// For each [MASK] of `ids`, the `top` most probable tokens (id, probability), most likely first.
-    public static func fill(_ model: Bert, ids: [Int], top: Int = 5) throws -> [(position: Int, candidates: [(id: Int, probability: Double)])] {
+    public static func fill(_ model: Bert, ids: [Int],
+                            top: Int = 5) throws -> [(position: Int, candidates: [(id: Int, probability: Double)])] {
         let positions = ids.indices.filter { ids[$0] == model.maskId }
         guard !positions.isEmpty else { throw TensorError.value("the text has no [MASK] token to fill") }
         guard top >= 1 else { throw TensorError.value("top must be at least 1, found \(top)") }
@@ -126,7 +138,8 @@ public enum MaskedLanguageModel {
             let V = probs.shape[1]
             return positions.enumerated().map { i, pos in
                 // Never propose the special tokens.
-                let row = (0..<V).filter { $0 > Vocabulary.unk && $0 != model.maskId }.map { ($0, Double(probs.floats[i * V + $0])) }
+                let row = (0..<V).filter { $0 > Vocabulary.unk && $0 != model.maskId }
+                    .map { ($0, Double(probs.floats[i * V + $0])) }
                 return (pos, Array(row.sorted { $0.1 > $1.1 }.prefix(top)).map { (id: $0.0, probability: $0.1) })
             }
         } }

@@ -9,7 +9,9 @@ public class Optimizer {
     public var lr: Double
     public let name: String
     init(_ parameters: [Parameter], lr: Double, name: String) throws {
-        guard lr >= 0, lr.isFinite else { throw TensorError(.value, "\(name): learning rate must be ≥ 0, found \(lr)") }
+        guard lr >= 0, lr.isFinite else {
+            throw TensorError(.value, "\(name): learning rate must be ≥ 0, found \(lr)")
+        }
         self.parameters = parameters
         self.lr = lr
         self.name = name
@@ -33,9 +35,14 @@ public final class SGD: Optimizer {
     public let momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool
     var buffers: [ObjectIdentifier: [Float]] = [:]
 
-    public init(_ parameters: [Parameter], lr: Double, momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false) throws {
-        guard momentum >= 0, weightDecay >= 0 else { throw TensorError(.value, "SGD: momentum and weight_decay must be ≥ 0") }
-        guard !nesterov || (momentum > 0 && dampening == 0) else { throw TensorError(.value, "SGD: Nesterov needs momentum > 0 and dampening 0") }
+    public init(_ parameters: [Parameter], lr: Double, momentum: Double = 0, dampening: Double = 0,
+                weightDecay: Double = 0, nesterov: Bool = false) throws {
+        guard momentum >= 0, weightDecay >= 0 else {
+            throw TensorError(.value, "SGD: momentum and weight_decay must be ≥ 0")
+        }
+        guard !nesterov || (momentum > 0 && dampening == 0) else {
+            throw TensorError(.value, "SGD: Nesterov needs momentum > 0 and dampening 0")
+        }
         self.momentum = momentum
         self.dampening = dampening
         self.weightDecay = weightDecay
@@ -67,7 +74,10 @@ public final class SGD: Optimizer {
         }
         try applyMasks()
     }
-    public override var summary: String { "SGD(lr: \(lr)\(momentum > 0 ? ", momentum: \(momentum)" : "")\(nesterov ? ", nesterov" : "")\(weightDecay > 0 ? ", weight_decay: \(weightDecay)" : ""))" }
+    public override var summary: String {
+        "SGD(lr: \(lr)\(momentum > 0 ? ", momentum: \(momentum)" : "")\(nesterov ? ", nesterov" : "")"
+            + "\(weightDecay > 0 ? ", weight_decay: \(weightDecay)" : ""))"
+    }
 }
 
 /// Adam (Kingma & Ba) with PyTorch's bias correction; with `decoupled` it is AdamW
@@ -76,7 +86,8 @@ public final class Adam: Optimizer {
     public let beta1: Double, beta2: Double, eps: Double, weightDecay: Double, decoupled: Bool
     var moments: [ObjectIdentifier: (m: [Float], v: [Float], t: Int)] = [:]
 
-    public init(_ parameters: [Parameter], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+    public init(_ parameters: [Parameter], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+                eps: Double = 1e-8,
                 weightDecay: Double = 0, decoupled: Bool = false) throws {
         guard (0..<1).contains(betas.0), (0..<1).contains(betas.1), eps >= 0, weightDecay >= 0 else {
             throw TensorError(.value, "Adam: betas must be in [0, 1) and eps, weight_decay ≥ 0")
@@ -94,9 +105,11 @@ public final class Adam: Optimizer {
             guard let g = p.grad?.floats else { continue }
             let key = ObjectIdentifier(p)
             // Taken out of the dictionary so the arrays are uniquely referenced and update in place.
-            var state = moments.removeValue(forKey: key) ?? ([Float](repeating: 0, count: g.count), [Float](repeating: 0, count: g.count), 0)
+            var state = moments.removeValue(forKey: key)
+                ?? ([Float](repeating: 0, count: g.count), [Float](repeating: 0, count: g.count), 0)
             state.t += 1
-            let bc1 = 1 - Float(FastMath.pow(beta1, Double(state.t))), bc2 = 1 - Float(FastMath.pow(beta2, Double(state.t)))
+            let bc1 = 1 - Float(FastMath.pow(beta1, Double(state.t)))
+            let bc2 = 1 - Float(FastMath.pow(beta2, Double(state.t)))
             let stepSize = lr / bc1, bc2Sqrt = bc2.squareRoot()
             let decoupled = self.decoupled
             try p.value.updateValues { w in
@@ -116,34 +129,7 @@ public final class Adam: Optimizer {
         }
         try applyMasks()
     }
-    public override var summary: String { "\(name)(lr: \(lr)\(weightDecay > 0 ? ", weight_decay: \(weightDecay)" : ""))" }
-}
-
-/// Scales all gradients so their global L2 norm is at most `maxNorm` (clip_grad_norm_);
-/// returns the norm before clipping.
-@discardableResult
-public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double) -> Double {
-    var total = 0.0
-    for p in parameters { if let g = p.grad { for v in g.floats { total += Double(v) * Double(v) } } }
-    let norm = total.squareRoot()
-    let coef = maxNorm / (norm + 1e-6)
-    if coef < 1 {
-        for p in parameters { if let g = p.grad { p.value.grad = g * Float(coef) } }
-    }
-    return norm
-}
-
-/// Learning-rate schedules, stepped once per epoch.
-public enum Schedule {
-    /// lr·γ^⌊epoch/stepSize⌋ (StepLR).
-    case step(size: Int, gamma: Double)
-    /// η_min + (lr − η_min)(1 + cos(π·epoch/T))/2 (CosineAnnealingLR).
-    case cosine(periods: Int, minimum: Double)
-
-    public func rate(base: Double, epoch: Int) -> Double {
-        switch self {
-        case .step(let size, let gamma): return base * FastMath.pow(gamma, Double(epoch / max(size, 1)))
-        case .cosine(let t, let minimum): return minimum + (base - minimum) * (1 + FastMath.cos(Double.pi * Double(min(epoch, t)) / Double(max(t, 1)))) / 2
-        }
+    public override var summary: String {
+        "\(name)(lr: \(lr)\(weightDecay > 0 ? ", weight_decay: \(weightDecay)" : ""))"
     }
 }

@@ -13,7 +13,9 @@ public struct Table {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw TensorError(.file, "cannot read \(url.path): no such file or not readable")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw TensorError(.file, "\(url.lastPathComponent) is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw TensorError(.file, "\(url.lastPathComponent) is not UTF-8 text")
+        }
         let sep = separator ?? (url.pathExtension.lowercased() == "tsv" ? "\t" : ",")
         return try parse(text, separator: sep, name: url.lastPathComponent)
     }
@@ -27,7 +29,8 @@ public struct Table {
         }
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         if let line = unclosedQuote(in: body, separator: UInt8(delimiter.value & 0xFF)) {
-            throw TensorError(.file, "\(name) line \(line): a quoted field starts there and is never closed (a field in quotes ends with \")")
+            throw TensorError(.file, "\(name) line \(line): a quoted field starts there and is never closed "
+                                     + "(a field in quotes ends with \")")
         }
         let reader: CSVReader
         do {
@@ -43,7 +46,9 @@ public struct Table {
             // A blank line (often the last) is not a row.
             if fields == [""] { continue }
             guard fields.count == columns.count else {
-                throw TensorError(.file, "\(name) row \(rows.count + 1) has \(fields.count) field\(fields.count == 1 ? "" : "s"), expected \(columns.count) like the header")
+                let found = "\(fields.count) field\(fields.count == 1 ? "" : "s")"
+                throw TensorError(.file, "\(name) row \(rows.count + 1) has \(found), "
+                                         + "expected \(columns.count) like the header")
             }
             rows.append(fields)
         }
@@ -82,7 +87,8 @@ public struct Table {
 
     public func index(of column: String) throws -> Int {
         guard let i = columns.firstIndex(of: column) else {
-            throw TensorError(.value, "no column '\(column)'; the columns are \(columns.prefix(12).joined(separator: ", "))\(columns.count > 12 ? ", …" : "")")
+            let shown = columns.prefix(12).joined(separator: ", ") + (columns.count > 12 ? ", …" : "")
+            throw TensorError(.value, "no column '\(column)'; the columns are \(shown)")
         }
         return i
     }
@@ -96,85 +102,12 @@ public struct Table {
         for (r, row) in rows.enumerated() {
             for (k, c) in idx.enumerated() {
                 guard let v = Float(row[c].trimmingCharacters(in: .whitespaces)), v.isFinite else {
-                    throw TensorError(.value, "row \(r + 1), column '\(columns[c])': expected a number, found \"\(row[c])\"")
+                    throw TensorError(.value,
+                                      "row \(r + 1), column '\(columns[c])': expected a number, found \"\(row[c])\"")
                 }
                 out[r * idx.count + k] = v
             }
         }
         return try Tensor(shape: [rows.count, idx.count], floats: out)
-    }
-}
-
-/// Splits text into tokens.
-public enum Tokenizer: Equatable {
-    /// Lower-case runs of [a-z0-9']: words keep their apostrophes and digits.
-    case words
-    case characters
-
-    /// The token a masked-language model predicts.
-    public static let mask = "[MASK]"
-
-    public func tokens(_ text: String) -> [String] {
-        switch self {
-        case .characters: return text.map { String($0) }
-        case .words:
-            // "[MASK]" stays one token, so masked-language models can be asked to fill it.
-            if text.contains(Tokenizer.mask) {
-                let parts = text.components(separatedBy: Tokenizer.mask)
-                return parts.enumerated().flatMap { i, part in (i > 0 ? [Tokenizer.mask] : []) + tokens(part) }
-            }
-            var out: [String] = []
-            var cur = ""
-            for u in text.lowercased().unicodeScalars {
-                if (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || u == "'" { cur.unicodeScalars.append(u) } else if !cur.isEmpty {
-                    out.append(cur); cur = ""
-                }
-            }
-            if !cur.isEmpty { out.append(cur) }
-            return out
-        }
-    }
-}
-
-/// Token ↔ id, with `<pad>` = 0 and `<unk>` = 1; tokens ordered by count (most frequent
-/// first), ties alphabetically, as the reference scripts build it.
-public final class Vocabulary {
-    public let tokens: [String]
-    public let tokenizer: Tokenizer
-    let ids: [String: Int]
-    public static let pad = 0, unk = 1
-
-    public init(tokens: [String], tokenizer: Tokenizer = .words) {
-        self.tokens = tokens
-        self.tokenizer = tokenizer
-        var m: [String: Int] = [:]
-        for (i, t) in tokens.enumerated() where m[t] == nil { m[t] = i }
-        ids = m
-    }
-
-    public convenience init(texts: [String], tokenizer: Tokenizer = .words, minCount: Int = 1, maxSize: Int? = nil) {
-        var counts: [String: Int] = [:]
-        for s in texts { for t in tokenizer.tokens(s) { counts[t, default: 0] += 1 } }
-        var ordered = counts.filter { $0.value >= minCount }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
-        if let maxSize { ordered = Array(ordered.prefix(max(0, maxSize - 2))) }
-        self.init(tokens: ["<pad>", "<unk>"] + ordered, tokenizer: tokenizer)
-    }
-
-    public var count: Int { tokens.count }
-    public func id(_ token: String) -> Int { ids[token] ?? Vocabulary.unk }
-
-    /// Ids of a text's first `maxLength` tokens; an empty text is one `<unk>`.
-    public func encode(_ text: String, maxLength: Int = 40) -> [Int] {
-        let ids = tokenizer.tokens(text).prefix(maxLength).map(id)
-        return ids.isEmpty ? [Vocabulary.unk] : Array(ids)
-    }
-
-    /// A padded batch: ids [B, longest] (pad 0) and each row's length.
-    public func batch(_ texts: [String], maxLength: Int = 40) throws -> (ids: Tensor, lengths: [Int]) {
-        let rows = texts.map { encode($0, maxLength: maxLength) }
-        let L = rows.map(\.count).max() ?? 1
-        var ids = [Int64](repeating: 0, count: rows.count * L)
-        for (r, row) in rows.enumerated() { for (t, v) in row.enumerated() { ids[r * L + t] = Int64(v) } }
-        return (try Tensor(shape: [rows.count, L], ints: ids), rows.map(\.count))
     }
 }

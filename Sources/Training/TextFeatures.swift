@@ -8,7 +8,9 @@ public enum TextFeatures {
     /// Word presence (1 if the sentence contains the word) for every token of the
     /// vocabulary except <pad> and <unk>.
     public static func bagOfWords(_ data: Dataset, vocabulary: Vocabulary) throws -> Dataset {
-        guard let texts = data.texts else { throw TensorError.value("bag_of_words needs a text dataset; \(data.name) holds features") }
+        guard let texts = data.texts else {
+            throw TensorError.value("bag_of_words needs a text dataset; \(data.name) holds features")
+        }
         let F = vocabulary.count - 2
         guard F > 0 else { throw TensorError.value("the vocabulary has no words besides <pad> and <unk>") }
         var x = [Float](repeating: 0, count: texts.count * F)
@@ -18,7 +20,8 @@ public enum TextFeatures {
                 if id >= 2 { x[r * F + id - 2] = 1 }
             }
         }
-        return try Dataset(name: "\(data.name) words", inputs: .features(Tensor(shape: [texts.count, F], floats: x)), labels: data.labels,
+        return try Dataset(name: "\(data.name) words", inputs: .features(Tensor(shape: [texts.count, F], floats: x)),
+                           labels: data.labels,
                            featureNames: Array(vocabulary.tokens.dropFirst(2)), classNames: data.classNames)
     }
 
@@ -33,7 +36,9 @@ public enum TextFeatures {
             let ti = try t.index(of: "token"), vi = try t.index(of: "mean_valence")
             var v: [String: Double] = [:]
             for (r, row) in t.rows.enumerated() {
-                guard let x = Double(row[vi]) else { throw TensorError(.value, "vader_lexicon.tsv row \(r + 1): valence \"\(row[vi])\" is not a number") }
+                guard let x = Double(row[vi]) else {
+                    throw TensorError(.value, "vader_lexicon.tsv row \(r + 1): valence \"\(row[vi])\" is not a number")
+                }
                 v[row[ti]] = x
             }
             let lexicon = Lexicon(valence: v)
@@ -43,8 +48,10 @@ public enum TextFeatures {
         nonisolated(unsafe) static var cached: Lexicon?
     }
 
-    public static let lexiconFeatureNames = ["compound", "positive", "negative", "strongest", "weakest", "rated_share", "negations", "exclamations", "but"]
-    static let negations: Set<String> = ["not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "nowhere", "cannot", "without"]
+    public static let lexiconFeatureNames = ["compound", "positive", "negative", "strongest", "weakest", "rated_share",
+                                             "negations", "exclamations", "but"]
+    static let negations: Set<String> = ["not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "nowhere",
+                                         "cannot", "without"]
 
     /// Nine numbers per sentence from the lexicon, following VADER's rules where they apply:
     /// a rated word within three words after a negation counts −0.74 times its valence;
@@ -52,7 +59,9 @@ public enum TextFeatures {
     /// valence, the largest and smallest valence, the share of words that are rated, the
     /// number of negations and of "!", and whether "but" occurs.
     public static func lexiconFeatures(_ data: Dataset, lexicon: Lexicon) throws -> Dataset {
-        guard let texts = data.texts else { throw TensorError.value("lexicon_features needs a text dataset; \(data.name) holds features") }
+        guard let texts = data.texts else {
+            throw TensorError.value("lexicon_features needs a text dataset; \(data.name) holds features")
+        }
         let F = lexiconFeatureNames.count
         var x = [Float](repeating: 0, count: texts.count * F)
         for (r, text) in texts.enumerated() {
@@ -69,11 +78,13 @@ public enum TextFeatures {
                 hi = rated == 1 ? v : Swift.max(hi, v)
                 lo = rated == 1 ? v : Swift.min(lo, v)
             }
-            let values: [Double] = [sum / (sum * sum + 15).squareRoot(), pos, neg, hi, lo, words.isEmpty ? 0 : Double(rated) / Double(words.count),
-                                    Double(negationCount), Double(text.filter { $0 == "!" }.count), words.contains("but") ? 1 : 0]
+            let values: [Double] = [sum / (sum * sum + 15).squareRoot(), pos, neg, hi, lo,
+                                    words.isEmpty ? 0 : Double(rated) / Double(words.count), Double(negationCount),
+                                    Double(text.filter { $0 == "!" }.count), words.contains("but") ? 1 : 0]
             for (j, v) in values.enumerated() { x[r * F + j] = Float(v) }
         }
-        return try Dataset(name: "\(data.name) lexicon", inputs: .features(Tensor(shape: [texts.count, F], floats: x)), labels: data.labels,
+        return try Dataset(name: "\(data.name) lexicon", inputs: .features(Tensor(shape: [texts.count, F], floats: x)),
+                           labels: data.labels,
                            featureNames: lexiconFeatureNames, classNames: data.classNames)
     }
 }
