@@ -12,7 +12,9 @@ public enum AttentionMaps {
         guard !encoders.isEmpty else { return nil }
         _ = try Tensor.withoutGrad { try s.score(s.input.unsqueeze(0)) }
         let maps = try encoders.map { layer -> Tensor in
-            guard let a = layer.lastAttention else { throw TensorError.value("the encoder layers kept no attention weights") }
+            guard let a = layer.lastAttention else {
+                throw TensorError.value("the encoder layers kept no attention weights")
+            }
             return try a.squeeze(0)                       // [heads, T, T]
         }
         return try Tensor.stack(maps, dim: 0)
@@ -22,41 +24,57 @@ public enum AttentionMaps {
     /// Transformer encoders the last layer's head-averaged weights, averaged over queries.
     /// `raw` holds every layer and head.
     public static func weights(_ s: Explainee) throws -> Explanation {
-        guard s.kind == .text else { throw TensorError.value("attention explains token inputs; this input is a \(s.kind.rawValue)") }
-        if let net = s.model.module as? SentimentNet {
-            let w = try Tensor.withoutGrad { try net.forward(embedded: s.input.unsqueeze(0), lengths: [s.unitCount]).attention.squeeze(0) }
-            return Explanation(method: "attention", settings: [("layer", "attention pooling")], subject: s, scores: w.floats.map(Double.init), raw: w)
+        guard s.kind == .text else {
+            throw TensorError.value("attention explains token inputs; this input is a \(s.kind.rawValue)")
         }
-        guard let maps = try layers(s) else { throw TensorError.value("\(s.model.module.typeName) has no attention layers") }
+        if let net = s.model.module as? SentimentNet {
+            let w = try Tensor.withoutGrad {
+                try net.forward(embedded: s.input.unsqueeze(0), lengths: [s.unitCount]).attention.squeeze(0)
+            }
+            return Explanation(method: "attention", settings: [("layer", "attention pooling")], subject: s,
+                               scores: w.floats.map(Double.init), raw: w)
+        }
+        guard let maps = try layers(s) else {
+            throw TensorError.value("\(s.model.module.typeName) has no attention layers")
+        }
         let (L, T) = (maps.shape[0], maps.shape[2])
         let last = try maps.select(dim: 0, index: L - 1).mean(dim: 0)      // [T, T]
         if s.model.module is NextTokenModel {
             // A language model predicts from its last position: that row is the attention that matters.
             let scores = (0..<T).map { Double(last.floats[(T - 1) * T + $0]) }
-            return Explanation(method: "attention", settings: [("layer", "last of \(L), heads averaged, last position's row")], subject: s, scores: scores, raw: maps)
+            let layer = "last of \(L), heads averaged, last position's row"
+            return Explanation(method: "attention", settings: [("layer", layer)], subject: s, scores: scores, raw: maps)
         }
         let scores = (0..<T).map { j in (0..<T).reduce(0.0) { $0 + Double(last.floats[$1 * T + j]) } / Double(T) }
-        return Explanation(method: "attention", settings: [("layer", "last of \(L), heads averaged, queries averaged")], subject: s, scores: scores, raw: maps)
+        return Explanation(method: "attention", settings: [("layer", "last of \(L), heads averaged, queries averaged")],
+                           subject: s, scores: scores, raw: maps)
     }
 
     /// Rollout: per layer Ã = rownorm(mean over heads + I); R = Ã_L ⋯ Ã_1. Token scores are
     /// the rollout averaged over query positions. `raw` is R [T, T].
     public static func rollout(_ s: Explainee) throws -> Explanation {
-        guard s.kind == .text else { throw TensorError.value("attention rollout explains token inputs; this input is a \(s.kind.rawValue)") }
+        guard s.kind == .text else {
+            throw TensorError.value("attention rollout explains token inputs; this input is a \(s.kind.rawValue)")
+        }
         guard let maps = try layers(s) else {
-            throw TensorError.value("attention rollout needs self-attention layers; \(s.model.module.typeName) has none (try method: \"attention\")")
+            throw TensorError.value("attention rollout needs self-attention layers; "
+                                    + "\(s.model.module.typeName) has none "
+                                    + "(try method: \"attention\")")
         }
         let R = try rolloutMatrix(maps)
         let T = R.shape[0]
         let scores = s.model.module is NextTokenModel
             ? (0..<T).map { Double(R.floats[(T - 1) * T + $0]) }
             : (0..<T).map { j in (0..<T).reduce(0.0) { $0 + Double(R.floats[$1 * T + j]) } / Double(T) }
-        return Explanation(method: "attention_rollout", settings: [("layers", "\(maps.shape[0])")], subject: s, scores: scores, raw: R)
+        return Explanation(method: "attention_rollout", settings: [("layers", "\(maps.shape[0])")], subject: s,
+                           scores: scores, raw: R)
     }
 
     /// The rollout of [layers, heads, T, T] attention weights.
     public static func rolloutMatrix(_ maps: Tensor) throws -> Tensor {
-        guard maps.rank == 4, maps.shape[2] == maps.shape[3] else { throw TensorError.shape("rollout needs attention [layers, heads, T, T], found \(maps.shape)") }
+        guard maps.rank == 4, maps.shape[2] == maps.shape[3] else {
+            throw TensorError.shape("rollout needs attention [layers, heads, T, T], found \(maps.shape)")
+        }
         let (L, H, T) = (maps.shape[0], maps.shape[1], maps.shape[2])
         var R = [Double](repeating: 0, count: T * T)
         for i in 0..<T { R[i * T + i] = 1 }
@@ -70,7 +88,11 @@ public enum AttentionMaps {
             }
             // R ← A · R (later layers act on the result of earlier ones).
             var next = [Double](repeating: 0, count: T * T)
-            for i in 0..<T { for k in 0..<T where A[i * T + k] != 0 { for j in 0..<T { next[i * T + j] += A[i * T + k] * R[k * T + j] } } }
+            for i in 0..<T {
+                for k in 0..<T where A[i * T + k] != 0 {
+                    for j in 0..<T { next[i * T + j] += A[i * T + k] * R[k * T + j] }
+                }
+            }
             R = next
         }
         return try Tensor(shape: [T, T], floats: R.map(Float.init))

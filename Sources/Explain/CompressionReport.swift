@@ -57,9 +57,12 @@ public enum CompressionReport {
             }
             let n = Double(Swift.max(1, inputs.count))
             let labels = data.labels.intValues
-            return Row(name: name, accuracy: Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(Swift.max(1, labels.count)),
-                       agreement: Double(zip(predictions, referenceClasses).filter { $0 == $1 }.count) / Double(Swift.max(1, predictions.count)),
-                       bytes: model.module.storedBytes, seconds: best, multiplyAdds: work, spearman: spearman / n, topK: topK / n)
+            let right = zip(predictions, labels).filter { $0 == $1 }.count
+            let agreeing = zip(predictions, referenceClasses).filter { $0 == $1 }.count
+            return Row(name: name, accuracy: Double(right) / Double(Swift.max(1, labels.count)),
+                       agreement: Double(agreeing) / Double(Swift.max(1, predictions.count)),
+                       bytes: model.module.storedBytes, seconds: best, multiplyAdds: work, spearman: spearman / n,
+                       topK: topK / n)
         }
     }
 

@@ -57,9 +57,11 @@ public final class Explainee {
         layer = model.module as? Layer
         switch kind {
         case .text:
-            guard textModel != nil else { throw TensorError.value("\(model.module.typeName) does not take text; explain a text classifier such as SentimentNet") }
+            guard textModel != nil else { throw Explainee.takesNoText(model) }
         case .tabular, .image:
-            guard layer != nil else { throw TensorError.value("\(model.module.typeName) does not take feature rows or images") }
+            guard layer != nil else {
+                throw TensorError.value("\(model.module.typeName) does not take feature rows or images")
+            }
         }
         self.input = input
         let base = try baseline ?? Tensor.zeros(input.shape)
@@ -67,18 +69,13 @@ public final class Explainee {
             throw TensorError.shape("the baseline must have the input's shape \(input.shape), found \(base.shape)")
         }
         self.baseline = base
-        if let bg = background {
-            guard kind == .tabular, bg.rank == 2, bg.shape[1] == input.shape[0] else {
-                throw TensorError.shape("background rows must be [rows, \(input.shape.first ?? 0)] for a table row, found \(bg.shape)")
-            }
-            guard bg.shape[0] > 0 else {
-                throw TensorError.shape("background needs at least one row, found \(bg.shape) (leave it out to use the baseline)")
-            }
-        }
+        if let bg = background { try Explainee.check(background: bg, kind: kind, input: input) }
         self.background = background
         // The target: given, or the predicted class.
         let (tm, ly) = (textModel, layer)
-        let logits = try Tensor.withoutGrad { try Explainee.rawLogits(tm, ly, kind, input.unsqueeze(0), tokenIds.count) }
+        let logits = try Tensor.withoutGrad {
+            try Explainee.rawLogits(tm, ly, kind, input.unsqueeze(0), tokenIds.count)
+        }
         let classes = logits.rank == 2 ? logits.shape[1] : 1
         singleLogit = classes == 1
         if let t = target {
@@ -90,31 +87,48 @@ public final class Explainee {
         } else {
             self.target = try logits.argmax(dim: 1).ints.first.map(Int.init)
         }
-        var names = unitNames
-        if names.isEmpty {
-            switch kind {
-            case .tabular: names = (0..<input.count).map { "x\($0)" }
-            case .text: names = tokenIds.map(String.init)
-            case .image:
-                let (h, w) = (input.shape[1], input.shape[2])
-                for r in stride(from: 0, to: h, by: self.patch) { for c in stride(from: 0, to: w, by: self.patch) { names.append("(\(r),\(c))") } }
-            }
+        self.unitNames = unitNames.isEmpty
+            ? Explainee.defaultUnitNames(kind, input: input, tokenIds: tokenIds, patch: self.patch) : unitNames
+    }
+
+    /// Background rows must be table rows [R ≥ 1, F] of the input's features.
+    static func check(background bg: Tensor, kind: InputKind, input: Tensor) throws {
+        guard kind == .tabular, bg.rank == 2, bg.shape[1] == input.shape[0] else {
+            throw TensorError.shape("background rows must be [rows, \(input.shape.first ?? 0)] for a table row, "
+                                    + "found \(bg.shape)")
         }
-        self.unitNames = names
+        guard bg.shape[0] > 0 else {
+            throw TensorError.shape("background needs at least one row, found \(bg.shape) "
+                                    + "(leave it out to use the baseline)")
+        }
+    }
+
+    /// Unit names when none are given: x0, x1, … for features, token ids for text, and
+    /// each patch's top-left "(row,col)" for images.
+    static func defaultUnitNames(_ kind: InputKind, input: Tensor, tokenIds: [Int], patch: Int) -> [String] {
+        switch kind {
+        case .tabular: return (0..<input.count).map { "x\($0)" }
+        case .text: return tokenIds.map(String.init)
+        case .image:
+            var names: [String] = []
+            let (h, w) = (input.shape[1], input.shape[2])
+            for r in stride(from: 0, to: h, by: patch) {
+                for c in stride(from: 0, to: w, by: patch) { names.append("(\(r),\(c))") }
+            }
+            return names
+        }
     }
 
     /// Text explained at the embedding layer: the input is the token embeddings, the
     /// baseline the embeddings of `baselineId` (pad, whose embedding is zero) at every position.
-    public static func text(model: Model, ids: [Int], words: [String], target: Int?, output: OutputKind, baselineId: Int = Vocabulary.pad) throws -> Explainee {
-        guard let tm = model.module as? TextClassifier else {
-            throw TensorError.value("\(model.module.typeName) does not take text; explain a text classifier such as SentimentNet")
-        }
+    public static func text(model: Model, ids: [Int], words: [String], target: Int?, output: OutputKind,
+                            baselineId: Int = Vocabulary.pad) throws -> Explainee {
+        guard let tm = model.module as? TextClassifier else { throw takesNoText(model) }
         guard !ids.isEmpty else { throw TensorError.value("the text has no tokens to explain") }
         let idT = try Tensor(shape: [1, ids.count], ints: ids.map(Int64.init))
         let emb = try Tensor.withoutGrad { try tm.embedding.forward(idT).squeeze(0) }
-        let base = try Tensor.withoutGrad {
-            try tm.embedding.forward(Tensor(shape: [1, ids.count], ints: [Int64](repeating: Int64(baselineId), count: ids.count))).squeeze(0)
-        }
+        let baseIds = try Tensor(shape: [1, ids.count], ints: [Int64](repeating: Int64(baselineId), count: ids.count))
+        let base = try Tensor.withoutGrad { try tm.embedding.forward(baseIds).squeeze(0) }
         return try Explainee(model: model, kind: .text, input: emb, baseline: base, target: target, output: output,
                              unitNames: words, tokenIds: ids)
     }
@@ -139,9 +153,15 @@ public final class Explainee {
         return "class \(t)"
     }
 
+    /// The error for text given to a model that does not read text.
+    static func takesNoText(_ model: Model) -> TensorError {
+        TensorError.value("\(model.module.typeName) does not take text; explain a text classifier such as SentimentNet")
+    }
+
     // MARK: scores
 
-    static func rawLogits(_ tm: TextClassifier?, _ layer: Layer?, _ kind: InputKind, _ batch: Tensor, _ length: Int) throws -> Tensor {
+    static func rawLogits(_ tm: TextClassifier?, _ layer: Layer?, _ kind: InputKind, _ batch: Tensor,
+                          _ length: Int) throws -> Tensor {
         if kind == .text, let tm {
             return try tm.logits(embedded: batch, lengths: [Int](repeating: length, count: batch.shape[0]))
         }
@@ -162,10 +182,15 @@ public final class Explainee {
             let signed = target == 0 ? try z.neg() : z
             return output == .probability ? signed.sigmoid() : signed
         }
-        guard logits.rank == 2 else { throw TensorError.shape("expected logits [batch, classes], found \(logits.shape)") }
+        guard logits.rank == 2 else {
+            throw TensorError.shape("expected logits [batch, classes], found \(logits.shape)")
+        }
         let t = target ?? 0
-        guard t < logits.shape[1] else { throw TensorError.index("target class \(t) but the model has \(logits.shape[1]) outputs") }
-        return output == .probability ? try logits.softmax(dim: 1).select(dim: 1, index: t) : try logits.select(dim: 1, index: t)
+        guard t < logits.shape[1] else {
+            throw TensorError.index("target class \(t) but the model has \(logits.shape[1]) outputs")
+        }
+        return output == .probability
+            ? try logits.softmax(dim: 1).select(dim: 1, index: t) : try logits.select(dim: 1, index: t)
     }
 
     /// Scores without gradients, as Doubles, in chunks.
@@ -230,7 +255,9 @@ public final class Explainee {
     public func values(_ coalitions: [[Bool]]) throws -> [Double] {
         guard !coalitions.isEmpty else { return [] }
         let n = unitCount
-        for c in coalitions where c.count != n { throw TensorError.shape("a coalition needs \(n) entries, found \(c.count)") }
+        for c in coalitions where c.count != n {
+            throw TensorError.shape("a coalition needs \(n) entries, found \(c.count)")
+        }
         switch kind {
         case .tabular:
             let bgRows: [[Float]]

@@ -10,94 +10,56 @@ public enum RawInput {
     case text(String)
 }
 
-/// Everything `explain()` was asked: the method and its settings. Kept with the result so
-/// the same explanation can be recomputed (the sanity check re-explains a randomised model).
-public struct ExplainRequest {
-    public var method: String
-    public var target: Int?
-    public var output: OutputKind?
-    public var baseline: Tensor?
-    public var background: Tensor?
-    public var steps = 50
-    public var rule = IntegrationRule.gaussLegendre
-    public var batch: Int?
-    public var samples: Int?
-    public var stdev = 1.0
-    public var base = "saliency"
-    public var seed: UInt64 = 0
-    public var features = 10
-    public var kernelWidth: Double?
-    public var permutations = 10
-    public var window = 2
-    public var stride = 1
-    public var patch = 1
-    public var absolute = true
-
-    public init(method: String) { self.method = method }
-
-    public static let methods = ["saliency", "input_x_gradient", "smoothgrad", "integrated_gradients", "occlusion", "feature_ablation",
-                                 "lime", "kernel_shap", "exact_shapley", "permutation_shap", "shap", "attention", "attention_rollout"]
-    /// Alternative spellings people use.
-    static let aliases = ["ig": "integrated_gradients", "gradient": "saliency", "inputxgradient": "input_x_gradient", "ixg": "input_x_gradient",
-                          "smooth_grad": "smoothgrad", "noise_tunnel": "smoothgrad", "ablation": "feature_ablation", "kernelshap": "kernel_shap",
-                          "exact_shap": "exact_shapley", "shapley": "exact_shapley", "permutation": "permutation_shap", "rollout": "attention_rollout"]
-
-    public static func canonical(_ name: String) throws -> String {
-        let n = name.lowercased()
-        if methods.contains(n) { return n }
-        if let a = aliases[n] { return a }
-        throw TensorError.value("unknown explanation method \"\(name)\"; methods: " + methods.joined(separator: ", "))
-    }
-}
-
 public enum Explainer {
     /// Text split into words as lime's split_expression [^a-zA-Z0-9']+ does; the words keep
     /// their case for display and are looked up lower-cased (the model's tokenizer).
     public static func words(_ text: String, maxLength: Int = 40) -> [String] {
-        var out: [String] = []
-        var cur = ""
-        for u in text.unicodeScalars {
-            if (u >= "a" && u <= "z") || (u >= "A" && u <= "Z") || (u >= "0" && u <= "9") || u == "'" { cur.unicodeScalars.append(u) } else if !cur.isEmpty {
-                out.append(cur); cur = ""
-            }
-        }
-        if !cur.isEmpty { out.append(cur) }
-        return Array(out.prefix(maxLength))
+        Array(Tokenizer.splitWords(text, keepingCase: true).prefix(maxLength))
     }
 
     /// The default output per method: probabilities for LIME (its classifier_fn), logits
     /// for everything else (Captum's convention, and shap's when given the model's logits).
     static func defaultOutput(_ method: String) -> OutputKind { method == "lime" ? .probability : .logit }
 
-    public static func subject(_ model: Model, _ input: RawInput, _ r: ExplainRequest, names: [String] = []) throws -> Explainee {
+    /// The model and input as explainers see them, for the request's method.
+    public static func subject(_ model: Model, _ input: RawInput, _ r: ExplainRequest,
+                               names: [String] = []) throws -> Explainee {
         let output = r.output ?? defaultOutput(r.method)
         switch input {
         case .text(let text):
-            guard let vocab = model.vocabulary else {
-                throw TensorError.value("explaining text needs the model's vocabulary: set model.vocab = data.vocab() first")
-            }
-            // Character models see every character (the last `context` of them); word models
-            // see words, looked up lower-cased.
-            let w: [String], ids: [Int]
-            if vocab.tokenizer == .characters {
-                let limit = (model.module as? NextTokenModel)?.gpt.context ?? 40
-                let chars = Array(text.map { String($0) }.suffix(limit))
-                ids = chars.map { vocab.id($0) }
-                // Spaces and line breaks get visible names.
-                w = chars.map { $0 == " " ? "␣" : $0 == "\n" ? "⏎" : $0 }
-            } else {
-                w = words(text)
-                ids = w.map { vocab.id($0.lowercased()) }
-            }
-            guard !w.isEmpty else { throw TensorError.value("the text \"\(text)\" has no words to explain") }
-            return try Explainee.text(model: model, ids: ids, words: w, target: r.target, output: output)
+            return try textSubject(model, text, target: r.target, output: output)
         case .row(let x):
-            return try Explainee(model: model, kind: .tabular, input: x, baseline: r.baseline, target: r.target, output: output,
-                                 unitNames: names, background: r.background)
+            return try Explainee(model: model, kind: .tabular, input: x, baseline: r.baseline, target: r.target,
+                                 output: output, unitNames: names, background: r.background)
         case .image(let x):
-            guard r.patch >= 1, r.patch <= max(x.shape[1], x.shape[2]) else { throw TensorError.value("patch must be between 1 and the image side, found \(r.patch)") }
-            return try Explainee(model: model, kind: .image, input: x, baseline: r.baseline, target: r.target, output: output, patch: r.patch)
+            guard r.patch >= 1, r.patch <= max(x.shape[1], x.shape[2]) else {
+                throw TensorError.value("patch must be between 1 and the image side, found \(r.patch)")
+            }
+            return try Explainee(model: model, kind: .image, input: x, baseline: r.baseline, target: r.target,
+                                 output: output, patch: r.patch)
         }
+    }
+
+    /// Text through the model's vocabulary. Character models see every character (the last
+    /// `context` of them); word models see words, looked up lower-cased.
+    static func textSubject(_ model: Model, _ text: String, target: Int?, output: OutputKind) throws -> Explainee {
+        guard let vocab = model.vocabulary else {
+            throw TensorError.value("explaining text needs the model's vocabulary: "
+                                    + "set model.vocab = data.vocab() first")
+        }
+        let w: [String], ids: [Int]
+        if vocab.tokenizer == .characters {
+            let limit = (model.module as? NextTokenModel)?.gpt.context ?? 40
+            let chars = Array(Tokenizer.characters.tokens(text).suffix(limit))
+            ids = chars.map { vocab.id($0) }
+            // Spaces and line breaks get visible names.
+            w = chars.map { $0 == " " ? "␣" : $0 == "\n" ? "⏎" : $0 }
+        } else {
+            w = words(text)
+            ids = w.map { vocab.id($0.lowercased()) }
+        }
+        guard !w.isEmpty else { throw TensorError.value("the text \"\(text)\" has no words to explain") }
+        return try Explainee.text(model: model, ids: ids, words: w, target: target, output: output)
     }
 
     /// Runs one explanation method.
@@ -105,29 +67,41 @@ public enum Explainer {
         switch try ExplainRequest.canonical(r.method) {
         case "saliency": return try GradientMethods.saliency(s, absolute: r.absolute)
         case "input_x_gradient": return try GradientMethods.inputXGradient(s)
-        case "smoothgrad": return try GradientMethods.smoothGrad(s, samples: r.samples ?? 5, stdev: r.stdev, seed: r.seed, base: r.base)
-        case "integrated_gradients": return try GradientMethods.integratedGradients(s, steps: r.steps, rule: r.rule, batch: r.batch)
+        case "smoothgrad":
+            return try GradientMethods.smoothGrad(s, samples: r.samples ?? 5, stdev: r.stdev, seed: r.seed,
+                                                  base: r.base)
+        case "integrated_gradients":
+            return try GradientMethods.integratedGradients(s, steps: r.steps, rule: r.rule, batch: r.batch)
         case "occlusion", "feature_ablation": return try Occlusion.explain(s, window: r.window, stride: r.stride)
-        case "lime":
-            switch s.kind {
-            case .text: return try Lime.text(s, samples: r.samples ?? 5000, features: r.features, kernelWidth: r.kernelWidth ?? 25, seed: r.seed)
-            case .tabular:
-                guard let training = r.background else {
-                    throw TensorError.value("LIME for a table row needs training rows to learn feature distributions: background: train_data")
-                }
-                return try Lime.tabular(s, training: training, samples: r.samples ?? 5000, features: r.features, kernelWidth: r.kernelWidth, seed: r.seed)
-            case .image:
-                return try Lime.image(s, samples: r.samples ?? 1000, kernelWidth: r.kernelWidth ?? 0.25, seed: r.seed)
-            }
+        case "lime": return try lime(s, r)
         case "kernel_shap": return try Shapley.kernel(s, samples: r.samples, seed: r.seed)
         case "exact_shapley": return try Shapley.exact(s)
         case "permutation_shap": return try Shapley.permutation(s, permutations: r.permutations, seed: r.seed)
         case "shap":
             // Exact when the coalitions can all be evaluated, KernelSHAP otherwise.
-            return Shapley.varying(s).count <= Shapley.exactLimit ? try Shapley.exact(s) : try Shapley.kernel(s, samples: r.samples, seed: r.seed)
+            return Shapley.varying(s).count <= Shapley.exactLimit
+                ? try Shapley.exact(s) : try Shapley.kernel(s, samples: r.samples, seed: r.seed)
         case "attention": return try AttentionMaps.weights(s)
         case "attention_rollout": return try AttentionMaps.rollout(s)
         default: throw TensorError.value("unknown explanation method \"\(r.method)\"")
+        }
+    }
+
+    /// LIME for the input's kind, with its defaults for samples and kernel width.
+    static func lime(_ s: Explainee, _ r: ExplainRequest) throws -> Explanation {
+        switch s.kind {
+        case .text:
+            return try Lime.text(s, samples: r.samples ?? 5000, features: r.features, kernelWidth: r.kernelWidth ?? 25,
+                                 seed: r.seed)
+        case .tabular:
+            guard let training = r.background else {
+                throw TensorError.value("LIME for a table row needs training rows to learn feature distributions: "
+                                        + "background: train_data")
+            }
+            return try Lime.tabular(s, training: training, samples: r.samples ?? 5000, features: r.features,
+                                    kernelWidth: r.kernelWidth, seed: r.seed)
+        case .image:
+            return try Lime.image(s, samples: r.samples ?? 1000, kernelWidth: r.kernelWidth ?? 0.25, seed: r.seed)
         }
     }
 }

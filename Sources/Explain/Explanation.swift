@@ -56,7 +56,9 @@ public struct Explanation {
         if let raw, raw.rank == 3, raw.shape[1] == H, raw.shape[2] == W {
             for c in 0..<raw.shape[0] { for p in 0..<(H * W) { map[p] += Double(raw.floats[c * H * W + p]) } }
         } else {
-            for (u, px) in subject.patchPixels.enumerated() where u < scores.count { for p in px { map[p] = scores[u] } }
+            for (u, px) in subject.patchPixels.enumerated() where u < scores.count {
+                for p in px { map[p] = scores[u] }
+            }
         }
         return (map, H, W)
     }
@@ -65,4 +67,10 @@ public struct Explanation {
     public func top(_ k: Int, byMagnitude: Bool = true) -> [(String, Double)] {
         ranking(byMagnitude: byMagnitude).prefix(k).map { (units[$0], scores[$0]) }
     }
+}
+
+/// Numbers shown to people: integers without a point, others with up to 4 significant decimals.
+func fmtNumber(_ v: Double) -> String {
+    if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+    return String(format: "%.4g", v)
 }

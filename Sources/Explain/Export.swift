@@ -20,10 +20,18 @@ public enum Export {
         f.append("\"output\": \(jsonString(s.output.rawValue))")
         f.append("\"prediction\": \(jsonNumber(e.prediction))")
         f.append("\"base_value\": \(e.baseValue.map(jsonNumber) ?? "null")")
-        f.append("\"settings\": {" + e.settings.map { "\(jsonString($0.0)): \(jsonString($0.1))" }.joined(separator: ", ") + "}")
-        if s.kind == .image { f.append("\"image_shape\": [\(s.input.shape.map(String.init).joined(separator: ", "))], \"patch\": \(s.patch)") }
-        f.append("\"units\": [\n    " + zip(e.units, e.scores).map { "{\"name\": \(jsonString($0.0)), \"score\": \(jsonNumber($0.1))}" }.joined(separator: ",\n    ") + "\n  ]")
-        f.append("\"checks\": [" + e.checks.map { "{\"name\": \(jsonString($0.name)), \"value\": \(jsonNumber($0.value)), \"note\": \(jsonString($0.note))}" }.joined(separator: ", ") + "]")
+        let settings = e.settings.map { "\(jsonString($0.0)): \(jsonString($0.1))" }
+        f.append("\"settings\": {" + settings.joined(separator: ", ") + "}")
+        if s.kind == .image {
+            let shape = s.input.shape.map(String.init).joined(separator: ", ")
+            f.append("\"image_shape\": [\(shape)], \"patch\": \(s.patch)")
+        }
+        let units = zip(e.units, e.scores).map { "{\"name\": \(jsonString($0.0)), \"score\": \(jsonNumber($0.1))}" }
+        f.append("\"units\": [\n    " + units.joined(separator: ",\n    ") + "\n  ]")
+        let checks = e.checks.map {
+            "{\"name\": \(jsonString($0.name)), \"value\": \(jsonNumber($0.value)), \"note\": \(jsonString($0.note))}"
+        }
+        f.append("\"checks\": [" + checks.joined(separator: ", ") + "]")
         return "{\n  " + f.joined(separator: ",\n  ") + "\n}\n"
     }
 
@@ -41,20 +49,25 @@ public enum Export {
         case .tabular: svg = BarChart.svg(names: e.units, values: e.scores)
         case .image: svg = imageSVG(e)
         }
-        var caption = "<strong>\(esc(e.method))</strong> · \(esc(s.model.module.typeName)) · \(esc(s.targetName)) (\(s.outputDescription)) · f(x) = \(String(format: "%.4f", e.prediction))"
+        var caption = "<strong>\(esc(e.method))</strong> · \(esc(s.model.module.typeName)) · \(esc(s.targetName)) "
+            + "(\(s.outputDescription)) · f(x) = \(String(format: "%.4f", e.prediction))"
         if let b = e.baseValue { caption += " · base \(String(format: "%.4f", b))" }
-        if !e.settings.isEmpty { caption += "<br/>" + esc(e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · ")) }
-        let swatch = { (v: Double) in "<span style=\"display:inline-block;width:0.9em;height:0.9em;vertical-align:middle;background:\(Palette.hex(Palette.diverging(v)))\"></span>" }
-        caption += "<br/>\(swatch(-1)) against · \(swatch(1)) toward \(esc(s.targetName)) (colour scaled to the largest |score|, \(String(format: "%.3g", scale(e.scores))))"
+        if !e.settings.isEmpty {
+            caption += "<br/>" + esc(e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · "))
+        }
+        let swatch = { (v: Double) in
+            "<span style=\"display:inline-block;width:0.9em;height:0.9em;vertical-align:middle;"
+                + "background:\(Palette.hex(Palette.diverging(v)))\"></span>"
+        }
+        caption += "<br/>\(swatch(-1)) against · \(swatch(1)) toward \(esc(s.targetName)) "
+            + "(colour scaled to the largest |score|, \(String(format: "%.3g", Palette.fullScale(e.scores))))"
         for c in e.checks { caption += "<br/>\(esc(c.name)): \(String(format: "%.4g", c.value)) — \(esc(c.note))" }
         return "<figure class=\"xai-explanation\">\n\(svg)\n<figcaption>\(caption)</figcaption>\n</figure>\n"
     }
 
-    static func scale(_ v: [Double]) -> Double { max(1e-12, v.map(abs).filter(\.isFinite).max() ?? 1) }
-
     /// Tokens as coloured boxes, wrapped into lines of at most 640 px.
     static func tokenSVG(_ e: Explanation) -> String {
-        let m = scale(e.scores)
+        let m = Palette.fullScale(e.scores)
         var items: [String] = []
         var x = 0.0, y = 0.0
         let h = 26.0, maxWidth = 640.0
@@ -62,13 +75,18 @@ public enum Export {
             let width = Double(w.count) * 8.4 + 14
             if x + width > maxWidth && x > 0 { x = 0; y += h + 8 }
             let bg = Palette.diverging(v / m), ink = Palette.ink(on: bg)
-            items.append("<g><title>\(esc(w)): \(String(format: "%+.4f", v))</title><rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(h))\" rx=\"4\" fill=\"\(Palette.hex(bg))\" stroke=\"#888\" stroke-width=\"0.5\"/>"
-                         + "<text x=\"\(f(x + width / 2))\" y=\"\(f(y + 17.5))\" text-anchor=\"middle\" fill=\"\(Palette.hex(ink))\">\(esc(w))</text></g>")
+            items.append("<g><title>\(esc(w)): \(String(format: "%+.4f", v))</title>"
+                         + "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(h))\" rx=\"4\" "
+                         + "fill=\"\(Palette.hex(bg))\" stroke=\"#888\" stroke-width=\"0.5\"/>"
+                         + "<text x=\"\(f(x + width / 2))\" y=\"\(f(y + 17.5))\" text-anchor=\"middle\" "
+                         + "fill=\"\(Palette.hex(ink))\">\(esc(w))</text></g>")
             x += width + 6
         }
         let height = y + h + 4
         let total = max(x, y > 0 ? maxWidth : x)
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(total))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(total)) \(f(height))\" font-family=\"ui-monospace, Menlo, monospace\" font-size=\"14\" role=\"img\">\n"
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(total))\" height=\"\(f(height))\" "
+            + "viewBox=\"0 0 \(f(total)) \(f(height))\" "
+            + "font-family=\"ui-monospace, Menlo, monospace\" font-size=\"14\" role=\"img\">\n"
             + items.joined(separator: "\n") + "\n</svg>"
     }
 

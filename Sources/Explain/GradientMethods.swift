@@ -1,69 +1,6 @@
 import Foundation
 import Tensors
 
-/// Captum's integration rules for Integrated Gradients: where along the straight path from
-/// the baseline the gradient is taken (alphas) and how much each point weighs (step sizes).
-public enum IntegrationRule: String, CaseIterable, Sendable {
-    case gaussLegendre = "gausslegendre"
-    case riemannLeft = "riemann_left"
-    case riemannRight = "riemann_right"
-    case riemannMiddle = "riemann_middle"
-    case riemannTrapezoid = "riemann_trapezoid"
-
-    /// (alphas, step sizes) for n points, exactly as captum.attr._utils.approximation_methods.
-    /// The trapezoid rule halves the first and last of n steps of 1/n, so its weights sum to
-    /// 1 − 1/n (Captum's definition, kept so results match).
-    public func points(_ n: Int) throws -> (alphas: [Double], weights: [Double]) {
-        guard n >= 1 else { throw TensorError.value("integration needs at least 1 step, found \(n)") }
-        func linspace(_ a: Double, _ b: Double) -> [Double] {
-            n == 1 ? [a] : (0..<n).map { a + (b - a) * Double($0) / Double(n - 1) }
-        }
-        let step = [Double](repeating: 1 / Double(n), count: n)
-        switch self {
-        case .gaussLegendre:
-            let (x, w) = gaussLegendreNodes(n)
-            return (x.map { 0.5 * (1 + $0) }, w.map { 0.5 * $0 })
-        case .riemannLeft: return (linspace(0, 1 - 1 / Double(n)), step)
-        case .riemannRight: return (linspace(1 / Double(n), 1), step)
-        case .riemannMiddle: return (linspace(1 / (2 * Double(n)), 1 - 1 / (2 * Double(n))), step)
-        case .riemannTrapezoid:
-            guard n > 1 else { throw TensorError.value("the trapezoid rule needs at least 2 steps, found \(n)") }
-            var s = step
-            s[0] /= 2; s[n - 1] /= 2
-            return (linspace(0, 1), s)
-        }
-    }
-}
-
-/// Gauss–Legendre nodes (ascending, in [−1, 1]) and weights, by Newton's method on P_n
-/// (as numpy.polynomial.legendre.leggauss).
-func gaussLegendreNodes(_ n: Int) -> ([Double], [Double]) {
-    var x = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)
-    for i in 0..<(n + 1) / 2 {
-        var z = FastMath.cos(Double.pi * (Double(i) + 0.75) / (Double(n) + 0.5))
-        var dp = 0.0
-        for _ in 0..<100 {
-            // After the recurrence p1 = P_n(z) and p0 = P_{n−1}(z).
-            var p0 = 1.0, p1 = z
-            if n >= 2 {
-                for k in 2...n {
-                    let p2 = ((2 * Double(k) - 1) * z * p1 - (Double(k) - 1) * p0) / Double(k)
-                    p0 = p1; p1 = p2
-                }
-            }
-            dp = Double(n) * (z * p1 - p0) / (z * z - 1)
-            let dz = p1 / dp
-            z -= dz
-            if abs(dz) < 1e-15 { break }
-        }
-        x[i] = -z; x[n - 1 - i] = z
-        let wi = 2 / ((1 - z * z) * dp * dp)
-        w[i] = wi; w[n - 1 - i] = wi
-    }
-    if n % 2 == 1 { x[n / 2] = 0 }
-    return (x, w)
-}
-
 /// Gradient-based attributions (Captum's Saliency, InputXGradient, NoiseTunnel and
 /// IntegratedGradients), computed in input space and reduced per unit.
 public enum GradientMethods {
@@ -71,7 +8,8 @@ public enum GradientMethods {
     public static func saliency(_ s: Explainee, absolute: Bool = true) throws -> Explanation {
         let g = try s.gradients(s.input.unsqueeze(0)).grads.squeeze(0)
         let a = absolute ? try g.abs() : g
-        return Explanation(method: "saliency", settings: [("abs", "\(absolute)")], subject: s, scores: s.perUnit(a), raw: a)
+        return Explanation(method: "saliency", settings: [("abs", "\(absolute)")], subject: s, scores: s.perUnit(a),
+                           raw: a)
     }
 
     /// x ∘ ∂f/∂x (Captum InputXGradient).
@@ -105,7 +43,8 @@ public enum GradientMethods {
             }
         }
         let a = try Tensor(shape: s.input.shape, floats: acc.map { $0 / Float(samples) })
-        return Explanation(method: "smoothgrad", settings: [("base", base), ("samples", "\(samples)"), ("stdev", fmtNumber(stdev)), ("seed", "\(seed)")],
+        let settings = [("base", base), ("samples", "\(samples)"), ("stdev", fmtNumber(stdev)), ("seed", "\(seed)")]
+        return Explanation(method: "smoothgrad", settings: settings,
                            subject: s, scores: s.perUnit(a), raw: a)
     }
 
@@ -141,12 +80,7 @@ public enum GradientMethods {
         let delta = scores.reduce(0, +) - (s.prediction - s.baselineScore)
         return Explanation(method: "integrated_gradients", settings: [("steps", "\(steps)"), ("rule", rule.rawValue)],
                            subject: s, scores: scores, raw: a, baseValue: s.baselineScore,
-                           checks: [Check("convergence delta", delta, "Σ attributions − (f(x) − f(baseline)); near 0 when the integral converged (completeness)")])
+                           checks: [Check("convergence delta", delta, "Σ attributions − (f(x) − f(baseline)); "
+                                              + "near 0 when the integral converged (completeness)")])
     }
-}
-
-/// Numbers shown to people: integers without a point, others with up to 4 significant decimals.
-func fmtNumber(_ v: Double) -> String {
-    if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
-    return String(format: "%.4g", v)
 }

@@ -29,12 +29,18 @@ public enum ModalityAttribution {
 
     /// The score explained for rows x [N, F]: the logit for one-logit models; for
     /// classifiers the logit of `target`, or of each row's predicted class when nil.
-    public static func attribute(_ model: Model, x: Tensor, background: Tensor, views: [FeatureView], target: Int? = nil) throws -> Result {
-        guard !views.isEmpty, views.count <= 10 else { throw TensorError.value("modality attribution takes 1 to 10 views, found \(views.count)") }
-        guard x.rank == 2, background.rank == 2, x.shape[1] == background.shape[1] else {
-            throw TensorError.shape("rows and background must be tables with the same columns, found \(x.shape) and \(background.shape)")
+    public static func attribute(_ model: Model, x: Tensor, background: Tensor, views: [FeatureView],
+                                 target: Int? = nil) throws -> Result {
+        guard !views.isEmpty, views.count <= 10 else {
+            throw TensorError.value("modality attribution takes 1 to 10 views, found \(views.count)")
         }
-        guard let last = views.map(\.columns.upperBound).max(), last <= x.shape[1] else { throw TensorError.shape("the views need more columns than the rows have (\(x.shape[1]))") }
+        guard x.rank == 2, background.rank == 2, x.shape[1] == background.shape[1] else {
+            throw TensorError.shape("rows and background must be tables with the same columns, "
+                                    + "found \(x.shape) and \(background.shape)")
+        }
+        guard let last = views.map(\.columns.upperBound).max(), last <= x.shape[1] else {
+            throw TensorError.shape("the views need more columns than the rows have (\(x.shape[1]))")
+        }
         let (N, F) = (x.shape[0], x.shape[1])
         let mean = try background.mean(dim: 0).floats
         let V = views.count
@@ -48,7 +54,9 @@ public enum ModalityAttribution {
                 for (v, view) in views.enumerated() where s & (1 << v) == 0 {
                     for r in 0..<N { for c in view.columns { rows[r * F + c] = mean[c] } }
                 }
-                let out = try model.logits(Batch(x: Tensor(shape: [N, F], floats: rows), lengths: nil, y: Tensor.zeros([N]), indices: Array(0..<N)))
+                let batch = try Batch(x: Tensor(shape: [N, F], floats: rows), lengths: nil, y: Tensor.zeros([N]),
+                                      indices: Array(0..<N))
+                let out = try model.logits(batch)
                 if out.rank == 1 || (out.rank == 2 && out.shape[1] == 1) {
                     scores[s] = out.floats.map(Double.init)
                 } else {
@@ -56,10 +64,14 @@ public enum ModalityAttribution {
                     if targets == nil {
                         // The full coalition comes first: its predicted class is each row's target.
                         if let t = target {
-                            guard t >= 0, t < C else { throw TensorError.value("target must be a class 0..<\(C), found \(t)") }
+                            guard t >= 0, t < C else {
+                                throw TensorError.value("target must be a class 0..<\(C), found \(t)")
+                            }
                             targets = Array(repeating: t, count: N)
                         } else {
-                            targets = (0..<N).map { r in (0..<C).max { out.floats[r * C + $0] < out.floats[r * C + $1] } ?? 0 }
+                            targets = (0..<N).map { r in
+                                (0..<C).max { out.floats[r * C + $0] < out.floats[r * C + $1] } ?? 0
+                            }
                         }
                     }
                     scores[s] = (0..<N).map { Double(out.floats[$0 * C + (targets?[$0] ?? 0)]) }
@@ -68,6 +80,7 @@ public enum ModalityAttribution {
         } }
         let values = (0..<N).map { r in Shapley.values(coalitions: scores.map { $0[r] }, players: V) }
         let name = targets == nil ? "logit" : (target.map { "class \($0) logit" } ?? "predicted class logit")
-        return Result(views: views.map(\.name), values: values, full: scores[(1 << V) - 1], empty: scores[0], target: name)
+        return Result(views: views.map(\.name), values: values, full: scores[(1 << V) - 1], empty: scores[0],
+                      target: name)
     }
 }

@@ -9,7 +9,8 @@ public enum Shapley {
     public static let exactLimit = 16
 
     static func efficiency(_ phi: [Double], _ fx: Double, _ base: Double) -> Check {
-        Check("efficiency gap", phi.reduce(0, +) - (fx - base), "Σ Shapley values − (f(x) − base value); 0 when the values split the prediction exactly")
+        Check("efficiency gap", phi.reduce(0, +) - (fx - base),
+              "Σ Shapley values − (f(x) − base value); 0 when the values split the prediction exactly")
     }
 
     /// Units whose value equals every background row's cannot change the game; shap leaves
@@ -19,7 +20,11 @@ public enum Shapley {
         let x = s.input.floats
         let F = x.count
         let rows: [[Float]]
-        if let bg = s.background { rows = (0..<bg.shape[0]).map { Array(bg.floats[$0 * F..<($0 + 1) * F]) } } else { rows = [s.baseline.floats] }
+        if let bg = s.background {
+            rows = (0..<bg.shape[0]).map { Array(bg.floats[$0 * F..<($0 + 1) * F]) }
+        } else {
+            rows = [s.baseline.floats]
+        }
         return (0..<F).filter { i in rows.contains { abs($0[i] - x[i]) > 1e-7 } }
     }
 
@@ -40,7 +45,9 @@ public enum Shapley {
         let active = varying(s)
         let M = active.count
         guard M <= exactLimit else {
-            throw TensorError.value("exact Shapley values need at most \(exactLimit) features, found \(M); use method: \"kernel_shap\" or \"permutation_shap\"" + (s.kind == .image ? " or a larger patch:" : ""))
+            throw TensorError.value("exact Shapley values need at most \(exactLimit) features, found \(M); "
+                                    + "use method: \"kernel_shap\" or \"permutation_shap\""
+                                    + (s.kind == .image ? " or a larger patch:" : ""))
         }
         let count = 1 << M
         var masks: [[Bool]] = []
@@ -50,8 +57,8 @@ public enum Shapley {
         var phi = [Double](repeating: 0, count: s.unitCount)
         for (j, value) in values(coalitions: v, players: M).enumerated() { phi[active[j]] = value }
         let base = v[0], fx = v[count - 1]
-        return Explanation(method: "exact_shapley", settings: [("coalitions", "\(count)")] + backgroundSetting(s), subject: s, scores: phi,
-                           baseValue: base, checks: [efficiency(phi, fx, base)])
+        return Explanation(method: "exact_shapley", settings: [("coalitions", "\(count)")] + backgroundSetting(s),
+                           subject: s, scores: phi, baseValue: base, checks: [efficiency(phi, fx, base)])
     }
 
     /// Shapley values of M players from the values of all 2^M coalitions (index bit j set =
@@ -59,7 +66,7 @@ public enum Shapley {
     /// w(k) = k!(M−k−1)!/M!.
     static func values(coalitions v: [Double], players M: Int) -> [Double] {
         var w = [Double](repeating: 0, count: max(M, 1))
-        for k in 0..<M { w[k] = 1 / (Double(M) * Stats.binomial(M - 1, k)) }
+        for k in 0..<M { w[k] = 1 / (Double(M) * binomial(M - 1, k)) }
         return (0..<M).map { j in
             var acc = 0.0
             for bits in 0..<(1 << M) where bits & (1 << j) == 0 {
@@ -67,6 +74,14 @@ public enum Shapley {
             }
             return acc
         }
+    }
+
+    /// The binomial coefficient C(n, k) as a Double (0 when k is outside 0…n).
+    static func binomial(_ n: Int, _ k: Int) -> Double {
+        guard k >= 0, k <= n else { return 0 }
+        var r = 1.0
+        for i in 0..<min(k, n - k) { r = r * Double(n - i) / Double(i + 1) }
+        return r
     }
 
     static func backgroundSetting(_ s: Explainee) -> [(String, String)] {
@@ -88,16 +103,40 @@ public enum Shapley {
         var settings: [(String, String)] = [("seed", "\(seed)")] + backgroundSetting(s)
         if M == 1 { phi[active[0]] = fx - base }
         guard M >= 2 else {
-            return Explanation(method: "kernel_shap", settings: settings, subject: s, scores: phi, baseValue: base, checks: [efficiency(phi, fx, base)])
+            return Explanation(method: "kernel_shap", settings: settings, subject: s, scores: phi, baseValue: base,
+                               checks: [efficiency(phi, fx, base)])
         }
         var budget = samples ?? (2 * M + 2048)
         guard budget >= 2 else { throw TensorError.value("KernelSHAP needs at least 2 samples, found \(budget)") }
         if M <= 30 { budget = min(budget, (1 << M) - 2) }
+        let coalitions = try kernelCoalitions(players: M, budget: budget, seed: seed)
+        let masks = coalitions.masks
+        let ey = try game(s, active)(masks)
+        let gap = fx - base
+        let w = kernelSolve(masks, coalitions.weights, ey, base: base, gap: gap, players: M)
+        for j in 0..<(M - 1) { phi[active[j]] = w[j] }
+        phi[active[M - 1]] = gap - w.reduce(0, +)
+        settings.insert(("samples", "\(masks.count)"), at: 0)
+        let evaluated = Double(masks.count) / (Double(sign: .plus, exponent: M, significand: 1) - 2)
+        return Explanation(method: "kernel_shap", settings: settings, subject: s, scores: phi, baseValue: base,
+                           checks: [efficiency(phi, fx, base),
+                                    Check("coalitions evaluated", min(1, evaluated),
+                                          "fraction of all 2^M − 2 coalitions; 1 means the values are exact")])
+    }
+
+    /// KernelSHAP's coalitions (true = the player is present) with their weights.
+    struct KernelCoalitions {
         var masks: [[Bool]] = []
         var weights: [Double] = []
         var index: [[Bool]: Int] = [:]
-        func add(_ m: [Bool], _ w: Double) { index[m] = masks.count; masks.append(m); weights.append(w) }
+        mutating func add(_ m: [Bool], _ w: Double) { index[m] = masks.count; masks.append(m); weights.append(w) }
+    }
 
+    /// shap's choice of coalitions for M players within `budget`: whole subset sizes (and
+    /// their complements), smallest first, while the budget covers them at their kernel
+    /// weight; then random subsets of the remaining sizes.
+    static func kernelCoalitions(players M: Int, budget: Int, seed: UInt64) throws -> KernelCoalitions {
+        var c = KernelCoalitions()
         let sizes = M / 2, paired = (M - 1) / 2          // ceil((M−1)/2), floor((M−1)/2)
         var weightVector = (1...sizes).map { Double(M - 1) / (Double($0) * Double(M - $0)) }
         for i in 0..<paired { weightVector[i] *= 2 }
@@ -107,56 +146,76 @@ public enum Shapley {
         var full = 0
         var left = Double(budget)
         for size in 1...sizes {
-            var nsubsets = Stats.binomial(M, size)
+            var nsubsets = binomial(M, size)
             if size <= paired { nsubsets *= 2 }
             guard left * remaining[size - 1] / nsubsets >= 1 - 1e-8 else { break }
             full += 1
             left -= nsubsets
             if remaining[size - 1] < 1 { let r = remaining[size - 1]; remaining = remaining.map { $0 / (1 - r) } }
-            var w = weightVector[size - 1] / Stats.binomial(M, size)
+            var w = weightVector[size - 1] / binomial(M, size)
             if size <= paired { w /= 2 }
             forEachCombination(M, size) { inds in
                 var m = [Bool](repeating: false, count: M)
                 for i in inds { m[i] = true }
-                add(m, w)
-                if size <= paired { add(m.map { !$0 }, w) }
+                c.add(m, w)
+                if size <= paired { c.add(m.map { !$0 }, w) }
             }
         }
-        let fixed = masks.count
-        var samplesLeft = budget - masks.count
-        if full != sizes && samplesLeft > 0 {
-            var rw = weightVector
-            for i in 0..<paired { rw[i] /= 2 }
-            rw = Array(rw[full...])
-            let sum = rw.reduce(0, +)
-            rw = rw.map { $0 / sum }
-            var g = RandomGenerator(seed: seed)
-            var draws = 0
-            while samplesLeft > 0 && draws < 4 * budget {
-                draws += 1
-                if draws % 256 == 0 { try Interruption.check() }
-                // Draw a subset size by the remaining kernel weights, then a random subset of it.
-                var u = g.uniformDouble(), k = 0
-                while k < rw.count - 1 && u >= rw[k] { u -= rw[k]; k += 1 }
-                let size = k + full + 1
-                var m = [Bool](repeating: false, count: M)
-                for i in g.permutation(M).prefix(size) { m[i] = true }
-                let isNew: Bool
-                if let at = index[m] { weights[at] += 1; isNew = false } else { add(m, 1); samplesLeft -= 1; isNew = true }
-                if samplesLeft > 0 && size <= paired {
-                    let c = m.map { !$0 }
-                    if isNew { add(c, 1); samplesLeft -= 1 } else if let at = index[c] { weights[at] += 1 }
+        if full != sizes && budget - c.masks.count > 0 {
+            try sampleCoalitions(&c, weightVector: weightVector, full: full, paired: paired, players: M, budget: budget,
+                                 seed: seed)
+        }
+        return c
+    }
+
+    /// The coalitions past the `full` enumerated sizes: random subsets drawn by the remaining
+    /// kernel weights (a repeat adds 1 to its weight), whose weights then share what the
+    /// remaining sizes weigh.
+    static func sampleCoalitions(_ c: inout KernelCoalitions, weightVector: [Double], full: Int, paired: Int,
+                                 players M: Int, budget: Int, seed: UInt64) throws {
+        let fixed = c.masks.count
+        var samplesLeft = budget - c.masks.count
+        var rw = weightVector
+        for i in 0..<paired { rw[i] /= 2 }
+        rw = Array(rw[full...])
+        let sum = rw.reduce(0, +)
+        rw = rw.map { $0 / sum }
+        var g = RandomGenerator(seed: seed)
+        var draws = 0
+        while samplesLeft > 0 && draws < 4 * budget {
+            draws += 1
+            if draws % 256 == 0 { try Interruption.check() }
+            // Draw a subset size by the remaining kernel weights, then a random subset of it.
+            var u = g.uniformDouble(), k = 0
+            while k < rw.count - 1 && u >= rw[k] { u -= rw[k]; k += 1 }
+            let size = k + full + 1
+            var m = [Bool](repeating: false, count: M)
+            for i in g.permutation(M).prefix(size) { m[i] = true }
+            let isNew: Bool
+            if let at = c.index[m] {
+                c.weights[at] += 1; isNew = false
+            } else {
+                c.add(m, 1); samplesLeft -= 1; isNew = true
+            }
+            if samplesLeft > 0 && size <= paired {
+                let complement = m.map { !$0 }
+                if isNew {
+                    c.add(complement, 1); samplesLeft -= 1
+                } else if let at = c.index[complement] {
+                    c.weights[at] += 1
                 }
             }
-            let leftWeight = weightVector[full...].reduce(0, +)
-            let sampled = weights[fixed...].reduce(0, +)
-            if sampled > 0 { for i in fixed..<weights.count { weights[i] *= leftWeight / sampled } }
         }
-        let ey = try game(s, active)(masks)
-        // Eliminate the last unit with the constraint Σφ = f(x) − base, then solve
-        // (XᵀWX) w = XᵀW y for the others (shap's solve).
+        let leftWeight = weightVector[full...].reduce(0, +)
+        let sampled = c.weights[fixed...].reduce(0, +)
+        if sampled > 0 { for i in fixed..<c.weights.count { c.weights[i] *= leftWeight / sampled } }
+    }
+
+    /// shap's solve: eliminate the last player with the constraint Σφ = f(x) − base (`gap`),
+    /// then solve (XᵀWX) w = XᵀW y for the others. Returns the first M − 1 values.
+    static func kernelSolve(_ masks: [[Bool]], _ weights: [Double], _ ey: [Double], base: Double, gap: Double,
+                            players M: Int) -> [Double] {
         let rows = masks.count, p = M - 1
-        let gap = fx - base
         var X = [Double](repeating: 0, count: rows * p), y = [Double](repeating: 0, count: rows)
         for r in 0..<rows {
             let last = masks[r][M - 1] ? 1.0 : 0.0
@@ -172,14 +231,7 @@ public enum Shapley {
                 for k in 0..<p { A[j * p + k] += v * X[r * p + k] }
             }
         }
-        let w = Stats.solve(A, b, p) ?? Stats.leastNorm(A, b, p)
-        for j in 0..<p { phi[active[j]] = w[j] }
-        phi[active[M - 1]] = gap - w.reduce(0, +)
-        settings.insert(("samples", "\(masks.count)"), at: 0)
-        let evaluated = Double(masks.count) / (Double(sign: .plus, exponent: M, significand: 1) - 2)
-        return Explanation(method: "kernel_shap", settings: settings, subject: s, scores: phi, baseValue: base,
-                           checks: [efficiency(phi, fx, base),
-                                    Check("coalitions evaluated", min(1, evaluated), "fraction of all 2^M − 2 coalitions; 1 means the values are exact")])
+        return LinearSystem.solve(A, b, p) ?? LinearSystem.leastNorm(A, b, p)
     }
 
     /// Calls `body` with every k-subset of 0..<n in lexicographic order (itertools.combinations).
@@ -200,7 +252,9 @@ public enum Shapley {
     /// order, switch units on one by one from the empty coalition, then off again in the
     /// same order from the full one; each unit's marginal contributions are averaged.
     public static func permutation(_ s: Explainee, permutations: Int = 10, seed: UInt64 = 0) throws -> Explanation {
-        guard permutations >= 1 else { throw TensorError.value("permutation SHAP needs at least 1 permutation, found \(permutations)") }
+        guard permutations >= 1 else {
+            throw TensorError.value("permutation SHAP needs at least 1 permutation, found \(permutations)")
+        }
         let active = varying(s)
         let M = active.count
         var g = RandomGenerator(seed: seed)
@@ -227,7 +281,8 @@ public enum Shapley {
         phi = phi.map { $0 / Double(2 * permutations) }
         let base = v.first ?? s.baselineScore
         let fx = v.count > M ? v[M] : s.prediction
-        return Explanation(method: "permutation_shap", settings: [("permutations", "\(permutations)"), ("seed", "\(seed)")] + backgroundSetting(s),
-                           subject: s, scores: phi, baseValue: base, checks: [efficiency(phi, fx, base)])
+        let settings = [("permutations", "\(permutations)"), ("seed", "\(seed)")] + backgroundSetting(s)
+        return Explanation(method: "permutation_shap", settings: settings, subject: s, scores: phi, baseValue: base,
+                           checks: [efficiency(phi, fx, base)])
     }
 }

@@ -11,7 +11,8 @@ public enum TerminalView {
     public static func render(_ e: Explanation, mode: ColorMode = Palette.mode, width: Int = 80) -> String {
         var lines: [String] = []
         let s = e.subject
-        var head = "\(e.method) · \(s.model.module.typeName) · \(s.targetName) (\(s.outputDescription)) · f(x) = \(String(format: "%.4f", e.prediction))"
+        var head = "\(e.method) · \(s.model.module.typeName) · \(s.targetName) (\(s.outputDescription)) · "
+            + "f(x) = \(String(format: "%.4f", e.prediction))"
         if let b = e.baseValue { head += " · base \(String(format: "%.4f", b))" }
         lines.append(head)
         if !e.settings.isEmpty { lines.append("  " + e.settings.map { "\($0.0) \($0.1)" }.joined(separator: " · ")) }
@@ -24,12 +25,11 @@ public enum TerminalView {
         return lines.joined(separator: "\n")
     }
 
-    static func scale(_ v: [Double]) -> Double { max(1e-12, v.map(abs).filter(\.isFinite).max() ?? 1) }
 
     /// Tokens with a background colour by score (wrapped to the width), then the strongest
     /// tokens' scores as bars; without colour each token is followed by its score.
     static func tokens(_ e: Explanation, mode: ColorMode, width: Int) -> [String] {
-        let m = scale(e.scores)
+        let m = Palette.fullScale(e.scores)
         var lines: [String] = []
         var line = "  ", visible = 2
         for (w, v) in zip(e.units, e.scores) {
@@ -39,7 +39,9 @@ public enum TerminalView {
                 len = TextWidth.of(piece)
             } else {
                 let bg = Palette.diverging(v / m)
-                piece = Palette.escape(bg, background: true, mode: mode) + Palette.escape(Palette.ink(on: bg), background: false, mode: mode) + " \(w) " + Palette.reset(mode: mode)
+                piece = Palette.escape(bg, background: true, mode: mode)
+                    + Palette.escape(Palette.ink(on: bg), background: false, mode: mode)
+                    + " \(w) " + Palette.reset(mode: mode)
                 len = TextWidth.of(w) + 2
             }
             if visible + len + 1 > width && visible > 2 { lines.append(line); line = "  "; visible = 2 }
@@ -48,9 +50,10 @@ public enum TerminalView {
         }
         lines.append(line)
         if mode != .none {
-            let neg = Palette.escape(Palette.diverging(-1), background: true, mode: mode) + "   " + Palette.reset(mode: mode)
-            let pos = Palette.escape(Palette.diverging(1), background: true, mode: mode) + "   " + Palette.reset(mode: mode)
-            lines.append("  \(neg) against  \(pos) toward \(e.subject.targetName)   (full colour = ±\(String(format: "%.3g", m)))")
+            let neg = Palette.swatch(Palette.diverging(-1), cells: 3, mode: mode)
+            let pos = Palette.swatch(Palette.diverging(1), cells: 3, mode: mode)
+            lines.append("  \(neg) against  \(pos) toward \(e.subject.targetName)   "
+                         + "(full colour = ±\(String(format: "%.3g", m)))")
             // The numbers too, for the strongest tokens: colour alone does not survive a
             // projector or a colour-blind reader.
             lines += BarChart.terminal(names: e.units, values: e.scores, mode: mode, width: width, limit: 8)
@@ -64,7 +67,8 @@ public enum TerminalView {
     static func image(_ e: Explanation, mode: ColorMode) -> [String] {
         guard let (map, H, W) = e.pixelMap else { return [] }
         let x = e.subject.input
-        return Heatmap.terminal(map, rows: H, cols: W, image: Array(x.floats.prefix(H * W)).map(Double.init), mode: mode)
+        return Heatmap.terminal(map, rows: H, cols: W, image: Array(x.floats.prefix(H * W)).map(Double.init),
+                                mode: mode)
     }
 
 }

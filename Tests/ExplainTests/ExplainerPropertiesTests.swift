@@ -107,7 +107,7 @@ final class ExplainerPropertiesTests: XCTestCase {
         let reversed = try ExplanationMetrics.compare(a, b, k: 2)
         XCTAssertEqual(reversed.spearman, -1, accuracy: 1e-12)
         XCTAssertEqual(reversed.topK, 0)
-        XCTAssertEqual(Stats.ranks([10, 20, 20, 5]), [2, 3.5, 3.5, 1], "ties share their mean rank")
+        XCTAssertEqual(averageRanks([10, 20, 20, 5]), [2, 3.5, 3.5, 1], "ties share their mean rank")
     }
 
     func testRandomisationCheckDecorrelatesAndRestoresTheModel() throws {

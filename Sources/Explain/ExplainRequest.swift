@@ -1,0 +1,43 @@
+import Tensors
+
+/// Everything `explain()` was asked: the method and its settings. Kept with the result so
+/// the same explanation can be recomputed (the sanity check re-explains a randomised model).
+public struct ExplainRequest {
+    public var method: String
+    public var target: Int?
+    public var output: OutputKind?
+    public var baseline: Tensor?
+    public var background: Tensor?
+    public var steps = 50
+    public var rule = IntegrationRule.gaussLegendre
+    public var batch: Int?
+    public var samples: Int?
+    public var stdev = 1.0
+    public var base = "saliency"
+    public var seed: UInt64 = 0
+    public var features = 10
+    public var kernelWidth: Double?
+    public var permutations = 10
+    public var window = 2
+    public var stride = 1
+    public var patch = 1
+    public var absolute = true
+
+    public init(method: String) { self.method = method }
+
+    public static let methods = ["saliency", "input_x_gradient", "smoothgrad", "integrated_gradients", "occlusion",
+                                 "feature_ablation", "lime", "kernel_shap", "exact_shapley", "permutation_shap", "shap",
+                                 "attention", "attention_rollout"]
+    /// Alternative spellings people use.
+    static let aliases = ["ig": "integrated_gradients", "gradient": "saliency", "inputxgradient": "input_x_gradient",
+                          "ixg": "input_x_gradient", "smooth_grad": "smoothgrad", "noise_tunnel": "smoothgrad",
+                          "ablation": "feature_ablation", "kernelshap": "kernel_shap", "exact_shap": "exact_shapley",
+                          "shapley": "exact_shapley", "permutation": "permutation_shap", "rollout": "attention_rollout"]
+
+    public static func canonical(_ name: String) throws -> String {
+        let n = name.lowercased()
+        if methods.contains(n) { return n }
+        if let a = aliases[n] { return a }
+        throw TensorError.value("unknown explanation method \"\(name)\"; methods: " + methods.joined(separator: ", "))
+    }
+}
