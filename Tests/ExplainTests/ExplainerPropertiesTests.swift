@@ -173,6 +173,21 @@ final class ExplainerPropertiesTests: XCTestCase {
         for row in 0..<2 { XCTAssertEqual(Double(roll.raw!.floats[row * 2] + roll.raw!.floats[row * 2 + 1]), 1, accuracy: 1e-5) }
     }
 
+    func testALanguageModelIsExplainedAsTheClassifierOfItsNextToken() throws {
+        let gpt = try TinyGPT(vocab: 6, dModel: 8, heads: 2, layers: 1, context: 4)
+        let vocab = Vocabulary(tokens: ["<pad>", "<unk>", "a", "b", " ", "c"], tokenizer: .characters)
+        let lm = Explainer.explainable(Model(gpt, vocabulary: vocab))
+        let classifier = try XCTUnwrap(lm.module as? NextTokenModel)
+        XCTAssertTrue(classifier.gpt === gpt)
+        XCTAssertTrue(lm.vocabulary === vocab)
+        // The context's last 4 characters are its units, and every character is a class.
+        let e = try Explainer.explain(Explainer.subject(lm, .text("ab cab"), ExplainRequest(method: "saliency")),
+                                      ExplainRequest(method: "saliency"))
+        XCTAssertEqual(e.units, ["␣", "c", "a", "b"])
+        let other = Model(try Sequential([Linear(3, 2)]))
+        XCTAssertTrue(Explainer.explainable(other) === other, "any other model is explained as it is")
+    }
+
     func testGaussLegendreNodesMatchNumpy() throws {
         // numpy.polynomial.legendre.leggauss(3): nodes ±√(3/5), 0; weights 5/9, 8/9, 5/9.
         let (x, w) = gaussLegendreNodes(3)
