@@ -4,37 +4,6 @@ import Pictures
 import Tensors
 import Training
 
-/// The training record of a language model: loss and validation loss at each evaluation.
-public final class LMHistoryObject: HostObject, FigureProviding, LineChartProviding {
-    let history: LanguageModel.History
-    init(_ h: LanguageModel.History) { history = h }
-    public var typeName: String { "LMHistory" }
-    public var summary: String {
-        guard let last = history.records.last else { return "language-model history · no evaluations" }
-        return String(format: "language-model history · %d steps · validation loss %.4f nats/token", last.step, last.validationLoss)
-            + (history.stoppedAt != nil ? " (stopped early)" : "")
-    }
-    public var display: String {
-        (["  step   loss     val_loss"] + history.records.map { String(format: "%6d   %.4f   %.4f", $0.step, $0.loss, $0.validationLoss) }).joined(separator: "\n")
-    }
-    var chart: LineChart {
-        let xs = history.records.map { Double($0.step) }
-        return LineChart(title: "language model loss (nats per token)", xLabel: "step", yLabel: "cross-entropy",
-                         series: [.init("train", xs: xs, ys: history.records.map(\.loss)), .init("validation", xs: xs, ys: history.records.map(\.validationLoss))])
-    }
-    public var figureHTML: String { "<figure class=\"xai-figure\">\n\(chart.svg())\n</figure>\n" }
-    public var propertyNames: [String] { ["steps", "loss", "val_loss", "stopped"] }
-    public func property(_ name: String) throws -> Value? {
-        switch name {
-        case "steps": return .list(history.records.map { .int($0.step) })
-        case "loss": return .list(history.records.map { .float($0.loss) })
-        case "val_loss": return .list(history.records.map { .float($0.validationLoss) })
-        case "stopped": return .bool(history.stoppedAt != nil)
-        default: return nil
-        }
-    }
-}
-
 enum LanguageModelBuiltins {
     static func gpt(_ v: Value?) throws -> (TinyGPT, Vocabulary) {
         guard case .object(let o as ModuleObject)? = v, let m = o.module as? TinyGPT else {
