@@ -1,6 +1,6 @@
 /// Activation formulas built from FastMath's elementary functions (so the same bits on every
 /// machine), each with its derivative, and the loop that applies an activation to a recurrent
-/// gate's pre-activations. The tensor ops in Activations.swift and Recurrent.swift call these.
+/// gate's pre-activations. The ops in Activations.swift, LSTM.swift and GRU.swift call these.
 extension FastMath {
     /// log(1 + e^x), x itself above 20 (PyTorch's softplus: beta 1, threshold 20).
     @inline(__always)
