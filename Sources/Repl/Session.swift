@@ -122,7 +122,7 @@ public final class Session {
         }
         var stoppedByCtrlC = false
         for stmt in program.statements {
-            let ran = execute(stmt, line: sessionLine, numbered: numbered)
+            let ran = execute(stmt, file: file, line: sessionLine, numbered: numbered)
             failed = failed || ran.failed
             stoppedByCtrlC = stoppedByCtrlC || interp.stoppedByCtrlC
             onStatement?(stmt.range.lastLine - firstLine, captured)
@@ -157,7 +157,7 @@ public final class Session {
 
     /// Runs one statement, its output (and timing) going to `captured`: whether it failed,
     /// the figures it showed, and how many of its last output lines draw them as text.
-    private func execute(_ stmt: Stmt, line: (Int) -> String?, numbered: (Int) -> Int)
+    private func execute(_ stmt: Stmt, file: String, line: (Int) -> String?, numbered: (Int) -> Int)
         -> (failed: Bool, figures: [String], figureTextLines: Int) {
         captured = []
         let start = DispatchTime.now().uptimeNanoseconds
@@ -165,7 +165,7 @@ public final class Session {
         var figures: [String] = []
         var figureTextLines = 0
         do {
-            if let v = try interp.executeTopLevel(stmt) {
+            if let v = try interp.executeTopLevel(stmt, file: file) {
                 let shown = interp.lastShown
                 let saved = Session.scriptDrawing(v) { shown?.repr ?? v }
                 show(v, saving: saved, volatile: false)
