@@ -85,7 +85,7 @@ enum CompressionBuiltins {
                    r = prune(small, sparsity: 0.5)
                    compression_table(net, {pruned: small}, data, [data.features[0]]).models
                    """) { c in
-            let reference = try ModelArguments.model(c.value("reference"), "compression_table: reference")
+            let reference = try c.model("reference")
             guard case .dict(let d)? = c.value("models") else {
                 throw RuntimeError("compression_table: models must be a dict of name → model")
             }
@@ -93,7 +93,7 @@ enum CompressionBuiltins {
                 let name = k.value.display
                 return (name, try ModelArguments.model(d[k], "compression_table: model '\(name)'").model)
             }
-            let data = try ModelArguments.data(c.value("data"), "compression_table: data")
+            let data = try c.dataset("data")
             let inputs = try c.list("inputs").map { try ExplainBuiltins.rawInput($0) }
             guard !inputs.isEmpty else {
                 throw RuntimeError("compression_table needs at least one input to measure explanation drift on")

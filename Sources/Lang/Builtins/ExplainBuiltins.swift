@@ -156,7 +156,7 @@ enum ExplainBuiltins {
                    e = explain(net, tensor([1.0, -0.5, 2.0]), method: "integrated_gradients", target: 1)
                    e.units
                    """) { c in
-            let m = try ModelArguments.model(c.value("model"), "explain: model")
+            let m = try c.model("model")
             let input = try rawInput(c.value("input"))
             let (req, names) = try request(c, vocabulary: m.model.vocabulary)
             m.module.eval()
@@ -239,7 +239,7 @@ enum ExplainBuiltins {
                    net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))
                    sanity_check(net, tensor([1.0, -0.5, 2.0]), method: "saliency").layers
                    """) { c in
-            let m = try ModelArguments.model(c.value("model"), "sanity_check: model")
+            let m = try c.model("model")
             let input = try rawInput(c.value("input"))
             let (req, names) = try request(c)
             m.module.eval()
@@ -254,8 +254,8 @@ enum ExplainBuiltins {
 
     /// A global surrogate's inputs: data's feature rows and the model's predictions on them.
     static func surrogateInputs(_ c: Call) throws -> (data: Dataset, rows: Tensor, predictions: Tensor) {
-        let m = try ModelArguments.model(c.value("model"), "\(c.fn): model")
-        let d = try ModelArguments.data(c.value("data"), "\(c.fn): data")
+        let m = try c.model("model")
+        let d = try c.dataset("data")
         guard let x = d.features, x.rank == 2 else {
             throw RuntimeError("\(c.fn) needs feature rows; \(d.name) holds texts or images")
         }

@@ -40,3 +40,10 @@ enum ModelArguments {
         return UInt64(seed)
     }
 }
+
+extension Call {
+    /// A model argument; an error names the builtin and the argument (`c.dataset` reads a dataset so).
+    func model(_ name: String) throws -> ModuleObject {
+        try ModelArguments.model(value(name), "\(fn): \(name)")
+    }
+}

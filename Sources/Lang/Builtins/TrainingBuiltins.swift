@@ -102,9 +102,8 @@ enum TrainingBuiltins {
                    student = Sequential(Linear(4, 3))
                    h2 = distill(teacher, student, data, epochs: 2)
                    """) { c in
-            let teacher = try ModelArguments.model(c.value("teacher"), "distill: teacher")
-            let student = try ModelArguments.model(c.value("student"), "distill: student")
-            let d = try ModelArguments.data(c.value("data"), "distill: data")
+            let teacher = try c.model("teacher"), student = try c.model("student")
+            let d = try c.dataset("data")
             let optimizer = try ModelArguments.optimizer(c.value("optimizer"), for: student.module.parameters) {
                 try Adam($0, lr: 1e-3)
             }
