@@ -7,6 +7,11 @@ extension Interpreter {
 
     func undefinedMessage(_ name: String, _ scope: Scope) -> String {
         if let word = Interpreter.pythonWords[name] { return "'\(name)' is not defined; xai writes it '\(word)'" }
+        if let f = scope.unassignedLocal(name) {
+            let fn = f.name.map { "'\($0)'" } ?? "this function"
+            return "'\(name)' is assigned in \(fn), so there it is the function's own variable, and it has no value "
+                + "yet; to change the '\(name)' outside the function, write 'outer \(name)' in it"
+        }
         var names = Array(registry.functions.keys)
         var s: Scope? = scope
         while let cur = s {

@@ -63,9 +63,10 @@ extension Interpreter {
                 return try execFor(target, seqExpr, body, scope)
             case .function(let decl):
                 let f = UserFunction(decl: decl, closure: scope, file: currentFile)
-                scope.assign(decl.name ?? "<fn>", .function(f))
+                try scope.assign(decl.name ?? "<fn>", .function(f))
             case .returnStmt(let e):
                 return .returnValue(try e.map { try eval($0, scope) } ?? .none)
+            case .outer: break   // read when the function was parsed (FunctionDecl.outerNames)
             case .breakStmt: return .breakLoop
             case .continueStmt: return .continueLoop
             }
@@ -113,7 +114,7 @@ extension Interpreter {
     func assign(_ target: Target, _ value: Value, _ scope: Scope) throws {
         switch target {
         case .name(let n, _):
-            scope.assign(n, value)
+            try scope.assign(n, value)
         case .tuple(let targets, let loc):
             let items: [Value]
             switch value {

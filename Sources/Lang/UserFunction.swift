@@ -27,7 +27,7 @@ public final class UserFunction: Callable {
                 "\(name) takes \(params.count) argument\(params.count == 1 ? "" : "s"), "
                     + "found \(args.positional.count)")
         }
-        let scope = Scope(parent: closure)
+        let scope = Scope(parent: closure, function: decl)
         for (p, v) in zip(params, args.positional) { scope.vars[p.name] = v }
         for (label, v) in args.labelled {
             guard params.contains(where: { $0.name == label }) else {

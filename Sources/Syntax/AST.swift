@@ -60,11 +60,47 @@ public final class FunctionDecl {
     public let parameters: [Parameter]
     public let body: [Stmt]
     public let location: SourceLocation
+    /// The function's own variables: its parameters and every name its body assigns (`x = …`,
+    /// `x += …`, a `for` variable, a nested `fn x`), except those declared `outer`.
+    public let locals: Set<String>
+    /// Names declared `outer x`: assigning them changes the variable outside the function.
+    public let outerNames: Set<String>
+
     init(name: String?, parameters: [Parameter], body: [Stmt], location: SourceLocation) {
         self.name = name
         self.parameters = parameters
         self.body = body
         self.location = location
+        var assigned = Set(parameters.map(\.name)), outer = Set<String>()
+        FunctionDecl.collect(body, assigned: &assigned, outer: &outer)
+        outerNames = outer
+        locals = assigned.subtracting(outer)
+    }
+
+    /// The names a body assigns and declares `outer`; nested functions' bodies are their own.
+    static func collect(_ body: [Stmt], assigned: inout Set<String>, outer: inout Set<String>) {
+        func names(_ t: Target) {
+            switch t {
+            case .name(let n, _): assigned.insert(n)
+            case .tuple(let items, _): items.forEach(names)
+            case .index, .member: break   // changes a value, binds no name
+            }
+        }
+        for s in body {
+            switch s.kind {
+            case .assign(let t, _), .compoundAssign(let t, _, _): names(t)
+            case .forStmt(let t, _, let b):
+                names(t)
+                collect(b, assigned: &assigned, outer: &outer)
+            case .ifStmt(_, let then, let otherwise):
+                collect(then, assigned: &assigned, outer: &outer)
+                collect(otherwise ?? [], assigned: &assigned, outer: &outer)
+            case .whileStmt(_, let b): collect(b, assigned: &assigned, outer: &outer)
+            case .function(let d): if let n = d.name { assigned.insert(n) }
+            case .outer(let ns): outer.formUnion(ns)
+            case .expression, .returnStmt, .breakStmt, .continueStmt: break
+            }
+        }
     }
 }
 
@@ -105,6 +141,8 @@ public indirect enum StmtKind {
     case returnStmt(Expr?)
     case breakStmt
     case continueStmt
+    /// `outer x, y` inside a function: assigning x or y changes the variable outside it.
+    case outer([String])
 }
 
 public struct Program {

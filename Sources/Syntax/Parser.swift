@@ -35,6 +35,8 @@ public struct Parser {
     var tokens: [Token]
     var p = 0
     let file: String
+    /// How many function bodies enclose the current token (`outer` needs one).
+    var functionDepth = 0
     var depth = 0
     static let maxDepth = 200
 
@@ -162,6 +164,40 @@ public struct Parser {
         throw error("expected a new line or ';' after the statement, found \(kind.described)")
     }
 
+    /// A function's block; `outer` may appear in it.
+    mutating func parseFunctionBody(_ context: String) throws -> [Stmt] {
+        functionDepth += 1
+        defer { functionDepth -= 1 }
+        return try parseBlock(context)
+    }
+
+    /// A function whose `outer` names are not also its parameters.
+    func checked(_ decl: FunctionDecl) throws -> FunctionDecl {
+        if let p = decl.parameters.first(where: { decl.outerNames.contains($0.name) }) {
+            throw error("'\(p.name)' is a parameter of this function, so 'outer \(p.name)' cannot name a variable "
+                + "outside it", p.location)
+        }
+        return decl
+    }
+
+    /// `outer x, y`: names a function changes outside itself.
+    mutating func parseOuter() throws -> StmtKind {
+        let at = advance().location
+        guard functionDepth > 0 else {
+            throw error("'outer' belongs inside a function: it lets the function change a variable outside it", at)
+        }
+        var names: [String] = []
+        repeat {
+            if !names.isEmpty { _ = advance() }
+            guard case .identifier(let n) = kind else {
+                throw error("expected a variable name after 'outer', found \(kind.described)")
+            }
+            names.append(n)
+            _ = advance()
+        } while isSymbol(",")
+        return .outer(names)
+    }
+
     mutating func parseBlock(_ context: String) throws -> [Stmt] {
         guard isSymbol("{") else { throw error("expected '{' to start \(context), found \(kind.described)") }
         let open = advance()
@@ -216,14 +252,15 @@ public struct Parser {
                 let at = advance().location
                 guard case .identifier(let name) = advance().kind else { throw error("expected a function name") }
                 let params = try parseParameters()
-                return .function(
-                    FunctionDecl(
-                        name: name, parameters: params, body: try parseBlock("the body of '\(name)'"), location: at))
+                let body = try parseFunctionBody("the body of '\(name)'")
+                return .function(try checked(FunctionDecl(name: name, parameters: params, body: body, location: at)))
             }
         case .keyword("return"):
             _ = advance()
             if kind == .newline || kind == .end || isSymbol(";") || isSymbol("}") { return .returnStmt(nil) }
             return .returnStmt(try parseExprList())
+        case .keyword("outer"):
+            return try parseOuter()
         case .keyword("break"):
             _ = advance()
             return .breakStmt
@@ -537,9 +574,9 @@ public struct Parser {
         case .keyword("fn"):
             _ = advance()
             let params = try parseParameters()
-            let body = try parseBlock("the body of the function")
-            return Expr(
-                .function(FunctionDecl(name: nil, parameters: params, body: body, location: t.location)), t.location)
+            let body = try parseFunctionBody("the body of the function")
+            let decl = try checked(FunctionDecl(name: nil, parameters: params, body: body, location: t.location))
+            return Expr(.function(decl), t.location)
         case .symbol("("):
             let open = advance()
             if isSymbol(")") {

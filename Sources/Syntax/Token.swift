@@ -54,6 +54,6 @@ public struct Token: Equatable, Sendable {
 public enum Keywords {
     public static let all: Set<String> = [
         "if", "else", "for", "in", "while", "fn", "return", "break", "continue",
-        "true", "false", "nil", "and", "or", "not",
+        "true", "false", "nil", "and", "or", "not", "outer",
     ]
 }

@@ -45,7 +45,7 @@ final class InterpreterTests: XCTestCase {
     func testFunctionsDefaultsLabelsClosuresAndRecursion() throws {
         let src = """
         fn f(a, b = 10) { a + b }
-        fn counter() { n = 0; fn() { n += 1; n } }
+        fn counter() { n = 0; fn() { outer n; n += 1; n } }
         c = counter(); c(); c()
         fn fib(k) { if k < 2 { return k }; fib(k - 1) + fib(k - 2) }
         print(f(1), f(1, 2), f(b: 3, a = 4), c(), fib(15))
