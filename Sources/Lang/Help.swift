@@ -10,6 +10,9 @@ extension Interpreter {
             if let b = f as? Builtin { return b.helpText }
             if let m = f as? BoundMethod { return m.method.helpText }
             if let u = f as? UserFunction { return u.signature + "\n  (a function defined in this session)" }
+            if let m = f as? ModelType {
+                return m.signature + "\n  (a model defined in this session; calling it builds one)"
+            }
             return "<function \(f.name)>"
         case .string(let s)?:
             if let b = registry.lookup(s) { return b.helpText }

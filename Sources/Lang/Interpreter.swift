@@ -33,6 +33,9 @@ public final class Interpreter {
     public private(set) var lastShown: Value?
     /// The file whose statements are running: runtime errors are located in it.
     public private(set) var currentFile = "<input>"
+    /// The models whose constructors are running, outermost first (a model that builds
+    /// itself, directly or through another, is an error rather than a runaway recursion).
+    var modelsUnderConstruction: [String] = []
     var steps = 0
     var callDepth = 0
     static let maxCallDepth = 200
@@ -59,6 +62,7 @@ public final class Interpreter {
         BertBuiltins.register(r)
         FusionBuiltins.register(r)
         CompressionBuiltins.register(r)
+        UserModelBuiltins.register(r)
         return r
     }
 
@@ -101,6 +105,7 @@ public final class Interpreter {
         stoppedByCtrlC = false
         steps = 0
         callDepth = 0
+        modelsUnderConstruction = []
         wasInterrupted = false
         currentFile = file
         do {

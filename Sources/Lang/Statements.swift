@@ -66,6 +66,8 @@ extension Interpreter {
                 try scope.assign(decl.name ?? "<fn>", .function(f))
             case .returnStmt(let e):
                 return .returnValue(try e.map { try eval($0, scope) } ?? .none)
+            case .model(let decl):
+                try scope.assign(decl.name ?? "<model>", .function(ModelType(decl: decl, closure: scope, file: currentFile)))
             case .outer: break   // read when the function was parsed (FunctionDecl.outerNames)
             case .breakStmt: return .breakLoop
             case .continueStmt: return .continueLoop

@@ -21,11 +21,27 @@ public final class UserFunction: Callable {
     }
 
     public func call(_ interp: Interpreter, _ args: Arguments) throws -> Value {
+        try call(interp, args, receiver: nil)
+    }
+
+    /// Calls the function; a model's method gets its model as `self`.
+    func call(_ interp: Interpreter, _ args: Arguments, receiver: Value?) throws -> Value {
+        let scope = try UserFunction.bind(args, to: decl, closure: closure, name: name, interp: interp)
+        if let receiver { scope.vars["self"] = receiver }
+        return try interp.inFile(file) {
+            try UserFunction.bindDefaults(decl, scope, name: name, interp: interp)
+            return try interp.callBody(decl.body, scope, name: name)
+        }
+    }
+
+    /// A call's scope with the arguments bound to the parameters (defaults are bound later,
+    /// in the function's file, by `bindDefaults`).
+    static func bind(_ args: Arguments, to decl: FunctionDecl, closure: Scope, name: String,
+                     interp: Interpreter) throws -> Scope {
         let params = decl.parameters
         guard args.positional.count <= params.count else {
-            throw RuntimeError(
-                "\(name) takes \(params.count) argument\(params.count == 1 ? "" : "s"), "
-                    + "found \(args.positional.count)")
+            throw RuntimeError("\(name) takes \(params.count) argument\(params.count == 1 ? "" : "s"), "
+                + "found \(args.positional.count)")
         }
         let scope = Scope(parent: closure, function: decl)
         for (p, v) in zip(params, args.positional) { scope.vars[p.name] = v }
@@ -37,12 +53,13 @@ public final class UserFunction: Callable {
             guard scope.vars[label] == nil else { throw RuntimeError("\(name): argument '\(label)' given twice") }
             scope.vars[label] = v
         }
-        return try interp.inFile(file) {
-            for p in params where scope.vars[p.name] == nil {
-                guard let d = p.defaultValue else { throw RuntimeError("\(name) needs argument '\(p.name)'") }
-                scope.vars[p.name] = try interp.eval(d, scope)
-            }
-            return try interp.callBody(decl.body, scope, name: name)
+        return scope
+    }
+
+    static func bindDefaults(_ decl: FunctionDecl, _ scope: Scope, name: String, interp: Interpreter) throws {
+        for p in decl.parameters where scope.vars[p.name] == nil {
+            guard let d = p.defaultValue else { throw RuntimeError("\(name) needs argument '\(p.name)'") }
+            scope.vars[p.name] = try interp.eval(d, scope)
         }
     }
 }

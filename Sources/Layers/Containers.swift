@@ -18,6 +18,7 @@ public final class Sequential: Layer {
 /// Modules kept in a list, named 0, 1, 2… (nn.ModuleList).
 public final class ModuleList<M: Module>: Module {
     public let items: [M]
+    public override var typeName: String { "ModuleList" }
     public init(_ items: [M]) {
         self.items = items
         super.init()

@@ -39,6 +39,8 @@ public final class Parameter {
 /// dotted name equal to its PyTorch `state_dict` key (`rnn.weight_ih_l0`, `blocks.0.norm1.bias`).
 open class Module {
     public private(set) var ownParameters: [(name: String, parameter: Parameter)] = []
+    /// Tensors a module keeps and saves but does not learn (nn.Module's persistent buffers).
+    public private(set) var ownBuffers: [(name: String, tensor: Tensor)] = []
     public private(set) var children: [(name: String, module: Module)] = []
     public private(set) var training = true
 
@@ -51,6 +53,18 @@ open class Module {
 
     public func register(_ name: String, _ p: Parameter) { ownParameters.append((name, p)) }
     public func register(_ name: String, _ m: Module) { children.append((name, m)) }
+    /// Sets the child called `name`, replacing one of that name in its place (attribute assignment).
+    public func setChild(_ name: String, _ m: Module) {
+        if let i = children.firstIndex(where: { $0.name == name }) { children[i].module = m } else { register(name, m) }
+    }
+    /// Sets the buffer called `name`, replacing one of that name in its place.
+    public func setBuffer(_ name: String, _ t: Tensor) {
+        if let i = ownBuffers.firstIndex(where: { $0.name == name }) {
+            ownBuffers[i].tensor = t
+        } else {
+            ownBuffers.append((name, t))
+        }
+    }
     /// Registers several children in order, each under its name.
     public func register(children named: (String, Module)...) { for (name, m) in named { register(name, m) } }
 
@@ -79,7 +93,23 @@ open class Module {
     public func freeze(_ on: Bool = true) { for p in parameters { p.frozen = on } }
     public func zeroGrad() { for p in parameters { p.value.zeroGrad() } }
 
-    public func stateDict() -> [(String, Tensor)] { namedParameters().map { ($0.0, $0.1.value.detach()) } }
+    /// Every buffer with its dotted name, after each module's parameters (PyTorch's order).
+    public func namedBuffers(prefix: String = "") -> [(String, Tensor)] {
+        var out = ownBuffers.map { (prefix + $0.name, $0.tensor) }
+        for (n, c) in children { out += c.namedBuffers(prefix: prefix + n + ".") }
+        return out
+    }
+
+    /// Every tensor to save, by dotted name, in PyTorch's order: a module's parameters, then its
+    /// buffers, then each child's.
+    public func stateDict() -> [(String, Tensor)] { stateDict(prefix: "") }
+
+    public func stateDict(prefix: String) -> [(String, Tensor)] {
+        var out = ownParameters.map { (prefix + $0.name, $0.parameter.value.detach()) }
+            + ownBuffers.map { (prefix + $0.name, $0.tensor) }
+        for (n, c) in children { out += c.stateDict(prefix: prefix + n + ".") }
+        return out
+    }
 
     /// Loads parameters by name. Every key must match a parameter of the same shape; the
     /// error lists what is missing, unexpected or of the wrong shape.
@@ -94,7 +124,12 @@ open class Module {
             }
             guard t.dtype == .float32 else { problems.append("\(name): expected float32, found \(t.dtype)"); continue }
         }
-        let known = Set(named.map(\.0))
+        let buffers = namedBuffers()
+        for (name, b) in buffers {
+            guard let t = tensors[name] else { if strict { problems.append("missing \(name)") }; continue }
+            if t.shape != b.shape { problems.append("\(name): expected shape \(b.shape), found \(t.shape)") }
+        }
+        let known = Set(named.map(\.0) + buffers.map(\.0))
         if strict { for k in tensors.keys.sorted() where !known.contains(k) { problems.append("unexpected \(k)") } }
         guard problems.isEmpty else {
             let more = problems.count > 12 ? "; … (\(problems.count) problems)" : ""
@@ -105,6 +140,11 @@ open class Module {
             guard let t = tensors[name] else { continue }
             let frozen = p.frozen
             p.value = try t.detach().requiringGrad(!frozen)
+        }
+        for (name, m) in modules() {
+            for (b, _) in m.ownBuffers {
+                if let t = tensors[name.isEmpty ? b : name + "." + b] { m.setBuffer(b, t.detach()) }
+            }
         }
     }
 

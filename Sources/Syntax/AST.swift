@@ -96,7 +96,7 @@ public final class FunctionDecl {
                 collect(then, assigned: &assigned, outer: &outer)
                 collect(otherwise ?? [], assigned: &assigned, outer: &outer)
             case .whileStmt(_, let b): collect(b, assigned: &assigned, outer: &outer)
-            case .function(let d): if let n = d.name { assigned.insert(n) }
+            case .function(let d), .model(let d): if let n = d.name { assigned.insert(n) }
             case .outer(let ns): outer.formUnion(ns)
             case .expression, .returnStmt, .breakStmt, .continueStmt: break
             }
@@ -143,6 +143,9 @@ public indirect enum StmtKind {
     case continueStmt
     /// `outer x, y` inside a function: assigning x or y changes the variable outside it.
     case outer([String])
+    /// `model Name(params) { body }`: a model type. The body is its constructor: it runs with
+    /// `self` bound to the new model, and the functions it defines are the model's methods.
+    case model(FunctionDecl)
 }
 
 public struct Program {

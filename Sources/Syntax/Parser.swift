@@ -171,6 +171,19 @@ public struct Parser {
         return try parseBlock(context)
     }
 
+    /// `model Name(params) { body }` ("model" is a keyword only there, so variables may be
+    /// called model).
+    mutating func parseModel() throws -> StmtKind {
+        let at = advance().location
+        guard case .identifier(let name) = advance().kind else { throw error("expected a model name") }
+        let params = try parseParameters()
+        let body = try parseFunctionBody("the body of model '\(name)'")
+        if let p = params.first(where: { $0.name == "self" }) {
+            throw error("'self' is the model itself inside its body; it cannot also be a parameter", p.location)
+        }
+        return .model(try checked(FunctionDecl(name: name, parameters: params, body: body, location: at)))
+    }
+
     /// A function whose `outer` names are not also its parameters.
     func checked(_ decl: FunctionDecl) throws -> FunctionDecl {
         if let p = decl.parameters.first(where: { decl.outerNames.contains($0.name) }) {
@@ -222,7 +235,8 @@ public struct Parser {
         "def": "xai defines functions with 'fn name(a, b = 1) { … }', not 'def'",
         "import": "xai has no 'import': its builtins are always there (help() lists them)",
         "from": "xai has no 'import': its builtins are always there (help() lists them)",
-        "class": "xai has no classes: build models from layers, as in Sequential(Linear(4, 8), ReLU(), Linear(8, 3))",
+        "class": "xai has no classes: define a model with 'model Name(a, b = 1) { self.fc = Linear(a, b); "
+            + "fn forward(x) { self.fc(x) } }', or stack layers with Sequential(Linear(4, 8), ReLU(), Linear(8, 3))",
         "lambda": "xai writes anonymous functions as 'fn(x) { x * 2 }', not 'lambda'",
     ]
 
@@ -261,6 +275,9 @@ public struct Parser {
             return .returnStmt(try parseExprList())
         case .keyword("outer"):
             return try parseOuter()
+        case .identifier("model") where tokens[min(p + 1, tokens.count - 1)].kind.isIdentifier
+            && tokens[min(p + 2, tokens.count - 1)].kind == .symbol("("):
+            return try parseModel()
         case .keyword("break"):
             _ = advance()
             return .breakStmt

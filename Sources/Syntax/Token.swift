@@ -21,6 +21,11 @@ public enum TokenKind: Equatable, Sendable {
         }
     }
 
+    var isIdentifier: Bool {
+        if case .identifier = self { return true }
+        return false
+    }
+
     /// A name: after 'def', 'class' or 'import' at a statement's start, the Python statement.
     var startsPythonStatement: Bool {
         if case .identifier = self { return true }

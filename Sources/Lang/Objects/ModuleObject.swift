@@ -8,7 +8,9 @@ import Training
 public final class ModuleObject: HostObject, Callable {
     public let model: Model
     public var module: Module { model.module }
-    public init(_ module: Module, vocabulary: Vocabulary? = nil) { model = Model(module, vocabulary: vocabulary) }
+    public init(_ module: Module, vocabulary: Vocabulary? = nil) {
+        model = Model(module, vocabulary: vocabulary ?? (module as? UserModule)?.vocabulary)
+    }
 
     public var typeName: String { "Module" }
     public var name: String { module.typeName }
@@ -18,10 +20,12 @@ public final class ModuleObject: HostObject, Callable {
     }
     public var display: String { module.summary() }
     public var propertyNames: [String] {
-        module.children.map(\.name) + module.ownParameters.map(\.name) + ["training", "vocab", "state_dict", "type"]
+        ((module as? UserModule)?.memberNames ?? module.children.map(\.name) + module.ownParameters.map(\.name))
+            + ["training", "vocab", "state_dict", "type"]
     }
 
     public func property(_ name: String) throws -> Value? {
+        if let u = module as? UserModule, let v = u.member(name) { return v }
         if let c = module.children.first(where: { $0.name == name }) {
             return .object(ModuleObject(c.module, vocabulary: model.vocabulary))
         }
@@ -40,6 +44,9 @@ public final class ModuleObject: HostObject, Callable {
 
     public func setProperty(_ name: String, _ value: Value) throws {
         switch (name, value) {
+        case (_, _) where module is UserModule:
+            try (module as? UserModule)?.setMember(name, value)
+            if name == "vocab" { model.vocabulary = (module as? UserModule)?.vocabulary }
         case ("vocab", .object(let v as VocabObject)): model.vocabulary = v.vocabulary
         case ("vocab", .none): model.vocabulary = nil
         default:
@@ -91,6 +98,10 @@ public final class ModuleObject: HostObject, Callable {
         func tensorArg(_ k: String) throws -> Tensor? { try named[k].map { try Convert.tensor($0, what: k) } }
         func causal() -> Bool { named["causal"].map { (try? $0.truthy()) ?? false } ?? false }
         switch module {
+        case let m as UserModule:
+            guard let (ids, lengths) = try encode(first) else { return try m.run(args) }
+            return try m.run(Arguments([.tensor(ids), .tensor(try Tensor(shape: [lengths.count],
+                                                                         ints: lengths.map(Int64.init)))]))
         case let m as SentimentNet:
             let (ids, lengths) = try textInput(args, named)
             let r = try m.forward(ids: ids, lengths: lengths)
