@@ -1,0 +1,165 @@
+import Foundation
+import XCTest
+import Tensors
+import TestSupport
+@testable import Lang
+
+/// Models written in the language (`model Name(params) { … }`) behave as built-in ones: named
+/// as PyTorch names an nn.Module's attributes, exchanging weights with PyTorch, trained,
+/// compressed and explained.
+final class UserModelTests: XCTestCase {
+    static let mlp = """
+    model MLP(inputs, hidden = 16, classes = 3) {
+        self.fc1 = Linear(inputs, hidden)
+        self.fc2 = Linear(hidden, classes)
+        fn forward(x) { self.fc2(relu(self.fc1(x))) }
+    }
+    """
+
+    /// The LSTM + attention sentiment classifier, line for line as its PyTorch version.
+    static let sentiment = """
+    model SentimentClassifier(vocab_size, embed = 64, hidden = 64, layers = 1) {
+        self.embedding = Embedding(vocab_size, embed, padding_idx: 0)
+        self.rnn = LSTM(embed, hidden, layers: layers)
+        self.attn = Linear(hidden, 1, bias: false)
+        self.fc = Linear(hidden, 1)
+        fn forward(ids, lengths) {
+            h = self.rnn(self.embedding(ids), lengths: lengths)[0]
+            scores = self.attn(h).squeeze(-1)
+            valid = arange(ids.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+            weights = softmax(scores.masked_fill(valid == false, float("-inf")), dim: 1)
+            [self.fc((weights.unsqueeze(-1) * h).sum(1)).squeeze(-1), weights]
+        }
+    }
+    """
+
+    func value(_ source: String, _ interp: Interpreter = Interpreter()) throws -> Value {
+        interp.output = { _, _ in }
+        try interp.run(source)
+        return interp.global("result") ?? .none
+    }
+
+    func testNamesComeFromAttributesInPyTorchsOrder() throws {
+        let src = """
+        model Scale(n) {
+            self.w = Parameter(ones(n))
+            fn forward(x) { x * self.w }
+        }
+        model Net(d) {
+            self.mask = Buffer(ones(d))
+            self.inner = Scale(d)
+            blocks = []
+            for i in range(2) { blocks.append(Linear(d, d)) }
+            self.blocks = blocks
+            fn forward(x) {
+                for b in self.blocks { x = b(x) }
+                self.inner(x) * self.mask
+            }
+        }
+        result = Net(3).state_dict.keys()
+        """
+        XCTAssertEqual(try value(src).repr,
+                       "[\"mask\", \"inner.w\", \"blocks.0.weight\", \"blocks.0.bias\", \"blocks.1.weight\", "
+                       + "\"blocks.1.bias\"]")
+    }
+
+    func testConstructorArgumentsDefaultsAndTrainingModeReachTheChildren() throws {
+        let src = UserModelTests.mlp + """
+
+        m = MLP(4, classes: 2)
+        m.eval()
+        result = [m.fc2.weight.shape, m(zeros(5, 4)).shape, m.training, m.fc1.training]
+        """
+        XCTAssertEqual(try value(src).repr, "[[2, 16], [5, 2], false, false]")
+    }
+
+    /// PyTorch's weights of the reference sentiment model load into the user-written twin and
+    /// give PyTorch's logits and attention; the twin saves exactly the reference's keys, and
+    /// the built-in SentimentNet reads that file back to the same logits.
+    func testWeightsGoBothWaysBetweenPyTorchAndAUserModel() throws {
+        let dir = referenceDir.appendingPathComponent("sentiment").path
+        let saved = FileManager.default.temporaryDirectory.appendingPathComponent("twin-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let src = UserModelTests.sentiment + """
+
+        net = SentimentClassifier(50, embed: 8, hidden: 12, layers: 2)
+        net.load("\(dir)/model.safetensors")
+        io = load("\(dir)/io.safetensors")
+        out = net(io["input.ids"], io["input.lengths"])
+        net.save("\(saved)")
+        twin = SentimentNet(vocab: 50, embed: 8, hidden: 12, layers: 2)
+        twin.load("\(saved)")
+        back = twin(io["input.ids"], io["input.lengths"])[0]
+        result = [(out[0] - io["expected.logit"]).abs().max().item(),
+                  (out[1] - io["expected.attention"]).abs().max().item(),
+                  (back - out[0]).abs().max().item(),
+                  load("\(saved)").keys() == load("\(dir)/model.safetensors").keys()]
+        """
+        guard case .list(let r) = try value(src) else { return XCTFail("no result") }
+        for i in 0..<3 { XCTAssertLessThanOrEqual(try Convert.double(r.items[i], what: "difference"), 1e-5) }
+        XCTAssertEqual(r.items[3].repr, "true", "the saved keys are the reference's")
+    }
+
+    func testFitCompressExplainAndCheckAUserModel() throws {
+        let src = UserModelTests.mlp + """
+
+        seed(0)
+        train, test = dataset("iris").split(0.8)
+        train = train.standardize()
+        test = test.standardize()
+        teacher = MLP(4, hidden: 32)
+        h = fit(teacher, train, epochs: 30, quiet: true, optimizer: Adam(lr: 0.01))
+        trained = evaluate(teacher, test).accuracy
+        student = MLP(4, hidden: 8)
+        d = distill(teacher, student, train, epochs: 2)
+        pruned = prune(student, sparsity: 0.5)["sparsity"]
+        q = quantize(teacher)["int8_linear_layers"]
+        quantized = evaluate(teacher, test).accuracy
+        shap = explain(teacher, test[0][0], method: "shap", background: train).scores.shape
+        ig = explain(teacher, test[0][0]).scores.shape
+        lime = explain(teacher, test[0][0], method: "lime", background: train, samples: 200).scores.shape
+        check = sanity_check(teacher, test[0][0])
+        result = [trained, pruned, q, quantized, shap, ig, lime]
+        """
+        guard case .list(let r) = try value(src) else { return XCTFail("no result") }
+        XCTAssertGreaterThanOrEqual(try Convert.double(r.items[0], what: "accuracy"), 0.9)
+        XCTAssertEqual(r.items[1].repr, "0.5")
+        XCTAssertEqual(r.items[2].repr, "2", "both Linear layers run int8")
+        XCTAssertGreaterThanOrEqual(try Convert.double(r.items[3], what: "accuracy"), 0.85)
+        XCTAssertEqual(r.items[4...].map(\.repr), ["[4]", "[4]", "[4]"])
+    }
+
+    func testBadDefinitionsSayWhatWasExpectedAndTheSessionGoesOn() throws {
+        let cases: [(String, String)] = [
+            ("model A() { self.fc = Linear(2, 2) }\nA()", "model A has no forward: define 'fn forward(x)"),
+            ("model A() { self.fc = Linear(2, 2); self.fc = Parameter(zeros(2)); fn forward(x) { x } }\nA()",
+             "A.fc is already a layer; it cannot also be a Parameter"),
+            ("model A() { self.w = Parameter(zeros(2)); self.w = Parameter(zeros(3)); fn forward(x) { x } }\nA()",
+             "A.w is a parameter of shape [2]; found a tensor of shape [3]"),
+            ("model A() { self.b = B(); fn forward(x) { x } }\nmodel B() { self.a = A(); fn forward(x) { x } }\nA()",
+             "model A contains itself (A → B → A)"),
+            ("model A() { fn forward(x) { \"no\" } }\nfit(A(), dataset(\"iris\"), epochs: 1)",
+             "A.forward must return a tensor, found string"),
+            ("model A() { self.fc = Linear(4, 3); fn forward(x) { self.fc(x).sum() } }\n"
+                + "fit(A(), dataset(\"iris\"), epochs: 1)", "needs logits [batch, classes], found []"),
+            ("model A() { fn helper() { 1 }; self.helper = 2; fn forward(x) { x } }\nA()",
+             "model A has two things named 'helper'"),
+            ("model A(self) { fn forward(x) { x } }", "'self' is the model itself inside its body"),
+        ]
+        for (src, expected) in cases {
+            let message = runError(src)
+            XCTAssertTrue(message.contains(expected), "\(src)\n→ \(message)")
+        }
+        let interp = Interpreter()
+        _ = try runProgram("x = 3", interp)
+        XCTAssertThrowsError(try runProgram("model A() { self.fc = Linear(2, 2) }\nA()", interp))
+        XCTAssertEqual(try runProgram("print(x)", interp), ["3"])
+    }
+
+    func testHelpAndTheClassMessageKnowModels() throws {
+        let help = try runProgram(UserModelTests.mlp + "\nhelp(MLP)").joined(separator: "\n")
+        XCTAssertTrue(help.hasPrefix("model MLP(inputs, hidden = …, classes = …)"), help)
+        XCTAssertTrue(runError("class Net(nn.Module):").contains("define a model with 'model Name("))
+        XCTAssertEqual(try runProgram("model = 3\nprint(model + 1)"), ["4"], "model stays a usable variable name")
+    }
+}
