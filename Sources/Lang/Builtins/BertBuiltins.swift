@@ -72,7 +72,7 @@ enum BertBuiltins {
 
     static func registerPretraining(_ r: Registry) {
         r.function("pretrain_mlm", "model: Module, texts: any, epochs: int = 10, batch: int = 32, mask: float = 0.15, "
-                       + "optimizer: Optimizer? = nil, validation: any = nil, clip: float? = 1.0",
+                       + "optimizer: Optimizer? = nil, validation: any = nil, clip: float? = nil",
                    returns: "MLMHistory",
                    """
                    Pre-trains a BERT by masked-language modelling: in each sentence 15% of the words are chosen (at \

@@ -62,7 +62,7 @@ enum LanguageModelBuiltins {
     static func registerTraining(_ r: Registry) {
         r.function("train_lm", "model: Module, text: string, steps: int = 1000, batch: int = 32, "
                        + "optimizer: Optimizer? = nil, validation: float = 0.1, eval_every: int = 100, "
-                       + "clip: float? = 1.0",
+                       + "clip: float? = nil",
                    returns: "LMHistory",
                    """
                    Trains a TinyGPT to predict each next character of text: random windows of its context, \
