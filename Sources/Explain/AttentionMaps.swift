@@ -2,6 +2,20 @@ import Foundation
 import Layers
 import Tensors
 
+/// A text model that pools its tokens with attention weights and can report them: the LSTM +
+/// attention sentiment classifier, or a model written in the language whose forward returns
+/// [output, weights].
+public protocol PoolingAttention {
+    /// The pooling weights [B, T] for embeddings [B, T, E], or nil when the model reports none.
+    func poolingWeights(embedded: Tensor, lengths: [Int]) throws -> Tensor?
+}
+
+extension SentimentNet: PoolingAttention {
+    public func poolingWeights(embedded: Tensor, lengths: [Int]) throws -> Tensor? {
+        try forward(embedded: embedded, lengths: lengths).attention
+    }
+}
+
 /// Attention as an explanation: the weights a model computed for this input, and attention
 /// rollout (Abnar & Zuidema 2020) through stacked self-attention layers.
 public enum AttentionMaps {
@@ -27,12 +41,16 @@ public enum AttentionMaps {
         guard s.kind == .text else {
             throw TensorError.value("attention explains token inputs; this input is a \(s.kind.rawValue)")
         }
-        if let net = s.model.module as? SentimentNet {
-            let w = try Tensor.withoutGrad {
-                try net.forward(embedded: s.input.unsqueeze(0), lengths: [s.unitCount]).attention.squeeze(0)
+        if let model = s.model.module as? PoolingAttention,
+           let w = try Tensor.withoutGrad({ try model.poolingWeights(embedded: s.input.unsqueeze(0),
+                                                                       lengths: [s.unitCount]) }) {
+            guard w.shape == [1, s.unitCount] else {
+                throw TensorError.shape("\(s.model.module.typeName)'s attention weights must be [batch, tokens] = "
+                    + "[1, \(s.unitCount)], found \(w.shape)")
             }
+            let row = try w.squeeze(0)
             return Explanation(method: "attention", settings: [("layer", "attention pooling")], subject: s,
-                               scores: w.floats.map(Double.init), raw: w)
+                               scores: row.floats.map(Double.init), raw: row)
         }
         guard let maps = try layers(s) else {
             throw TensorError.value("\(s.model.module.typeName) has no attention layers")

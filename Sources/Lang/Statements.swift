@@ -67,7 +67,8 @@ extension Interpreter {
             case .returnStmt(let e):
                 return .returnValue(try e.map { try eval($0, scope) } ?? .none)
             case .model(let decl):
-                try scope.assign(decl.name ?? "<model>", .function(ModelType(decl: decl, closure: scope, file: currentFile)))
+                let type = ModelType(decl: decl, closure: scope, file: currentFile)
+                try scope.assign(decl.name ?? "<model>", .function(type))
             case .outer: break   // read when the function was parsed (FunctionDecl.outerNames)
             case .breakStmt: return .breakLoop
             case .continueStmt: return .continueLoop

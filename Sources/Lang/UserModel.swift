@@ -3,6 +3,7 @@ import Layers
 import Syntax
 import Tensors
 import Training
+import Explain
 
 /// `model Name(params) { body }`: a model type written in the language. Calling it builds a
 /// model: the body runs as its constructor with `self` bound to the new model; the layers,
@@ -106,12 +107,9 @@ public final class UserModule: Layer {
         case .object(let m as ModuleObject):
             try expect(kind, in: [nil, "layer"], name, found: "a layer")
             setChild(name, m.module)
-        case .list(let l) where !l.items.isEmpty && l.items.allSatisfy({ if case .object(is ModuleObject) = $0 {
-            return true }; return false }):
+        case .list(let l) where !l.items.isEmpty && l.items.allSatisfy({ UserModule.layer($0) != nil }):
             try expect(kind, in: [nil, "layer"], name, found: "a list of layers")
-            let items = l.items.compactMap { v -> Module? in if case .object(let m as ModuleObject) = v { return m.module }
-                return nil }
-            setChild(name, ModuleList<Module>(items))
+            setChild(name, ModuleList<Module>(l.items.compactMap(UserModule.layer)))
         case .object(let p as ParameterObject):
             try expect(kind, in: [nil, "parameter"], name, found: "a Parameter")
             try setParameter(name, p.tensor)
@@ -134,6 +132,11 @@ public final class UserModule: Layer {
                 attributes.append((name, value))
             }
         }
+    }
+
+    static func layer(_ v: Value) -> Module? {
+        if case .object(let m as ModuleObject) = v { return m.module }
+        return nil
     }
 
     func memberKind(_ name: String) -> String? {
@@ -200,5 +203,59 @@ final class BoundUserMethod: Callable {
     init(module: UserModule, method: UserFunction) { self.module = module; self.method = method }
     func call(_ interp: Interpreter, _ args: Arguments) throws -> Value {
         try method.call(interp, args, receiver: .object(ModuleObject(module, vocabulary: module.vocabulary)))
+    }
+}
+
+/// A model whose forward takes token ids and lengths reads text: it is trained on text datasets
+/// and explained at its first Embedding (the embeddings it computes are replaced, through the
+/// Embedding's forward hook, by the ones an explanation asks about).
+extension UserModule: TextClassifier {
+    /// The first Embedding among its layers, depth first in the order they were assigned.
+    var textEmbedding: Embedding? {
+        modules().lazy.compactMap { $0.1 as? Embedding }.first
+    }
+
+    public var embedding: Embedding {
+        if let e = textEmbedding { return e }
+        // A model without an Embedding does not read text; this stand-in makes any use of it an
+        // error about ids, and is made without drawing from the session's random numbers.
+        let state = Random.shared
+        defer { Random.shared = state }
+        return try! Embedding(1, 1)   // 1 × 1 is always a valid size
+    }
+
+    public func logits(ids: Tensor, lengths: [Int]) throws -> Tensor {
+        let lens = try Tensor(shape: [lengths.count], ints: lengths.map(Int64.init))
+        return try UserModule.output(run(Arguments([.tensor(ids), .tensor(lens)])), of: typeName)
+    }
+
+    public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
+        guard let e = textEmbedding else {
+            throw RuntimeError("\(typeName) reads no text: it has no Embedding layer to explain at")
+        }
+        guard embedded.rank == 3 else {
+            throw RuntimeError("\(typeName): embeddings must be [batch, tokens, dim], found \(embedded.shape)")
+        }
+        let ids = try Tensor.zeros([embedded.shape[0], embedded.shape[1]]).toInt()
+        let outer = e.outputHook
+        e.outputHook = { _ in embedded }
+        defer { e.outputHook = outer }
+        return try logits(ids: ids, lengths: lengths)
+    }
+}
+
+/// A model written in the language reports attention as its forward's second output
+/// ([output, weights]); `explain(method: "attention")` shows those weights.
+extension UserModule: PoolingAttention {
+    public func poolingWeights(embedded: Tensor, lengths: [Int]) throws -> Tensor? {
+        guard let e = textEmbedding else { return nil }
+        let ids = try Tensor.zeros([embedded.shape[0], embedded.shape[1]]).toInt()
+        let lens = try Tensor(shape: [lengths.count], ints: lengths.map(Int64.init))
+        let outer = e.outputHook
+        e.outputHook = { _ in embedded }
+        defer { e.outputHook = outer }
+        guard case .list(let outputs) = try run(Arguments([.tensor(ids), .tensor(lens)])),
+              outputs.items.count >= 2, case .tensor(let w) = outputs.items[1] else { return nil }
+        return w
     }
 }

@@ -6,6 +6,8 @@ public protocol TextClassifier: Module {
     var embedding: Embedding { get }
     /// Logits ([B] for one logit, [B, C] otherwise) from embeddings [B, T, E] and row lengths.
     func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor
+    /// Logits from token ids [B, T] and row lengths (by default: embed, then the above).
+    func logits(ids: Tensor, lengths: [Int]) throws -> Tensor
 }
 
 extension TextClassifier {

@@ -43,6 +43,10 @@ open class Module {
     public private(set) var ownBuffers: [(name: String, tensor: Tensor)] = []
     public private(set) var children: [(name: String, module: Module)] = []
     public private(set) var training = true
+    /// A forward hook: sees the layer's output each time it is called (`layer(x)`, or from the
+    /// language) and returns the output to use, the same or a replacement. Explanations use it
+    /// to read or set what a named sub-layer computes.
+    public var outputHook: ((Tensor) throws -> Tensor)?
 
     public init() {}
 
@@ -180,7 +184,11 @@ extension Int {
 /// Modules that map one tensor to one tensor implement `forward`, so `Sequential` can chain them.
 open class Layer: Module {
     open func forward(_ x: Tensor) throws -> Tensor { x }
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try forward(x) }
+    /// Runs the layer through its forward hook, if it has one (see `Module.outputHook`).
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        let y = try forward(x)
+        return try outputHook.map { try $0(y) } ?? y
+    }
 }
 
 /// PyTorch's default initialisations, drawn from the session's generator.

@@ -15,6 +15,9 @@ public final class Model {
     /// Logits for a batch: [B] for one-logit models, [B, C] for classifiers.
     public func logits(_ batch: Batch) throws -> Tensor {
         switch module {
+        case let m as Layer where batch.lengths == nil:
+            // A model written in the language may read text and rows alike: rows go to forward.
+            return try m.forward(batch.x)
         case let m as TextClassifier:
             guard let lengths = batch.lengths else {
                 throw TensorError.value("\(m.typeName) needs token ids with lengths (a text dataset)")

@@ -129,6 +129,36 @@ final class UserModelTests: XCTestCase {
         XCTAssertEqual(r.items[4...].map(\.repr), ["[4]", "[4]", "[4]"])
     }
 
+    /// A user model that embeds token ids reads raw text through its vocabulary, trains on a
+    /// text dataset, and every text method explains it at its Embedding; its forward's second
+    /// output is the attention that method "attention" shows.
+    func testAUserTextModelTrainsAndIsExplainedOnRawText() throws {
+        let src = UserModelTests.sentiment
+            .replacingOccurrences(of: "self.embedding = Embedding(vocab_size,",
+                                  with: "self.vocab = vocab\n    self.embedding = Embedding(len(vocab),")
+            .replacingOccurrences(of: "(vocab_size,", with: "(vocab,") + """
+
+        seed(0)
+        data = dataset("sentiment").subset(range(300))
+        net = SentimentClassifier(data.vocab(), embed: 8, hidden: 8)
+        h = fit(net, data, epochs: 1, quiet: true)
+        text = "the food was not good"
+        ig = explain(net, text)
+        shap = explain(net, text, method: "shap")
+        lime = explain(net, text, method: "lime", samples: 200)
+        attention = explain(net, text, method: "attention")
+        result = [predict(net, [text]).shape, ig.units, shap.scores.shape, lime.scores.shape,
+                  attention.scores.sum().item(), ig.delta]
+        """
+        guard case .list(let r) = try value(src) else { return XCTFail("no result") }
+        XCTAssertEqual(r.items[0].repr, "[1]")
+        XCTAssertEqual(r.items[1].repr, "[\"the\", \"food\", \"was\", \"not\", \"good\"]")
+        XCTAssertEqual(r.items[2].repr, "[5]")
+        XCTAssertEqual(r.items[3].repr, "[5]")
+        XCTAssertEqual(try Convert.double(r.items[4], what: "attention"), 1, accuracy: 1e-5, "weights sum to one")
+        XCTAssertLessThan(abs(try Convert.double(r.items[5], what: "delta")), 1e-3, "IG is complete")
+    }
+
     func testBadDefinitionsSayWhatWasExpectedAndTheSessionGoesOn() throws {
         let cases: [(String, String)] = [
             ("model A() { self.fc = Linear(2, 2) }\nA()", "model A has no forward: define 'fn forward(x)"),

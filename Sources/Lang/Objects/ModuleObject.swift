@@ -127,7 +127,7 @@ public final class ModuleObject: HostObject, Callable {
                                          keyPaddingMask: try tensorArg("key_padding_mask"),
                                          mask: try tensorArg("mask"), causal: causal()))
         case let m as Layer:
-            return .tensor(try m.forward(try Convert.tensor(first, what: "x")))
+            return .tensor(try m(try Convert.tensor(first, what: "x")))
         default:
             throw RuntimeError("\(module.typeName) cannot be called directly")
         }
