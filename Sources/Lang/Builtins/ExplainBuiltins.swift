@@ -161,8 +161,7 @@ enum ExplainBuiltins {
             let (req, names) = try request(c, vocabulary: m.model.vocabulary)
             m.module.eval()
             // A language model is explained through its next-token prediction.
-            let model = (m.module as? TinyGPT).map { Model(NextTokenModel($0), vocabulary: m.model.vocabulary) }
-                ?? m.model
+            let model = Explainer.explainable(m.model)
             let subject = try Explainer.subject(model, input, req, names: names)
             return .object(ExplanationObject(try Explainer.explain(subject, req)))
         }
