@@ -28,7 +28,7 @@ public enum Value {
         case .list: return "list"
         case .dict: return "dict"
         case .tensor: return "tensor"
-        case .function: return "function"
+        case .function(let f): return f is ModelType ? "model" : "function"
         case .object(let o): return o.typeName
         }
     }
@@ -202,6 +202,7 @@ extension Value {
         case .string(let s): return s
         case .list, .dict: return display
         case .tensor(let t): return TensorFormat.describe(t)
+        case .function(let f as ModelType): return "<\(f.signature)>"
         case .function(let f): return "<function \(f.name)>"
         case .object(let o): return o.display
         }

@@ -92,6 +92,7 @@ extension ReplLoop {
             return "tensor \(t.dtype) \(TensorFormat.fmt(t.shape))" + (t.requiresGrad ? " requires_grad" : "")
         case .list(let l): return "list of \(l.items.count)"
         case .dict(let d): return "dict of \(d.keys.count)"
+        case .function(let f as ModelType): return f.signature
         case .function(let f): return "function \(f.name)"
         case .object(let o): return o.summary
         case .string(let s):

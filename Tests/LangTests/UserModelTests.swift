@@ -190,6 +190,8 @@ final class UserModelTests: XCTestCase {
         let help = try runProgram(UserModelTests.mlp + "\nhelp(MLP)").joined(separator: "\n")
         XCTAssertTrue(help.hasPrefix("model MLP(inputs, hidden = …, classes = …)"), help)
         XCTAssertTrue(runError("class Net(nn.Module):").contains("define a model with 'model Name("))
+        XCTAssertEqual(try runProgram(UserModelTests.mlp + "\nMLP\nprint(type(MLP))").suffix(2),
+                       ["<model MLP(inputs, hidden = …, classes = …)>", "model"])
         XCTAssertEqual(try runProgram("model = 3\nprint(model + 1)"), ["4"], "model stays a usable variable name")
     }
 }
