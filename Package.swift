@@ -51,7 +51,8 @@ let package = Package(
         ]),
         // Fuzzing entry points for libFuzzer (scripts/fuzz.sh); a plain build replays inputs.
         .executableTarget(name: "xai-fuzz", dependencies: ["Lang", "Repl", "Tensors", "Training"]),
-        .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training", "Explain"], swiftSettings: fast),
+        .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training", "Explain", "Lang"],
+                          swiftSettings: fast),
 
         // Helpers every test target shares: the reference folder, tensor comparisons, expected errors.
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

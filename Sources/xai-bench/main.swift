@@ -3,6 +3,7 @@
 //   xai-bench shapes        GFLOP/s of the products of a TinyGPT step, on 1 worker and on all
 //   xai-bench steps         time of 1,000 small elementwise + backward steps
 //   xai-bench sentiment     one SentimentNet epoch over sentiment.tsv (the peer's sentiment_epoch)
+//   xai-bench user_model    the same epoch with the model written in the language, against the built-in
 // Figures only; no assertion here. Compare with ../shared/bench/peer_workloads.py in the same run.
 import Explain
 import Foundation
@@ -243,13 +244,14 @@ do {
     case "kernel_shap": try benchKernelShap()
     case "lime_text": try benchLimeText()
     case "gpt_steps": try benchGPT()
+    case "user_model": try benchUserModel()
     case "explain": try benchIGText(); try benchKernelShap(); try benchLimeText()
     case "all":
         try benchMatmul(); try benchSteps(); try benchSentiment()
         try benchIGText(); try benchKernelShap(); try benchLimeText(); try benchGPT()
     default:
         print("unknown benchmark \(which); expected matmul, shapes, steps, sentiment, ig_text, kernel_shap, lime_text, "
-              + "explain, gpt_steps or all")
+              + "explain, gpt_steps, user_model or all")
         exit(2)
     }
 } catch {
