@@ -35,7 +35,7 @@ public func predict(_ model: Model, _ data: Dataset, batchSize: Int = 256) throw
     }
 }
 
-public func evaluate(_ model: Model, _ data: Dataset, loss: LossKind? = nil,
+public func evaluate(_ model: Model, _ data: Dataset, loss: LossKind? = nil, customLoss: LossFunction? = nil,
                      batchSize: Int = 256) throws -> Evaluation {
     model.module.eval()
     return try Tensor.withoutGrad {
@@ -45,7 +45,7 @@ public func evaluate(_ model: Model, _ data: Dataset, loss: LossKind? = nil,
         for b in try data.batches(size: batchSize, vocabulary: model.vocabulary) {
             let logits = try model.logits(b)
             let kind = loss ?? LossKind.automatic(logits)
-            lossSum += Double(try kind.loss(logits, b.y).item()) * Double(b.y.count)
+            lossSum += Double(try (customLoss?(logits, b.y) ?? kind.loss(logits, b.y)).item()) * Double(b.y.count)
             predicted += try classes(logits)
             if logits.rank == 1 || logits.shape.last == 1 {
                 binary = true; scores += logits.floats

@@ -27,8 +27,10 @@ public enum Progress {
 /// Trains `model` on `data`: each epoch shuffles with the session's generator, steps the
 /// optimizer per batch, and reports progress. Ctrl-C (Interruption) stops after the
 /// current batch; the model keeps what it learned and the history says where it stopped.
+/// `customLoss`, when given, replaces the loss function (accuracy is still read from the logits).
 public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, optimizer: Optimizer,
-                loss: LossKind? = nil, validation: Dataset? = nil, schedule: Schedule? = nil, clipNorm: Double? = nil,
+                loss: LossKind? = nil, customLoss: LossFunction? = nil, validation: Dataset? = nil,
+                schedule: Schedule? = nil, clipNorm: Double? = nil,
                 log: EventWriter? = nil, progress: (Progress) -> Void = { _ in }) throws -> History {
     guard epochs > 0 else { throw TensorError.value("epochs must be positive, found \(epochs)") }
     var history = History()
@@ -42,7 +44,8 @@ public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, op
         let batches = try data.shuffled(using: &Random.shared).batches(size: batchSize, vocabulary: model.vocabulary)
         var lossSum = 0.0, correct = 0, seen = 0
         for (k, batch) in batches.enumerated() {
-            let (logits, kind, l) = try trainingStep(model, batch, optimizer, loss: loss, clipNorm: clipNorm)
+            let (logits, kind, l) = try trainingStep(model, batch, optimizer, loss: loss, customLoss: customLoss,
+                                                     clipNorm: clipNorm)
             let n = batch.y.count
             let batchLoss = Double(try l.item())
             lossSum += batchLoss * Double(n)
@@ -70,7 +73,7 @@ public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, op
                                  accuracy: Double(correct) / Double(max(seen, 1)),
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         if let validation {
-            let e = try evaluate(model, validation, loss: loss)
+            let e = try evaluate(model, validation, loss: loss, customLoss: customLoss)
             record.validationLoss = e.loss
             record.validationAccuracy = e.accuracy
             model.module.train()
@@ -84,11 +87,13 @@ public func fit(_ model: Model, _ data: Dataset, epochs: Int, batchSize: Int, op
 
 /// One optimizer step on a batch: the logits, the loss function used and the loss it stepped on.
 func trainingStep(_ model: Model, _ batch: Batch, _ optimizer: Optimizer, loss: LossKind?,
+                  customLoss: LossFunction? = nil,
                   clipNorm: Double?) throws -> (logits: Tensor, kind: LossKind, loss: Tensor) {
     optimizer.zeroGrad()
     let logits = try model.logits(batch)
     let kind = loss ?? LossKind.automatic(logits)
-    let l = try kind.loss(logits, batch.y)
+    let l = try customLoss?(logits, batch.y) ?? kind.loss(logits, batch.y)
+    guard l.count == 1 else { throw TensorError.shape("the loss must be one number, found shape \(l.shape)") }
     try l.backward()
     if let clipNorm { clipGradNorm(optimizer.parameters, maxNorm: clipNorm) }
     try optimizer.step()

@@ -1,5 +1,8 @@
 import Tensors
 
+/// A loss written elsewhere (in the language): logits and targets to one number.
+public typealias LossFunction = (_ logits: Tensor, _ targets: Tensor) throws -> Tensor
+
 public enum LossKind: String {
     case bce, crossEntropy = "cross_entropy", mse
 

@@ -159,6 +159,30 @@ final class UserModelTests: XCTestCase {
         XCTAssertLessThan(abs(try Convert.double(r.items[5], what: "delta")), 1e-3, "IG is complete")
     }
 
+    /// A loss written as a function, and a training loop whose step the program writes.
+    func testALossFunctionAndACustomStepTrainAUserModel() throws {
+        let src = UserModelTests.mlp + """
+
+        seed(0)
+        data = dataset("iris").standardize()
+        fn smooth_ce(logits, y) { cross_entropy(logits, y) + 0.01 * (logits ** 2).mean() }
+        a = MLP(4)
+        h = fit(a, data, epochs: 5, loss: smooth_ce, quiet: true, optimizer: Adam(lr: 0.01))
+        x = randn(32, 4)
+        target = x.sum(1, keepdim: true)
+        model Regressor() { self.fc = Linear(4, 1); fn forward(v) { self.fc(v) } }
+        b = Regressor()
+        losses = train_steps(b, fn(i) { ((b(x) - target) ** 2).mean() }, steps: 200, quiet: true,
+                             optimizer: Adam(lr: 0.05))
+        result = [h.loss[0] > h.loss[4], losses[0] > 10 * losses[199], len(losses)]
+        """
+        XCTAssertEqual(try value(src).repr, "[true, true, 200]")
+        XCTAssertTrue(runError("train_steps(Linear(2, 1), fn(i) { zeros(3) }, steps: 1)")
+            .contains("step must return one number (the loss), found shape [3]"))
+        XCTAssertTrue(runError("fit(Linear(4, 3), dataset(\"iris\"), loss: fn(a, b) { zeros(2) })")
+            .contains("the loss must be one number"))
+    }
+
     func testBadDefinitionsSayWhatWasExpectedAndTheSessionGoesOn() throws {
         let cases: [(String, String)] = [
             ("model A() { self.fc = Linear(2, 2) }\nA()", "model A has no forward: define 'fn forward(x)"),

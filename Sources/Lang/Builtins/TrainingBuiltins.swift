@@ -56,7 +56,7 @@ enum TrainingBuiltins {
 
     static func registerFit(_ r: Registry) {
         r.function("fit", "model: Module, data: Dataset, epochs: int = 5, batch: int = 32, "
-                       + "optimizer: Optimizer? = nil, loss: string? = nil, validation: Dataset? = nil, "
+                       + "optimizer: Optimizer? = nil, loss: any = nil, validation: Dataset? = nil, "
                        + "clip: float? = nil, schedule: string? = nil, log_dir: string? = nil, quiet: bool = false",
                    returns: "History",
                    """
@@ -65,7 +65,7 @@ enum TrainingBuiltins {
                    """,
                    details: """
                    loss: "bce" (one logit), "cross_entropy" or "mse"; by default bce for one-logit models, \
-                   cross-entropy otherwise.
+                   cross-entropy otherwise; or a function fn(logits, targets) that returns one number.
                    optimizer defaults to Adam(lr: 0.001). schedule: "cosine" or "step" (halves the rate every epochs/3).
                    Each epoch prints one line (none with quiet: true); its duration goes to a #~ line that \
                    `xai check` skips.
@@ -184,8 +184,19 @@ enum TrainingBuiltins {
     }
 
     /// fit()'s loss: by name, or nil for the model's usual one.
+    /// fit()'s loss when it is a function written in the language: (logits, targets) → one number.
+    static func lossFunction(_ c: Call) -> LossFunction? {
+        guard case .function(let f)? = c.value("loss") else { return nil }
+        let interp = c.interp
+        return { logits, targets in
+            try Convert.tensor(f.call(interp, Arguments([.tensor(logits), .tensor(targets)])),
+                               what: "the value of the loss function \(f.name)")
+        }
+    }
+
     static func lossArgument(_ c: Call) throws -> LossKind? {
-        try c.optionalString("loss").map { s -> LossKind in
+        if case .function? = c.value("loss") { return nil }
+        return try c.optionalString("loss").map { s -> LossKind in
             guard let k = LossKind(rawValue: s) else {
                 throw RuntimeError("fit: loss must be \"bce\", \"cross_entropy\" or \"mse\", found \"\(s)\"")
             }
@@ -227,6 +238,7 @@ enum TrainingBuiltins {
         let quiet = try c.bool("quiet")
         let bar = ProgressBar(live: interp.interactive && isatty(1) == 1 && !quiet)
         let history = try fit(m.model, d, epochs: epochs, batchSize: batch, optimizer: optimizer, loss: loss,
+                              customLoss: lossFunction(c),
                               validation: try c.value("validation").map { try ModelArguments.data($0, "validation") },
                               schedule: schedule, clipNorm: try c.optionalDouble("clip"),
                               log: try c.optionalString("log_dir").map { dir -> EventWriter in
