@@ -159,6 +159,66 @@ final class UserModelTests: XCTestCase {
         XCTAssertLessThan(abs(try Convert.double(r.items[5], what: "delta")), 1e-3, "IG is complete")
     }
 
+    /// A Transformer written in the language: a block model nested in a text model, the blocks
+    /// kept in a list (blocks.0.attn.in_proj_weight), trained on text and explained.
+    func testAUserWrittenTransformerTrainsAndExplains() throws {
+        let src = """
+        model Block(d, heads) {
+            self.attn = MultiheadAttention(d, heads)
+            self.norm1 = LayerNorm(d)
+            self.ff = Sequential(Linear(d, 2 * d), GELU(), Linear(2 * d, d))
+            self.norm2 = LayerNorm(d)
+            fn forward(x, mask) {
+                x = self.norm1(x + self.attn(x, key_padding_mask: mask)[0])
+                self.norm2(x + self.ff(x))
+            }
+        }
+        model TextTransformer(vocab, d = 16, heads = 2, layers = 2) {
+            self.vocab = vocab
+            self.embedding = Embedding(len(vocab), d, padding_idx: 0)
+            self.positions = LearnedPositions(d, 64)
+            blocks = []
+            for i in range(layers) { blocks.append(Block(d, heads)) }
+            self.blocks = blocks
+            self.head = Linear(d, 1)
+            fn forward(ids, lengths) {
+                mask = arange(ids.shape[1]).unsqueeze(0) >= lengths.unsqueeze(1)
+                x = self.positions(self.embedding(ids))
+                for block in self.blocks { x = block(x, mask) }
+                keep = (mask == false).float().unsqueeze(-1)
+                self.head((x * keep).sum(1) / keep.sum(1)).squeeze(-1)
+            }
+        }
+        seed(0)
+        data = dataset("sentiment").subset(range(200))
+        net = TextTransformer(data.vocab())
+        h = fit(net, data, epochs: 2, quiet: true, optimizer: Adam(lr: 0.01))
+        keys = net.state_dict.keys()
+        result = [keys[2], keys[len(keys) - 1], h.loss[1] < h.loss[0],
+                  explain(net, "the food was not good").scores.shape,
+                  explain(net, "the food was not good", method: "occlusion").scores.shape]
+        """
+        XCTAssertEqual(try value(src).repr, "[\"blocks.0.attn.in_proj_weight\", \"head.bias\", true, [5], [5]]")
+    }
+
+    /// Every method for feature rows explains a user model, as it does a built-in one.
+    func testEveryRowMethodExplainsAUserModel() throws {
+        let methods = ["saliency", "input_x_gradient", "smoothgrad", "integrated_gradients", "occlusion", "lime",
+                       "kernel_shap", "exact_shapley", "permutation_shap", "shap"]
+        let src = UserModelTests.mlp + """
+
+        seed(0)
+        data = dataset("iris").standardize()
+        net = MLP(4)
+        h = fit(net, data, epochs: 3, quiet: true)
+        result = []
+        for m in \(methods) {
+            result.append(explain(net, data[0][0], method: m, background: data, samples: 300).scores.shape)
+        }
+        """
+        XCTAssertEqual(try value(src).repr, "[" + Array(repeating: "[4]", count: methods.count).joined(separator: ", ") + "]")
+    }
+
     /// A loss written as a function, and a training loop whose step the program writes.
     func testALossFunctionAndACustomStepTrainAUserModel() throws {
         let src = UserModelTests.mlp + """
