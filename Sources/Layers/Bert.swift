@@ -56,10 +56,10 @@ public final class Bert: Module, TextClassifier {
     /// Contextual vectors [B, T, d] from token embeddings [B, T, d] and row lengths.
     public func encode(embedded: Tensor, lengths: [Int]) throws -> Tensor {
         let T = try encoderSteps(embedded, lengths: lengths, maxLength: maxLength, model: "BERT")
-        var h = try embeddingNorm.forward(embedded.add(positions.forward(Tensor.arange(0, Double(T), dtype: .int64))))
+        var h = try embeddingNorm(embedded.add(positions(Tensor.arange(0, Double(T), dtype: .int64))))
         h = try dropoutLayer(h)
         let padding = try paddingMasks(lengths: lengths, steps: T).padding
-        for layer in layers.items { h = try layer.forward(h, keyPaddingMask: padding) }
+        for layer in layers.items { h = try layer.hooked(h) { try layer.forward($0, keyPaddingMask: padding) } }
         return h
     }
 
@@ -71,7 +71,7 @@ public final class Bert: Module, TextClassifier {
     /// Classification logits ([B] for two classes, else [B, C]) from the mean of the valid positions.
     public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
         let h = try encode(embedded: embedded, lengths: lengths)
-        let out = try head.forward(try h.mul(paddingMasks(lengths: lengths, steps: h.shape[1]).mean).sum(dim: 1))
+        let out = try head(try h.mul(paddingMasks(lengths: lengths, steps: h.shape[1]).mean).sum(dim: 1))
         return out.shape[1] == 1 ? try out.squeeze(1) : out
     }
 

@@ -10,7 +10,7 @@ public final class Sequential: Layer {
     }
     public override func forward(_ x: Tensor) throws -> Tensor {
         var h = x
-        for l in layers { h = try l.forward(h) }
+        for l in layers { h = try l(h) }
         return h
     }
 }

@@ -45,13 +45,13 @@ public final class FeatureFusion: Layer {
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         let features = try zip(views, encoders.items).map { v, e -> Tensor in
-            let f = try e.forward(v.take(x))
+            let f = try e(v.take(x))
             guard f.rank == 2 else {
                 throw TensorError.shape("the encoder of view '\(v.name)' must give features [N, k], gave \(f.shape)")
             }
             return f
         }
-        return try head.forward(Tensor.cat(features, dim: 1))
+        return try head(Tensor.cat(features, dim: 1))
     }
 }
 
@@ -96,7 +96,7 @@ public final class DecisionFusion: Layer {
 
     /// Each view model's logits for rows [N, F] (the same shape for every model).
     public func viewLogits(_ x: Tensor) throws -> [Tensor] {
-        let outs = try zip(views, models.items).map { v, m in try m.forward(v.take(x)) }
+        let outs = try zip(views, models.items).map { v, m in try m(v.take(x)) }
         guard let first = outs.first, outs.allSatisfy({ $0.shape == first.shape }) else {
             throw TensorError.shape("the view models must give logits of one shape, gave \(outs.map(\.shape))")
         }

@@ -12,7 +12,7 @@ public protocol TextClassifier: Module {
 
 extension TextClassifier {
     public func logits(ids: Tensor, lengths: [Int]) throws -> Tensor {
-        try logits(embedded: embedding.forward(ids), lengths: lengths)
+        try logits(embedded: embedding(ids), lengths: lengths)
     }
 }
 
@@ -35,7 +35,7 @@ public final class SentimentNet: Module, TextClassifier {
 
     /// Logits [B] and attention weights [B, T] for ids [B, T] with per-row lengths.
     public func forward(ids: Tensor, lengths: [Int]) throws -> (logit: Tensor, attention: Tensor) {
-        try forward(embedded: embedding.forward(ids), lengths: lengths)
+        try forward(embedded: embedding(ids), lengths: lengths)
     }
 
     public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
@@ -45,13 +45,13 @@ public final class SentimentNet: Module, TextClassifier {
     /// The same from embeddings [B, T, E] (explanations attribute at this layer).
     public func forward(embedded: Tensor, lengths: [Int]) throws -> (logit: Tensor, attention: Tensor) {
         let T = embedded.shape[1]
-        let h = try rnn.run(embedded, lengths: lengths).output
-        let scores = try attn.forward(h).squeeze(-1)
+        let h = try rnn.hooked(embedded) { try rnn.run($0, lengths: lengths).output }
+        let scores = try attn(h).squeeze(-1)
         var invalid = [Bool](repeating: false, count: lengths.count * T)
         for (b, l) in lengths.enumerated() { for t in l..<max(l, T) { invalid[b * T + t] = true } }
         let w = try scores.maskedFill(Tensor(shape: [lengths.count, T], bools: invalid), -.infinity).softmax(dim: 1)
         let pooled = try w.unsqueeze(-1).mul(h).sum(dim: 1)
-        return (try fc.forward(pooled).squeeze(-1), w)
+        return (try fc(pooled).squeeze(-1), w)
     }
 }
 
@@ -84,7 +84,7 @@ public final class TinyGPT: Module {
         guard ids.rank == 2, ids.shape[1] <= context else {
             throw TensorError.shape("TinyGPT takes ids [batch, time ≤ \(context)], found \(ids.shape)")
         }
-        return try forward(embedded: tokEmb.forward(ids))
+        return try forward(embedded: tokEmb(ids))
     }
 
     /// The same from token embeddings [B, T, d] (explanations attribute at this layer).
@@ -93,9 +93,9 @@ public final class TinyGPT: Module {
             throw TensorError.shape("TinyGPT takes embeddings [batch, time ≤ \(context), d], found \(embedded.shape)")
         }
         let T = embedded.shape[1]
-        var x = try embedded.add(posEmb.forward(Tensor.arange(0, Double(T), dtype: .int64)))
-        for b in blocks.items { x = try b.forward(x, causal: true) }
-        return try head.forward(lnF.forward(x))
+        var x = try embedded.add(posEmb(Tensor.arange(0, Double(T), dtype: .int64)))
+        for b in blocks.items { x = try b.hooked(x) { try b.forward($0, causal: true) } }
+        return try head(lnF(x))
     }
 }
 
@@ -132,7 +132,7 @@ public final class SmallCNN: Layer {
         register("fc", fc)
     }
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try fc.forward(conv.forward(x).relu().maxPool2d(kernel: 2).flatten(from: 1))
+        try fc(conv(x).relu().maxPool2d(kernel: 2).flatten(from: 1))
     }
 }
 
@@ -168,11 +168,11 @@ public final class TransformerClassifier: Module, TextClassifier {
 
     public func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor {
         let T = try encoderSteps(embedded, lengths: lengths, maxLength: maxLength, model: "TransformerClassifier")
-        var h = try embedded.add(positions.forward(Tensor.arange(0, Double(T), dtype: .int64)))
+        var h = try embedded.add(positions(Tensor.arange(0, Double(T), dtype: .int64)))
         let masks = try paddingMasks(lengths: lengths, steps: T)
-        for layer in layers.items { h = try layer.forward(h, keyPaddingMask: masks.padding) }
+        for layer in layers.items { h = try layer.hooked(h) { try layer.forward($0, keyPaddingMask: masks.padding) } }
         let pooled = try h.mul(masks.mean).sum(dim: 1)
-        let out = try head.forward(pooled)
+        let out = try head(pooled)
         return out.shape[1] == 1 ? try out.squeeze(1) : out
     }
 }

@@ -47,6 +47,9 @@ open class Module {
     /// language) and returns the output to use, the same or a replacement. Explanations use it
     /// to read or set what a named sub-layer computes.
     public var outputHook: ((Tensor) throws -> Tensor)?
+    /// A forward pre-hook: sees the layer's input each time it is called and returns the input
+    /// to use, the same or a replacement (explanations attribute to a layer's input through it).
+    public var inputHook: ((Tensor) throws -> Tensor)?
 
     public init() {}
 
@@ -184,9 +187,17 @@ extension Int {
 /// Modules that map one tensor to one tensor implement `forward`, so `Sequential` can chain them.
 open class Layer: Module {
     open func forward(_ x: Tensor) throws -> Tensor { x }
-    /// Runs the layer through its forward hook, if it has one (see `Module.outputHook`).
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        let y = try forward(x)
+    /// Runs the layer through its hooks, if it has any (see `Module.inputHook` and `Module.outputHook`).
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try hooked(x, forward) }
+}
+
+extension Module {
+    /// Runs `body` (the module's computation, whatever its other arguments) on `x` through the
+    /// module's hooks: the input hook sees `x`, the output hook what `body` returns. Models call
+    /// their children this way so that explanations can read or replace what a child sees and gives.
+    public func hooked(_ x: Tensor, _ body: (Tensor) throws -> Tensor) throws -> Tensor {
+        let input = try inputHook.map { try $0(x) } ?? x
+        let y = try body(input)
         return try outputHook.map { try $0(y) } ?? y
     }
 }

@@ -43,18 +43,18 @@ public final class TransformerEncoderLayer: Layer {
     }
 
     func ff(_ x: Tensor) throws -> Tensor {
-        let a = try linear1.forward(x)
-        return try drop(linear2.forward(drop(activation == "gelu" ? a.gelu() : a.relu())))
+        let a = try linear1(x)
+        return try drop(linear2(drop(activation == "gelu" ? a.gelu() : a.relu())))
     }
 
     public func forward(_ x: Tensor, keyPaddingMask: Tensor? = nil, mask: Tensor? = nil,
                         causal: Bool = false) throws -> Tensor {
         if normFirst {
-            let h = try x.add(sa(norm1.forward(x), keyPaddingMask, mask, causal))
-            return try h.add(ff(norm2.forward(h)))
+            let h = try x.add(sa(norm1(x), keyPaddingMask, mask, causal))
+            return try h.add(ff(norm2(h)))
         }
-        let h = try norm1.forward(x.add(sa(x, keyPaddingMask, mask, causal)))
-        return try norm2.forward(h.add(ff(h)))
+        let h = try norm1(x.add(sa(x, keyPaddingMask, mask, causal)))
+        return try norm2(h.add(ff(h)))
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, keyPaddingMask: nil) }
