@@ -10,7 +10,8 @@ enum ExplainBuiltins {
         + "baseline: tensor? = nil, background: any = nil, names: list? = nil, steps: int = 50, "
         + "rule: string = \"gausslegendre\", batch: int? = nil, samples: int? = nil, stdev: float = 1.0, "
         + "base: string = \"saliency\", seed: int = 0, features: int = 10, kernel_width: float? = nil, "
-        + "permutations: int = 10, window: int = 2, stride: int = 1, patch: int = 1, abs: bool = true"
+        + "permutations: int = 10, window: int = 2, stride: int = 1, patch: int = 1, abs: bool = true, "
+        + "layer: string? = nil, layer_input: bool = false, relu: bool = false, upsample: string = \"nearest\""
 
     static func explanation(_ v: Value?, _ what: String) throws -> Explanation {
         guard case .object(let o as ExplanationObject)? = v else {
@@ -66,6 +67,20 @@ enum ExplainBuiltins {
         }
     }
 
+    /// Layer attribution: the sub-layer (by its dotted name), its input or output, Grad-CAM's
+    /// ReLU and how its map is stretched onto an image.
+    static func layerOptions(_ c: Call, into r: inout ExplainRequest) throws {
+        r.layer = try c.optionalString("layer")
+        r.layerInput = try c.bool("layer_input")
+        r.relu = try c.bool("relu")
+        let upsample = try c.string("upsample")
+        guard let u = Upsampling(rawValue: upsample) else {
+            let names = Upsampling.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+            throw RuntimeError("explain: upsample must be \(names), found \"\(upsample)\"")
+        }
+        r.upsample = u
+    }
+
     /// Reads explain()'s options into a request, and the feature names if any were given.
     static func request(_ c: Call, vocabulary: Vocabulary? = nil) throws -> (ExplainRequest, [String]) {
         var r = ExplainRequest(method: try ExplainRequest.canonical(c.string("method")))
@@ -97,6 +112,7 @@ enum ExplainBuiltins {
         r.stride = try c.int("stride")
         r.patch = try c.int("patch")
         r.absolute = try c.bool("abs")
+        try layerOptions(c, into: &r)
         if r.steps < 1 || r.steps > 100_000 {
             throw RuntimeError("explain: steps must be between 1 and 100000, found \(r.steps)")
         }
@@ -138,7 +154,7 @@ enum ExplainBuiltins {
                    feature_ablation,
                      lime, kernel_shap, exact_shapley, permutation_shap, shap (exact up to 16 features, else \
                    KernelSHAP),
-                     attention, attention_rollout.
+                     attention, attention_rollout; at a layer: gradient_x_activation, grad_cam.
                    target: the class explained (default: the predicted one). output: "logit" (default) or \
                    "probability" (LIME's default).
                    Text is explained at the embedding layer; removed tokens become <pad>. Tables: baseline: \
@@ -150,6 +166,12 @@ enum ExplainBuiltins {
                    KernelSHAP: samples: (2·M + 2048). permutation_shap: permutations:. Images: window:, \
                    stride: (occlusion), patch: (units for SHAP/LIME).
                    Seeded methods use seed: (default 0), so the same call gives the same numbers.
+                   layer: a sub-layer's name ("conv", "rnn", "0", "blocks.1.attn"): integrated_gradients and \
+                   gradient_x_activation attribute
+                     its output (its input with layer_input: true), as Captum's Layer* methods do; grad_cam \
+                   weighs a conv layer's maps
+                     by their mean gradient (relu: true keeps the positive part) and stretches the map onto the \
+                   image (upsample: "nearest" or "bilinear").
                    """,
                    example: """
                    net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))
