@@ -113,9 +113,16 @@ public final class ModuleObject: HostObject, Callable {
             return .tensor(try m.forward(ids: Convert.tensor(first, what: "ids")))
         case let m as Recurrent:
             let lengths = try tensorArg("lengths").map { $0.intValues.map { Int($0) } }
-            let r = try m.run(try Convert.tensor(first, what: "x"), lengths: lengths, h0: try tensorArg("h0"),
-                              c0: try tensorArg("c0"))
-            return .list([.tensor(r.output), .tensor(r.h)] + (r.c.map { [Value.tensor($0)] } ?? []))
+            let (h0, c0) = (try tensorArg("h0"), try tensorArg("c0"))
+            // The hooks see the input sequence and the output sequence (the states of every step).
+            var last: (h: Tensor, c: Tensor?)?
+            let output = try m.hooked(try Convert.tensor(first, what: "x")) { x in
+                let r = try m.run(x, lengths: lengths, h0: h0, c0: c0)
+                last = (r.h, r.c)
+                return r.output
+            }
+            guard let last else { throw RuntimeError("\(m.typeName) did not run") }
+            return .list([.tensor(output), .tensor(last.h)] + (last.c.map { [Value.tensor($0)] } ?? []))
         case let m as MultiheadAttention:
             let q = try Convert.tensor(first, what: "query")
             let r = try m.attend(query: q, key: try tensorArg("key"), value: try tensorArg("value"),
