@@ -83,4 +83,31 @@ final class LayerAttributionBindingTests: XCTestCase {
         assertClose(try tensor(interp, "ig"), try XCTUnwrap(io["expected.mlp_hidden_ig"]), tol: 1e-4,
                     "layer IG at the hidden layer")
     }
+
+    /// Every image method explains a CNN written in the language.
+    func testEveryImageMethodExplainsAUserCNN() throws {
+        let methods = ["saliency", "input_x_gradient", "smoothgrad", "integrated_gradients", "occlusion", "lime",
+                       "kernel_shap", "shap", "grad_cam"]
+        let interp = try run("""
+        model SmallCNN() {
+            self.conv = Conv2d(1, 4, 3, padding: 1)
+            self.fc = Linear(64, 10)
+            fn forward(x) { self.fc(max_pool2d(relu(self.conv(x)), 2).flatten(1)) }
+        }
+        cnn = SmallCNN()
+        cnn.load("\(dir)/cnn.safetensors")
+        x = load("\(dir)/io.safetensors")["input.images"][0]
+        shapes = []
+        for m in \(methods) {
+            layer = nil
+            if m == "grad_cam" { layer = "conv" }
+            shapes.append(explain(cnn, x, method: m, layer: layer, patch: 2, samples: 300).scores.shape)
+        }
+        """)
+        guard case .list(let shapes)? = interp.global("shapes") else { return XCTFail("no shapes") }
+        XCTAssertEqual(shapes.items.count, methods.count)
+        for (m, s) in zip(methods, shapes.items) {
+            XCTAssertTrue(["[64]", "[16]"].contains(s.repr), "\(m): \(s.repr)")
+        }
+    }
 }
