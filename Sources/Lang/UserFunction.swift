@@ -14,11 +14,7 @@ public final class UserFunction: Callable {
         self.file = file
     }
 
-    public var signature: String {
-        "fn \(name)("
-            + decl.parameters.map { $0.defaultValue == nil ? $0.name : "\($0.name) = …" }
-            .joined(separator: ", ") + ")"
-    }
+    public var signature: String { decl.signature(keyword: "fn") }
 
     public func call(_ interp: Interpreter, _ args: Arguments) throws -> Value {
         try call(interp, args, receiver: nil)
@@ -61,5 +57,13 @@ public final class UserFunction: Callable {
             guard let d = p.defaultValue else { throw RuntimeError("\(name) needs argument '\(p.name)'") }
             scope.vars[p.name] = try interp.eval(d, scope)
         }
+    }
+}
+
+extension FunctionDecl {
+    /// `fn name(a, b = …)` or `model Name(a, b = …)`, as help shows a definition.
+    func signature(keyword: String) -> String {
+        "\(keyword) \(name ?? "<fn>")(" + parameters.map { $0.defaultValue == nil ? $0.name : "\($0.name) = …" }
+            .joined(separator: ", ") + ")"
     }
 }

@@ -20,10 +20,7 @@ public final class ModelType: Callable {
         self.decl = decl; self.closure = closure; self.file = file
     }
 
-    public var signature: String {
-        "model \(name)(" + decl.parameters.map { $0.defaultValue == nil ? $0.name : "\($0.name) = …" }
-            .joined(separator: ", ") + ")"
-    }
+    public var signature: String { decl.signature(keyword: "model") }
 
     public func call(_ interp: Interpreter, _ args: Arguments) throws -> Value {
         if let first = interp.modelsUnderConstruction.firstIndex(of: name) {
@@ -110,10 +107,10 @@ public final class UserModule: Layer {
         case .list(let l) where !l.items.isEmpty && l.items.allSatisfy({ UserModule.layer($0) != nil }):
             try expect(kind, in: [nil, "layer"], name, found: "a list of layers")
             setChild(name, ModuleList<Module>(l.items.compactMap(UserModule.layer)))
-        case .object(let p as ParameterObject):
+        case .object(let p as ModelTensorObject) where p.role == .parameter:
             try expect(kind, in: [nil, "parameter"], name, found: "a Parameter")
             try setParameter(name, p.tensor)
-        case .object(let b as BufferObject):
+        case .object(let b as ModelTensorObject):
             try expect(kind, in: [nil, "buffer"], name, found: "a Buffer")
             setBuffer(name, b.tensor)
         case .tensor(let t) where kind == "parameter":

@@ -22,7 +22,7 @@ enum UserModelBuiltins {
                    }
                    Scale(3)(tensor([1.0, 2.0, 3.0]))
                    """) { c in
-            .object(ParameterObject(try c.tensor("data").toFloat()))
+            .object(ModelTensorObject(.parameter, try c.tensor("data").toFloat()))
         }
         r.function("Buffer", "data: tensor", returns: "Buffer",
                    """
@@ -36,7 +36,7 @@ enum UserModelBuiltins {
                    }
                    Masked(3)(tensor([4.0, 5.0, 6.0]))
                    """) { c in
-            .object(BufferObject(try c.tensor("data")))
+            .object(ModelTensorObject(.buffer, try c.tensor("data")))
         }
     }
 
