@@ -218,18 +218,26 @@ public final class Explainee {
     /// Scores and their gradients with respect to each point of a batch [N, ...].
     /// Parameters are frozen meanwhile so no gradient accumulates on them.
     public func gradients(_ points: Tensor) throws -> (scores: [Double], grads: Tensor) {
-        let params = model.module.parameters
+        try Explainee.differentiating(model.module) {
+            let x = try points.detach().requiringGrad()
+            let s = try score(x)
+            try s.sum().backward()
+            guard let g = x.grad else { throw TensorError.value("the model's output does not depend on its input") }
+            return (s.floats.map(Double.init), g)
+        }
+    }
+
+    /// Runs `body` with gradients recorded and `module`'s parameters frozen, so that gradients reach
+    /// only the tensors `body` asks for and none accumulates on the parameters.
+    static func differentiating<T>(_ module: Module, _ body: () throws -> T) rethrows -> T {
+        let params = module.parameters
         let wasFrozen = params.map(\.frozen)
         for p in params { p.frozen = true }
         defer { for (p, f) in zip(params, wasFrozen) { p.frozen = f } }
         let saved = GradMode.enabled
         GradMode.enabled = true
         defer { GradMode.enabled = saved }
-        let x = try points.detach().requiringGrad()
-        let s = try score(x)
-        try s.sum().backward()
-        guard let g = x.grad else { throw TensorError.value("the model's output does not depend on its input") }
-        return (s.floats.map(Double.init), g)
+        return try body()
     }
 
     // MARK: coalition games

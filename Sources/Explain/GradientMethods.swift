@@ -53,26 +53,9 @@ public enum GradientMethods {
     /// through the model in batches of `batch` (all at once by default).
     public static func integratedGradients(_ s: Explainee, steps: Int = 50, rule: IntegrationRule = .gaussLegendre,
                                            batch: Int? = nil) throws -> Explanation {
-        let (alphas, weights) = try rule.points(steps)
         let x = s.input.floats, b = s.baseline.floats, n = x.count
-        var total = [Double](repeating: 0, count: n)
-        let per = max(1, batch ?? steps)
-        var start = 0
-        while start < steps {
-            try Interruption.check()
-            let end = min(steps, start + per)
-            var pts = [Float]()
-            pts.reserveCapacity((end - start) * n)
-            for k in start..<end {
-                let a = Float(alphas[k])
-                for i in 0..<n { pts.append(b[i] + a * (x[i] - b[i])) }
-            }
-            let grads = try s.gradients(Tensor(shape: [end - start] + s.input.shape, floats: pts)).grads.floats
-            for k in start..<end {
-                let w = weights[k], off = (k - start) * n
-                for i in 0..<n { total[i] += w * Double(grads[off + i]) }
-            }
-            start = end
+        let total = try rule.integrate(from: b, to: x, steps: steps, batch: batch) { pts, count in
+            try s.gradients(Tensor(shape: [count] + s.input.shape, floats: pts)).grads.floats
         }
         let attr = (0..<n).map { Float(total[$0] * Double(x[$0] - b[$0])) }
         let a = try Tensor(shape: s.input.shape, floats: attr)

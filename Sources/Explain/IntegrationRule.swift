@@ -34,6 +34,38 @@ public enum IntegrationRule: String, CaseIterable, Sendable {
     }
 }
 
+extension IntegrationRule {
+    /// Σ_k w_k g_k, element by element, where g_k is the gradient at the path point
+    /// b + α_k (x − b) from `b` to `x`. `gradients` gets the points of consecutive steps laid
+    /// end to end (`batch` steps at a time, all at once by default) and returns their gradients
+    /// in the same layout.
+    func integrate(from b: [Float], to x: [Float], steps: Int, batch: Int?,
+                   gradients: (_ points: [Float], _ count: Int) throws -> [Float]) throws -> [Double] {
+        let (alphas, weights) = try points(steps)
+        let n = x.count
+        var total = [Double](repeating: 0, count: n)
+        let per = max(1, batch ?? steps)
+        var start = 0
+        while start < steps {
+            try Interruption.check()
+            let end = min(steps, start + per)
+            var pts = [Float]()
+            pts.reserveCapacity((end - start) * n)
+            for k in start..<end {
+                let a = Float(alphas[k])
+                for i in 0..<n { pts.append(b[i] + a * (x[i] - b[i])) }
+            }
+            let grads = try gradients(pts, end - start)
+            for k in start..<end {
+                let w = weights[k], off = (k - start) * n
+                for i in 0..<n { total[i] += w * Double(grads[off + i]) }
+            }
+            start = end
+        }
+        return total
+    }
+}
+
 /// Gauss–Legendre nodes (ascending, in [−1, 1]) and weights, by Newton's method on P_n
 /// (as numpy.polynomial.legendre.leggauss).
 func gaussLegendreNodes(_ n: Int) -> ([Double], [Double]) {
