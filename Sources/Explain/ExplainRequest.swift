@@ -22,17 +22,26 @@ public struct ExplainRequest {
     public var stride = 1
     public var patch = 1
     public var absolute = true
+    /// Layer attribution: the sub-layer's dotted name, whether its input (rather than its
+    /// output) is attributed, Grad-CAM's ReLU, and how Grad-CAM maps are stretched to an image.
+    public var layer: String?
+    public var layerInput = false
+    public var relu = false
+    public var upsample = Upsampling.nearest
 
     public init(method: String) { self.method = method }
 
     public static let methods = ["saliency", "input_x_gradient", "smoothgrad", "integrated_gradients", "occlusion",
                                  "feature_ablation", "lime", "kernel_shap", "exact_shapley", "permutation_shap", "shap",
-                                 "attention", "attention_rollout"]
+                                 "attention", "attention_rollout", "gradient_x_activation", "grad_cam"]
     /// Alternative spellings people use.
     static let aliases = ["ig": "integrated_gradients", "gradient": "saliency", "inputxgradient": "input_x_gradient",
                           "ixg": "input_x_gradient", "smooth_grad": "smoothgrad", "noise_tunnel": "smoothgrad",
                           "ablation": "feature_ablation", "kernelshap": "kernel_shap", "exact_shap": "exact_shapley",
-                          "shapley": "exact_shapley", "permutation": "permutation_shap", "rollout": "attention_rollout"]
+                          "shapley": "exact_shapley", "permutation": "permutation_shap", "rollout": "attention_rollout",
+                          "layer_gradient_x_activation": "gradient_x_activation",
+                          "grad_x_activation": "gradient_x_activation", "gradcam": "grad_cam",
+                          "layer_grad_cam": "grad_cam", "layer_gradcam": "grad_cam"]
 
     public static func canonical(_ name: String) throws -> String {
         let n = name.lowercased()

@@ -64,7 +64,11 @@ public enum Explainer {
 
     /// Runs one explanation method.
     public static func explain(_ s: Explainee, _ r: ExplainRequest) throws -> Explanation {
-        switch try ExplainRequest.canonical(r.method) {
+        let method = try ExplainRequest.canonical(r.method)
+        if r.layer != nil || LayerAttribution.methods.contains(method) {
+            return try LayerAttribution.explain(s, r, method: method)
+        }
+        switch method {
         case "saliency": return try GradientMethods.saliency(s, absolute: r.absolute)
         case "input_x_gradient": return try GradientMethods.inputXGradient(s)
         case "smoothgrad":

@@ -25,6 +25,8 @@ public struct Explanation {
     /// The value attributions are measured from: f(baseline), or the expected value over the background.
     public var baseValue: Double?
     public var checks: [Check] = []
+    /// For an attribution to a hidden layer: which layer, and the attribution with its shape.
+    public var layer: LayerPart?
 
     public init(method: String, settings: [(String, String)], subject: Explainee, scores: [Double], raw: Tensor? = nil,
                 baseValue: Double? = nil, checks: [Check] = []) {
@@ -32,8 +34,10 @@ public struct Explanation {
         self.raw = raw; self.baseValue = baseValue; self.checks = checks
     }
 
-    public var units: [String] { subject.unitNames }
-    public var kind: InputKind { subject.kind }
+    /// The units the scores are for: the input's, or a layer's own (hidden units, channels × positions).
+    public var units: [String] { layer?.units ?? subject.unitNames }
+    /// How the explanation is drawn: as its input, or as bars when the units are a layer's own.
+    public var kind: InputKind { layer?.units != nil ? .tabular : subject.kind }
     public var prediction: Double { subject.prediction }
 
     public func check(_ name: String) -> Double? { checks.first { $0.name == name }?.value }
@@ -66,6 +70,31 @@ public struct Explanation {
     /// The k units with the largest attributions, as (name, score).
     public func top(_ k: Int, byMagnitude: Bool = true) -> [(String, Double)] {
         ranking(byMagnitude: byMagnitude).prefix(k).map { (units[$0], scores[$0]) }
+    }
+}
+
+/// What an attribution to a hidden layer adds to an explanation.
+public struct LayerPart {
+    /// The layer's dotted name ("conv", "0", "fc").
+    public let name: String
+    /// Whether the layer's input, rather than its output, was attributed.
+    public let input: Bool
+    /// The attribution with the layer's shape, without the batch dimension (Grad-CAM: its map [1, …]).
+    public let attribution: Tensor
+    /// The units of the scores when they are the layer's own; nil when the scores are for the
+    /// input's units (tokens, pixels, features).
+    public let units: [String]?
+
+    /// Whether perturbing the input's units can test these scores (deletion, faithfulness).
+    public var onInputUnits: Bool { units == nil }
+}
+
+extension Explanation {
+    /// Checks that perturb the input's units need scores for those units.
+    func requireInputUnits(_ check: String) throws {
+        guard let layer, !layer.onInputUnits else { return }
+        throw TensorError.value("\(check) removes the input's units, but this explanation scores the units of "
+                                + "layer \"\(layer.name)\"")
     }
 }
 

@@ -19,6 +19,7 @@ public struct Faithfulness {
 extension ExplanationMetrics {
     public static func faithfulness(_ e: Explanation,
                                     fractions: [Double] = [0.01, 0.05, 0.1, 0.2, 0.5]) throws -> Faithfulness {
+        try e.requireInputUnits("faithfulness")
         let n = e.units.count
         guard n > 0 else { throw TensorError.value("the explanation has no units") }
         for f in fractions where !(f > 0 && f <= 1) {

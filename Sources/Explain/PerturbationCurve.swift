@@ -25,6 +25,7 @@ extension ExplanationMetrics {
     /// to all units. Removal means what the explainee's game means: the baseline, the
     /// background rows, or `<pad>`.
     public static func curve(_ e: Explanation, insertion: Bool, steps: Int? = nil) throws -> PerturbationCurve {
+        try e.requireInputUnits(insertion ? "the insertion curve" : "the deletion curve")
         let n = e.units.count
         guard n > 0 else { throw TensorError.value("the explanation has no units") }
         let order = e.ranking()
