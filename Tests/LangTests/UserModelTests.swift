@@ -201,6 +201,30 @@ final class UserModelTests: XCTestCase {
         XCTAssertEqual(try value(src).repr, "[\"blocks.0.attn.in_proj_weight\", \"head.bias\", true, [5], [5]]")
     }
 
+    /// Attention and attention rollout read the encoder layers a user text model holds.
+    func testAttentionRolloutReadsTheEncoderLayersOfAUserModel() throws {
+        let src = """
+        model Encoder(vocab, d = 16) {
+            self.vocab = vocab
+            self.embedding = Embedding(len(vocab), d, padding_idx: 0)
+            self.layer1 = TransformerEncoderLayer(d, 2, feedforward: 32, dropout: 0)
+            self.layer2 = TransformerEncoderLayer(d, 2, feedforward: 32, dropout: 0)
+            self.head = Linear(d, 1)
+            fn forward(ids, lengths) {
+                mask = arange(ids.shape[1]).unsqueeze(0) >= lengths.unsqueeze(1)
+                x = self.layer1(self.embedding(ids), key_padding_mask: mask)
+                self.head(self.layer2(x, key_padding_mask: mask).mean(1)).squeeze(-1)
+            }
+        }
+        seed(0)
+        net = Encoder(dataset("sentiment").subset(range(100)).vocab())
+        rollout = explain(net, "the food was not good", method: "attention_rollout")
+        attention = explain(net, "the food was not good", method: "attention")
+        result = [rollout.scores.shape, rollout.settings["layers"], attention.scores.shape]
+        """
+        XCTAssertEqual(try value(src).repr, "[[5], \"2\", [5]]")
+    }
+
     /// Every method for feature rows explains a user model, as it does a built-in one.
     func testEveryRowMethodExplainsAUserModel() throws {
         let methods = ["saliency", "input_x_gradient", "smoothgrad", "integrated_gradients", "occlusion", "lime",
