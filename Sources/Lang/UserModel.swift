@@ -153,7 +153,7 @@ public final class UserModule: Layer {
 
     /// A parameter keeps its shape once made: reassigning another shape is a mistake.
     func setParameter(_ name: String, _ t: Tensor) throws {
-        let value = try t.toFloat().detach()
+        let value = t.toFloat().detach()
         if let p = ownParameters.first(where: { $0.name == name })?.parameter {
             guard p.value.shape == value.shape else {
                 throw RuntimeError("\(typeName).\(name) is a parameter of shape \(p.value.shape); "
