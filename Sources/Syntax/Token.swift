@@ -11,7 +11,8 @@ public enum TokenKind: Equatable, Sendable {
 
     public var spelling: String {
         switch self {
-        case .number(let d, let isInt): return isInt ? String(Int(d)) : String(d)
+        // Int.max reads as the Double 2^63, which Int(d) cannot hold.
+        case .number(let d, let isInt): return isInt && d >= -0x1p63 && d < 0x1p63 ? String(Int(d)) : String(d)
         case .string(let s): return "\"" + s + "\""
         case .identifier(let s): return s
         case .keyword(let s): return s

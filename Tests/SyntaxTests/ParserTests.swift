@@ -56,6 +56,14 @@ final class LexerTests: XCTestCase {
         XCTAssertTrue(error(#""abc"#)?.message.contains("unterminated string") == true)
         XCTAssertTrue(error("99999999999999999999")?.message.contains("too large") == true)
     }
+
+    /// The largest integer, misplaced, is named in the error: its Double is 2^63, beyond Int
+    /// (spelling it trapped; found by the short fuzz).
+    func testTheLargestIntegerInAnErrorIsSpelledNotATrap() throws {
+        XCTAssertThrowsError(try Parser.parse(source: "x = 9223372036854775807 9"))
+        XCTAssertEqual(TokenKind.number(0x1p63, isInteger: true).spelling, "9.223372036854776e+18")
+        XCTAssertEqual(TokenKind.number(-0x1p63, isInteger: true).spelling, "-9223372036854775808")
+    }
 }
 
 final class ParserTests: XCTestCase {
