@@ -38,13 +38,16 @@ let package = Package(
         .target(name: "Layers", dependencies: ["Tensors"], swiftSettings: fast),
         .target(name: "Training", dependencies: ["Layers", "Tensors", .product(name: "CSV", package: "CSV.swift")],
                 swiftSettings: fast),
+        // Checkpoints in the Hugging Face format: their configurations, tokenizers and models.
+        .target(name: "Pretrained", dependencies: ["Training", "Layers", "Tensors"], swiftSettings: fast),
         // Pictures for people: colours, terminal charts and SVG figures (no engine types).
         .target(name: "Pictures"),
         // Attribution methods and their evaluation, on the engine, layers and models.
         .target(name: "Explain", dependencies: ["Training", "Layers", "Tensors", "Pictures"], swiftSettings: fast),
         // The language's front end (lexer, parser, AST) knows nothing of tensors.
         .target(name: "Syntax"),
-        .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain", "Pictures"], swiftSettings: checked),
+        .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain", "Pictures",
+                                            "Pretrained"], swiftSettings: checked),
         .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "Training", "Explain", "Pictures", "CEditLine"]),
         .executableTarget(name: "xai", dependencies: [
             "Repl", "Lang", "Pictures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "TestSupport"]),
+        .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Explain", "TestSupport"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "TestSupport"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax", "TestSupport"]),
         .testTarget(name: "LangTests", dependencies: ["Lang", "TestSupport"]),

@@ -43,14 +43,14 @@ public enum AttentionMaps {
         }
         if let model = s.model.module as? PoolingAttention,
            let w = try Tensor.withoutGrad({ try model.poolingWeights(embedded: s.input.unsqueeze(0),
-                                                                       lengths: [s.unitCount]) }) {
-            guard w.shape == [1, s.unitCount] else {
+                                                                       lengths: [s.tokenIds.count]) }) {
+            guard w.shape == [1, s.tokenIds.count] else {
                 throw TensorError.shape("\(s.model.module.typeName)'s attention weights must be [batch, tokens] = "
-                    + "[1, \(s.unitCount)], found \(w.shape)")
+                    + "[1, \(s.tokenIds.count)], found \(w.shape)")
             }
             let row = try w.squeeze(0)
             return Explanation(method: "attention", settings: [("layer", "attention pooling")], subject: s,
-                               scores: row.floats.map(Double.init), raw: row)
+                               scores: s.unitSums(ofTokens: row.floats.map(Double.init)), raw: row)
         }
         guard let maps = try layers(s) else {
             throw TensorError.value("\(s.model.module.typeName) has no attention layers")
@@ -59,11 +59,13 @@ public enum AttentionMaps {
         let last = try maps.select(dim: 0, index: L - 1).mean(dim: 0)      // [T, T]
         if s.model.module is NextTokenModel {
             // A language model predicts from its last position: that row is the attention that matters.
-            let scores = (0..<T).map { Double(last.floats[(T - 1) * T + $0]) }
+            let scores = s.unitSums(ofTokens: (0..<T).map { Double(last.floats[(T - 1) * T + $0]) })
             let layer = "last of \(L), heads averaged, last position's row"
             return Explanation(method: "attention", settings: [("layer", layer)], subject: s, scores: scores, raw: maps)
         }
-        let scores = (0..<T).map { j in (0..<T).reduce(0.0) { $0 + Double(last.floats[$1 * T + j]) } / Double(T) }
+        let scores = s.unitSums(ofTokens: (0..<T).map { j in
+            (0..<T).reduce(0.0) { $0 + Double(last.floats[$1 * T + j]) } / Double(T)
+        })
         return Explanation(method: "attention", settings: [("layer", "last of \(L), heads averaged, queries averaged")],
                            subject: s, scores: scores, raw: maps)
     }
@@ -81,9 +83,9 @@ public enum AttentionMaps {
         }
         let R = try rolloutMatrix(maps)
         let T = R.shape[0]
-        let scores = s.model.module is NextTokenModel
+        let scores = s.unitSums(ofTokens: s.model.module is NextTokenModel
             ? (0..<T).map { Double(R.floats[(T - 1) * T + $0]) }
-            : (0..<T).map { j in (0..<T).reduce(0.0) { $0 + Double(R.floats[$1 * T + j]) } / Double(T) }
+            : (0..<T).map { j in (0..<T).reduce(0.0) { $0 + Double(R.floats[$1 * T + j]) } / Double(T) })
         return Explanation(method: "attention_rollout", settings: [("layers", "\(maps.shape[0])")], subject: s,
                            scores: scores, raw: R)
     }

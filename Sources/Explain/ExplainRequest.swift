@@ -28,6 +28,8 @@ public struct ExplainRequest {
     public var layerInput = false
     public var relu = false
     public var upsample = Upsampling.nearest
+    /// Text through a subword tokenizer: score each piece ("##ing") rather than whole words.
+    public var pieces = false
 
     public init(method: String) { self.method = method }
 

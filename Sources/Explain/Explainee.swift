@@ -36,6 +36,11 @@ public final class Explainee {
     public let unitNames: [String]
     /// Text: the token ids, and the words shown for them.
     public let tokenIds: [Int]
+    /// Text: the unit each token is a piece of (a word split by a subword tokenizer), or nil
+    /// for a special token ([CLS], [SEP]) that is never removed; by default each token is a unit.
+    public private(set) var tokenUnits: [Int?] = []
+    /// Text: the id each token takes when its unit is removed (pad by default).
+    public private(set) var removedIds: [Int] = []
     /// Tables: rows [R, F] that removed features are drawn from (interventional games).
     public let background: Tensor?
     /// Images: units are patch × patch squares.
@@ -52,6 +57,8 @@ public final class Explainee {
         self.kind = kind
         self.output = output
         self.tokenIds = tokenIds
+        tokenUnits = tokenIds.indices.map { $0 }
+        removedIds = [Int](repeating: Vocabulary.pad, count: tokenIds.count)
         self.patch = max(1, patch)
         textModel = model.module as? TextClassifier
         layer = model.module as? Layer
@@ -123,14 +130,50 @@ public final class Explainee {
     /// baseline the embeddings of `baselineId` (pad, whose embedding is zero) at every position.
     public static func text(model: Model, ids: [Int], words: [String], target: Int?, output: OutputKind,
                             baselineId: Int = Vocabulary.pad) throws -> Explainee {
+        try text(model: model, ids: ids, units: ids.indices.map { $0 }, names: words,
+                 removedIds: [Int](repeating: baselineId, count: ids.count), target: target, output: output)
+    }
+
+    /// Text whose units group tokens: `units[t]` is the unit token t is a piece of (nil: a
+    /// special token, never removed), `names` one name per unit, and `removedIds[t]` the id
+    /// token t takes when its unit is removed. The baseline is the embeddings of `removedIds`
+    /// (special tokens keep their own, as Captum's BERT tutorial keeps [CLS] and [SEP]).
+    public static func text(model: Model, ids: [Int], units: [Int?], names: [String], removedIds: [Int],
+                            target: Int?, output: OutputKind) throws -> Explainee {
         guard let tm = model.module as? TextClassifier else { throw takesNoText(model) }
-        guard !ids.isEmpty else { throw TensorError.value("the text has no tokens to explain") }
+        guard !ids.isEmpty, !names.isEmpty else { throw TensorError.value("the text has no tokens to explain") }
+        guard units.count == ids.count, removedIds.count == ids.count else {
+            throw TensorError.shape("each of the \(ids.count) tokens needs a unit and a removed id, found "
+                                    + "\(units.count) and \(removedIds.count)")
+        }
+        var covered = [Bool](repeating: false, count: names.count)
+        for case let u? in units {
+            guard u >= 0, u < names.count else {
+                throw TensorError.index("a token's unit must be in 0..<\(names.count), found \(u)")
+            }
+            covered[u] = true
+        }
+        guard !covered.contains(false) else { throw TensorError.value("every unit of the text needs a token") }
         let idT = try Tensor(shape: [1, ids.count], ints: ids.map(Int64.init))
         let emb = try Tensor.withoutGrad { try tm.embedding.forward(idT).squeeze(0) }
-        let baseIds = try Tensor(shape: [1, ids.count], ints: [Int64](repeating: Int64(baselineId), count: ids.count))
+        let removed = zip(ids, zip(units, removedIds)).map { id, ur in ur.0 == nil ? id : ur.1 }
+        let baseIds = try Tensor(shape: [1, ids.count], ints: removed.map(Int64.init))
         let base = try Tensor.withoutGrad { try tm.embedding.forward(baseIds).squeeze(0) }
-        return try Explainee(model: model, kind: .text, input: emb, baseline: base, target: target, output: output,
-                             unitNames: words, tokenIds: ids)
+        let s = try Explainee(model: model, kind: .text, input: emb, baseline: base, target: target, output: output,
+                              unitNames: names, tokenIds: ids)
+        s.tokenUnits = units
+        s.removedIds = removed
+        return s
+    }
+
+    /// Text: per-token scores added up per unit (special tokens left out).
+    func unitSums(ofTokens perToken: [Double]) -> [Double] {
+        if tokenUnits.count == unitCount, tokenUnits.enumerated().allSatisfy({ $0.element == $0.offset }) {
+            return perToken
+        }
+        var out = [Double](repeating: 0, count: unitCount)
+        for (t, u) in tokenUnits.enumerated() where t < perToken.count { if let u { out[u] += perToken[t] } }
+        return out
     }
 
     /// Whether the model has one logit z (a sigmoid classifier): class 1 is z, class 0 is −z.
@@ -145,6 +188,9 @@ public final class Explainee {
     public var unitCount: Int { unitNames.count }
     public var targetName: String {
         guard let t = target else { return "output" }
+        if let tok = model.tokenizer, model.module is NextTokenModel {
+            return "next \"" + tok.decode([t], skippingSpecialTokens: false) + "\""
+        }
         // A character model's classes are characters: name the one explained.
         if let v = model.vocabulary, v.tokenizer == .characters, t > 1, t < v.tokens.count {
             let ch = v.tokens[t]
@@ -312,7 +358,9 @@ public final class Explainee {
             }
             return try scores(Tensor(shape: [coalitions.count] + input.shape, floats: rows))
         case .text:
-            let rows = coalitions.map { c in zip(tokenIds, c).map { $0.1 ? $0.0 : Vocabulary.pad } }
+            let rows = coalitions.map { c in
+                tokenIds.indices.map { t in tokenUnits[t].map { c[$0] } ?? true ? tokenIds[t] : removedIds[t] }
+            }
             return try tokenScores(rows, keepLength: true)
         }
     }
@@ -349,7 +397,7 @@ public final class Explainee {
         case .tabular: return a.floats.map(Double.init)
         case .text:
             let T = a.shape[0], E = a.shape[1]
-            return (0..<T).map { t in (0..<E).reduce(0.0) { $0 + Double(a.floats[t * E + $1]) } }
+            return unitSums(ofTokens: (0..<T).map { t in (0..<E).reduce(0.0) { $0 + Double(a.floats[t * E + $1]) } })
         case .image:
             let C = a.shape[0], HW = a.shape[1] * a.shape[2]
             var px = [Double](repeating: 0, count: HW)

@@ -27,6 +27,10 @@ public enum Explainer {
         let output = r.output ?? defaultOutput(r.method)
         switch input {
         case .text(let text):
+            if let tokenizer = model.tokenizer {
+                return try SubwordText.subject(model, tokenizer, text, target: r.target, output: output,
+                                               pieces: r.pieces)
+            }
             return try textSubject(model, text, target: r.target, output: output)
         case .row(let x):
             return try Explainee(model: model, kind: .tabular, input: x, baseline: r.baseline, target: r.target,

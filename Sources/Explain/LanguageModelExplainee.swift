@@ -21,6 +21,6 @@ extension Explainer {
     /// its context (with the same vocabulary); any other model is explained as it is.
     public static func explainable(_ model: Model) -> Model {
         guard let lm = model.module as? NextTokenPredictor else { return model }
-        return Model(lm.nextTokenClassifier(), vocabulary: model.vocabulary)
+        return Model(lm.nextTokenClassifier(), vocabulary: model.vocabulary, tokenizer: model.tokenizer)
     }
 }

@@ -85,7 +85,7 @@ extension LayerAttribution {
     static func alignsWithInput(_ s: Explainee, _ a: Tensor) -> Bool {
         switch s.kind {
         case .tabular: return a.shape == s.input.shape
-        case .text: return a.rank == 2 && a.shape[0] == s.unitCount
+        case .text: return a.rank == 2 && a.shape[0] == s.tokenIds.count
         case .image: return a.rank == 3 && a.shape.dropFirst() == s.input.shape.dropFirst()
         }
     }

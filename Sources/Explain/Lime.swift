@@ -84,7 +84,9 @@ public enum Lime {
             let k = 1 + Int(g.below(UInt64(d)))
             for f in g.permutation(d).prefix(k) { Z[r * d + f] = 0 }
             var kept: [Int] = []
-            for (t, id) in s.tokenIds.enumerated() where Z[r * d + wordOf[t]] == 1 { kept.append(id) }
+            for (t, id) in s.tokenIds.enumerated() where s.tokenUnits[t].map({ Z[r * d + wordOf[$0]] == 1 }) ?? true {
+                kept.append(id)
+            }
             rows.append(kept)
             let active = Double(d - k)
             distances[r] = (1 - (active / Double(d)).squareRoot()) * 100

@@ -6,10 +6,13 @@ import Tensors
 public final class Model {
     public let module: Module
     public var vocabulary: Vocabulary?
+    /// A pretrained model's own tokenizer (WordPiece, byte-level BPE), used instead of a vocabulary.
+    public var tokenizer: SubwordTokenizer?
 
-    public init(_ module: Module, vocabulary: Vocabulary? = nil) {
+    public init(_ module: Module, vocabulary: Vocabulary? = nil, tokenizer: SubwordTokenizer? = nil) {
         self.module = module
         self.vocabulary = vocabulary
+        self.tokenizer = tokenizer
     }
 
     /// Logits for a batch: [B] for one-logit models, [B, C] for classifiers.
