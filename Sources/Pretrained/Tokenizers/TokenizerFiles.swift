@@ -67,7 +67,8 @@ enum TokenizerFiles {
         do {
             value = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw TokenizerFileError("\(name) is not valid JSON: \(error.localizedDescription)")
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw TokenizerFileError("\(name) is not valid JSON: \(detail ?? error.localizedDescription)")
         }
         guard let object = value as? [String: Any] else {
             throw TokenizerFileError("\(name) should hold a JSON object, found \(JSONField.describe(value))")

@@ -25,7 +25,7 @@ extension WordPieceTokenizer {
         let cls = config.classifierToken ?? "[CLS]", sep = config.separatorToken ?? "[SEP]"
         guard let clsId = ids[cls], let sepId = ids[sep] else {
             throw TokenizerFileError("\(name) should hold BERT's \"\(cls)\" and \"\(sep)\", which go around every "
-                                     + "text; found \(ids[cls] == nil ? cls : sep) missing")
+                                     + "text; found no \"\(ids[cls] == nil ? cls : sep)\"")
         }
         var added = config.addedTokens
         try PieceVocabulary.check(added, bound: lines.count + added.count, file: "tokenizer_config.json",
