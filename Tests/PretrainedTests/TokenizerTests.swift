@@ -102,6 +102,8 @@ final class TokenizerTests: XCTestCase {
             XCTAssertEqual(e.words, ["a", "b", "c"])
             XCTAssertEqual(e.wordOf.last, .some(nil))
             XCTAssertEqual(e.wordOf[e.count - 2], 2, "the pair's words are numbered after the first text's")
+            XCTAssertEqual(try tokenizer.encode("a b", pair: "", specialTokens: true),
+                           try tokenizer.encode("a b", pair: nil, specialTokens: true), "an empty pair is no pair")
             let plain = try tokenizer.encode("a b", pair: "c", specialTokens: false)
             XCTAssertEqual(plain.ids, a + c)
             XCTAssertEqual(plain.typeIds, a.map { _ in 0 } + c.map { _ in 1 })

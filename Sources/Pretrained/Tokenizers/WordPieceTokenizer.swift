@@ -37,9 +37,10 @@ public final class WordPieceTokenizer: SubwordTokenizer {
     public func token(of id: Int) -> String? { vocabulary.token(id) }
     public func id(of token: String) -> Int? { vocabulary.id(token) }
 
+    /// An empty pair is no pair (as transformers reads it).
     public func encode(_ text: String, pair: String?, specialTokens: Bool) throws -> EncodedText {
         let a = encodePart(text)
-        let b = pair.map(encodePart)
+        let b = pair.flatMap { $0.isEmpty ? nil : encodePart($0) }
         return template.assemble(a, b, specialTokens: specialTokens) { [vocabulary] in vocabulary.token($0) ?? "" }
     }
 
