@@ -57,6 +57,8 @@ public final class SentimentNet: Module, TextClassifier {
 
 /// A small decoder-only Transformer (GPT): token + learned position
 /// embeddings, pre-norm GELU blocks with a causal mask, final LayerNorm, linear head.
+/// GPT-2 is one of these with `activation: "gelu_tanh"` and a head without bias (its weight
+/// is the token embeddings').
 public final class TinyGPT: Module {
     public let tokEmb: Embedding, posEmb: Embedding
     public let blocks: ModuleList<TransformerEncoderLayer>
@@ -64,15 +66,18 @@ public final class TinyGPT: Module {
     public let head: Linear
     public let context: Int
 
-    public init(vocab: Int, dModel: Int, heads: Int, layers: Int, context: Int, dropout: Float = 0) throws {
+    /// `feedforward` defaults to 4 × dModel; `eps` is every LayerNorm's.
+    public init(vocab: Int, dModel: Int, heads: Int, layers: Int, context: Int, dropout: Float = 0,
+                feedforward: Int? = nil, activation: String = "gelu", eps: Float = 1e-5,
+                headBias: Bool = true) throws {
         tokEmb = try Embedding(vocab, dModel)
         posEmb = try Embedding(context, dModel)
         blocks = ModuleList(try (0..<layers).map { _ in
-            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: 4 * dModel, dropout: dropout,
-                                        activation: "gelu", normFirst: true)
+            try TransformerEncoderLayer(dModel: dModel, heads: heads, feedforward: feedforward ?? 4 * dModel,
+                                        dropout: dropout, activation: activation, normFirst: true, eps: eps)
         })
-        lnF = try LayerNorm(dModel)
-        head = try Linear(dModel, vocab)
+        lnF = try LayerNorm(dModel, eps: eps)
+        head = try Linear(dModel, vocab, bias: headBias)
         self.context = context
         super.init()
         register(children: ("tok_emb", tokEmb), ("pos_emb", posEmb), ("blocks", blocks), ("ln_f", lnF),

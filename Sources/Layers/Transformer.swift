@@ -14,8 +14,9 @@ public final class TransformerEncoderLayer: Layer {
 
     public init(dModel: Int, heads: Int, feedforward: Int = 2048, dropout: Float = 0.1, activation: String = "relu",
                 normFirst: Bool = false, eps: Float = 1e-5) throws {
-        guard activation == "relu" || activation == "gelu" else {
-            throw TensorError(.value, "activation must be \"relu\" or \"gelu\", found \"\(activation)\"")
+        // "gelu" is the exact erf form; "gelu_tanh" its tanh approximation (GPT-2's "gelu_new").
+        guard ["relu", "gelu", "gelu_tanh"].contains(activation) else {
+            throw TensorError(.value, "activation must be \"relu\", \"gelu\" or \"gelu_tanh\", found \"\(activation)\"")
         }
         selfAttn = try MultiheadAttention(embedDim: dModel, numHeads: heads, dropout: dropout)
         linear1 = try Linear(dModel, feedforward)
@@ -44,7 +45,13 @@ public final class TransformerEncoderLayer: Layer {
 
     func ff(_ x: Tensor) throws -> Tensor {
         let a = try linear1(x)
-        return try drop(linear2(drop(activation == "gelu" ? a.gelu() : a.relu())))
+        let h: Tensor
+        switch activation {
+        case "gelu": h = a.gelu()
+        case "gelu_tanh": h = a.gelu(approximate: true)
+        default: h = a.relu()
+        }
+        return try drop(linear2(drop(h)))
     }
 
     public func forward(_ x: Tensor, keyPaddingMask: Tensor? = nil, mask: Tensor? = nil,
