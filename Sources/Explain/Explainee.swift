@@ -39,8 +39,9 @@ public final class Explainee {
     /// Text: the unit each token is a piece of (a word split by a subword tokenizer), or nil
     /// for a special token ([CLS], [SEP]) that is never removed; by default each token is a unit.
     public private(set) var tokenUnits: [Int?] = []
-    /// Text: the id each token takes when its unit is removed (pad by default).
+    /// Text: the id each token takes when its unit is removed (pad by default), and its name.
     public private(set) var removedIds: [Int] = []
+    public internal(set) var removedTokenName = "<pad>"
     /// Tables: rows [R, F] that removed features are drawn from (interventional games).
     public let background: Tensor?
     /// Images: units are patch × patch squares.
@@ -188,6 +189,10 @@ public final class Explainee {
     public var unitCount: Int { unitNames.count }
     public var targetName: String {
         guard let t = target else { return "output" }
+        if let named = model.module as? NamedClasses, t < named.classNames.count {
+            // A one-output model's named output is its score itself (a similarity).
+            return singleLogit ? named.classNames[t] : "class \(t) \"\(named.classNames[t])\""
+        }
         if let tok = model.tokenizer, model.module is NextTokenModel {
             return "next \"" + tok.decode([t], skippingSpecialTokens: false) + "\""
         }

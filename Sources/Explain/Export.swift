@@ -9,8 +9,9 @@ public enum Export {
 
     static func jsonNumber(_ v: Double) -> String { v.isFinite ? String(format: "%.9g", v) : "null" }
 
-    /// Stable JSON: keys in a fixed order, numbers with 9 significant digits.
-    public static func json(_ e: Explanation) -> String {
+    /// Stable JSON: keys in a fixed order, numbers with 9 significant digits; `oneLine` writes
+    /// it without line breaks (JSON Lines, one explanation per line).
+    public static func json(_ e: Explanation, oneLine: Bool = false) -> String {
         let s = e.subject
         var f: [String] = []
         f.append("\"method\": \(jsonString(e.method))")
@@ -27,11 +28,13 @@ public enum Export {
             f.append("\"image_shape\": [\(shape)], \"patch\": \(s.patch)")
         }
         let units = zip(e.units, e.scores).map { "{\"name\": \(jsonString($0.0)), \"score\": \(jsonNumber($0.1))}" }
-        f.append("\"units\": [\n    " + units.joined(separator: ",\n    ") + "\n  ]")
+        let (open, between, close) = oneLine ? ("", ", ", "") : ("\n    ", ",\n    ", "\n  ")
+        f.append("\"units\": [" + open + units.joined(separator: between) + close + "]")
         let checks = e.checks.map {
             "{\"name\": \(jsonString($0.name)), \"value\": \(jsonNumber($0.value)), \"note\": \(jsonString($0.note))}"
         }
         f.append("\"checks\": [" + checks.joined(separator: ", ") + "]")
+        if oneLine { return "{" + f.joined(separator: ", ") + "}" }
         return "{\n  " + f.joined(separator: ",\n  ") + "\n}\n"
     }
 

@@ -24,7 +24,8 @@ public enum Occlusion {
             let n = s.unitCount
             let coalitions = (0..<n).map { i in (0..<n).map { $0 != i } }
             let scores = try s.values(coalitions).map { fx - $0 }
-            return Explanation(method: "occlusion", settings: [("replacement", "<pad>")], subject: s, scores: scores)
+            return Explanation(method: "occlusion", settings: [("replacement", s.removedTokenName)], subject: s,
+                               scores: scores)
         case .image:
             guard window >= 1, stride >= 1 else {
                 throw TensorError.value("occlusion window and stride must be positive, found \(window) and \(stride)")

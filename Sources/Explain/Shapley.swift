@@ -86,7 +86,7 @@ public enum Shapley {
 
     static func backgroundSetting(_ s: Explainee) -> [(String, String)] {
         if let bg = s.background { return [("background", "\(bg.shape[0]) rows")] }
-        return s.kind == .text ? [("removed", "<pad>")] : [("removed", "baseline")]
+        return s.kind == .text ? [("removed", s.removedTokenName)] : [("removed", "baseline")]
     }
 
     /// KernelSHAP as shap.KernelExplainer: subset sizes weighted by the Shapley kernel,

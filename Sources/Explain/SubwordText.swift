@@ -15,11 +15,15 @@ enum SubwordText {
         if let lm = model.module as? NextTokenModel, enc.count > lm.gpt.context {
             enc = suffix(enc, lm.gpt.context)
         }
+        // An encoder reads at most its positions: the text is cut, as its tokenizer truncates.
+        if let bounded = model.module as? BoundedTextModel { enc = enc.truncated(to: bounded.maxTokens) }
         let (units, names) = pieces ? pieceUnits(enc, tokenizer) : wordUnits(enc)
         guard !names.isEmpty else { throw TensorError.value("the text \"\(text)\" has no words to explain") }
         let removed = enc.special.map { _ in tokenizer.paddingId }
-        return try Explainee.text(model: model, ids: enc.ids, units: units, names: names, removedIds: removed,
-                                  target: target, output: output)
+        let s = try Explainee.text(model: model, ids: enc.ids, units: units, names: names, removedIds: removed,
+                                   target: target, output: output)
+        s.removedTokenName = tokenizer.token(of: tokenizer.paddingId) ?? "id \(tokenizer.paddingId)"
+        return s
     }
 
     /// One unit per word that has pieces, named as the text writes it (spaces trimmed).

@@ -43,3 +43,17 @@ public struct EncodedText: Equatable {
 
     public var count: Int { ids.count }
 }
+
+extension EncodedText {
+    /// The first `limit` tokens, keeping the special tokens that close the text ([SEP]) at the
+    /// end, as tokenizers truncate; unchanged when it already fits.
+    public func truncated(to limit: Int) -> EncodedText {
+        guard count > limit, limit >= 0 else { return self }
+        var closing = 0
+        while closing < count, closing < limit, special[count - 1 - closing] { closing += 1 }
+        let kept = Array(0..<(limit - closing)) + Array((count - closing)..<count)
+        return EncodedText(ids: kept.map { ids[$0] }, tokens: kept.map { tokens[$0] },
+                           typeIds: kept.map { typeIds[$0] }, special: kept.map { special[$0] },
+                           wordOf: kept.map { wordOf[$0] }, words: words)
+    }
+}
