@@ -54,7 +54,8 @@ let package = Package(
         ]),
         // Fuzzing entry points for libFuzzer (scripts/fuzz.sh); a plain build replays inputs.
         .executableTarget(name: "xai-fuzz", dependencies: ["Lang", "Repl", "Tensors", "Training"]),
-        .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training", "Explain", "Lang"],
+        .executableTarget(name: "xai-bench", dependencies: ["Tensors", "Layers", "Training", "Explain", "Lang",
+                                                           "Pretrained"],
                           swiftSettings: fast),
 
         // Helpers every test target shares: the reference folder, tensor comparisons, expected errors.

@@ -63,6 +63,7 @@ public final class Interpreter {
         FusionBuiltins.register(r)
         CompressionBuiltins.register(r)
         UserModelBuiltins.register(r)
+        PretrainedBuiltins.register(r)
         return r
     }
 

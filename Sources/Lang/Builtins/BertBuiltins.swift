@@ -142,6 +142,7 @@ enum BertBuiltins {
                    bert = BERT(vocab: data.vocab(), d_model: 16, heads: 2, layers: 1)
                    len(fill_mask(bert, "the food was [MASK] good").tokens)
                    """) { c in
+            if let pretrained = try PretrainedBuiltins.fillMask(c) { return pretrained }
             let (model, vocab) = try bert(c.value("model"), "fill_mask")
             let text = try c.string("text")
             let ids = vocab.encode(text, maxLength: model.maxLength)

@@ -11,7 +11,8 @@ enum ExplainBuiltins {
         + "rule: string = \"gausslegendre\", batch: int? = nil, samples: int? = nil, stdev: float = 1.0, "
         + "base: string = \"saliency\", seed: int = 0, features: int = 10, kernel_width: float? = nil, "
         + "permutations: int = 10, window: int = 2, stride: int = 1, patch: int = 1, abs: bool = true, "
-        + "layer: string? = nil, layer_input: bool = false, relu: bool = false, upsample: string = \"nearest\""
+        + "layer: string? = nil, layer_input: bool = false, relu: bool = false, upsample: string = \"nearest\", "
+        + "pieces: bool = false, similar_to: string? = nil"
 
     static func explanation(_ v: Value?, _ what: String) throws -> Explanation {
         guard case .object(let o as ExplanationObject)? = v else {
@@ -112,6 +113,7 @@ enum ExplainBuiltins {
         r.stride = try c.int("stride")
         r.patch = try c.int("patch")
         r.absolute = try c.bool("abs")
+        r.pieces = try c.bool("pieces")
         try layerOptions(c, into: &r)
         if r.steps < 1 || r.steps > 100_000 {
             throw RuntimeError("explain: steps must be between 1 and 100000, found \(r.steps)")
@@ -172,6 +174,11 @@ enum ExplainBuiltins {
                    weighs a conv layer's maps
                      by their mean gradient (relu: true keeps the positive part) and stretches the map onto the \
                    image (upsample: "nearest" or "bilinear").
+                   A pretrained model (load_pretrained) is explained per word, the sum of its pieces \
+                   (pieces: true scores each piece);
+                     [CLS] and [SEP] stay in place and removed pieces become [PAD].
+                   similar_to: "another text" explains the cosine similarity of the two texts' embeddings: which \
+                   words of the input make it close.
                    """,
                    example: """
                    net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))
@@ -180,10 +187,14 @@ enum ExplainBuiltins {
                    """) { c in
             let m = try c.model("model")
             let input = try rawInput(c.value("input"))
-            let (req, names) = try request(c, vocabulary: m.model.vocabulary)
+            var (req, names) = try request(c, vocabulary: m.model.vocabulary)
             m.module.eval()
-            // A language model is explained through its next-token prediction.
-            let model = Explainer.explainable(m.model)
+            // A language model is explained through its next-token prediction, a similarity through its cosine.
+            var model = Explainer.explainable(m.model)
+            if let other = try c.optionalString("similar_to") {
+                model = try PretrainedBuiltins.similarityModel(m.model, to: other)
+                req.target = 1
+            }
             let subject = try Explainer.subject(model, input, req, names: names)
             return .object(ExplanationObject(try Explainer.explain(subject, req)))
         }

@@ -121,6 +121,7 @@ enum LanguageModelBuiltins {
                    gpt = TinyGPT(vocab: char_vocab(text), d_model: 16, heads: 2, layers: 1, context: 16)
                    len(generate(gpt, "to ", tokens: 10))
                    """) { c in
+            if let pretrained = try PretrainedBuiltins.generate(c) { return pretrained }
             let (model, vocab) = try gpt(c.value("model"))
             let prompt = encode(try c.string("prompt"), vocab)
             var g = RandomGenerator(seed: try ModelArguments.seed(c, "generate"))

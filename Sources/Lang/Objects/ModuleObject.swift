@@ -8,8 +8,8 @@ import Training
 public final class ModuleObject: HostObject, Callable {
     public let model: Model
     public var module: Module { model.module }
-    public init(_ module: Module, vocabulary: Vocabulary? = nil) {
-        model = Model(module, vocabulary: vocabulary ?? (module as? UserModule)?.vocabulary)
+    public init(_ module: Module, vocabulary: Vocabulary? = nil, tokenizer: SubwordTokenizer? = nil) {
+        model = Model(module, vocabulary: vocabulary ?? (module as? UserModule)?.vocabulary, tokenizer: tokenizer)
     }
 
     public var typeName: String { "Module" }
@@ -17,6 +17,7 @@ public final class ModuleObject: HostObject, Callable {
     public var summary: String {
         "\(module.typeName) · \(module.parameterCount) parameters"
             + (model.vocabulary.map { " · vocabulary of \($0.count)" } ?? "")
+            + (model.tokenizer.map { " · \($0.kind) tokenizer of \($0.vocabularySize)" } ?? "")
     }
     public var display: String { module.summary() }
     public var propertyNames: [String] {
@@ -27,7 +28,7 @@ public final class ModuleObject: HostObject, Callable {
     public func property(_ name: String) throws -> Value? {
         if let u = module as? UserModule, let v = u.member(name) { return v }
         if let c = module.children.first(where: { $0.name == name }) {
-            return .object(ModuleObject(c.module, vocabulary: model.vocabulary))
+            return .object(ModuleObject(c.module, vocabulary: model.vocabulary, tokenizer: model.tokenizer))
         }
         if let p = module.ownParameters.first(where: { $0.name == name }) { return .tensor(p.parameter.value) }
         switch name {
@@ -71,6 +72,9 @@ public final class ModuleObject: HostObject, Callable {
             texts = l.items.map(\.display)
         }
         guard let texts else { return nil }
+        if let tokenizer = model.tokenizer {
+            return try PretrainedBuiltins.batch(texts, tokenizer, limit: (module as? BoundedTextModel)?.maxTokens)
+        }
         guard let vocab = model.vocabulary else {
             throw RuntimeError("\(module.typeName) has no vocabulary to read text; "
                 + "build it with vocab: data.vocab() or set model.vocab")
