@@ -64,6 +64,27 @@ for path in "${paths[@]}"; do
     echo "same transcripts on the $path path with 1, 3 and 8 threads: ${#list[@]} scripts"
 done
 
+# 2b. Explaining at scale: 1,000 JSON lines (990 sentences and 10 malformed lines) through
+#     `xai explain-batch`, in one process and in 4 shards run by 4 processes at once; the shards'
+#     records, concatenated, must equal the whole run's (line numbers aside), in order, with
+#     each malformed line reported and the stream going on.
+batch=$(mktemp -d)
+awk -F'\t' 'NR > 1 && NR <= 991 { gsub(/\\/, "\\\\", $1); gsub(/"/, "\\\"", $1); printf "{\"id\": %d, \"text\": \"%s\"}\n", NR - 1, $1 }
+             NR % 100 == 0 { print "not json " NR }' data/sentiment.tsv | head -1000 >"$batch/in.jsonl"
+[ "$(wc -l <"$batch/in.jsonl")" -eq 1000 ] || { echo "test: the batch input does not have 1000 lines" >&2; exit 1; }
+explain_batch() { $xai explain-batch data/pretrained/sentiment-bert --method integrated_gradients --options 'steps: 16'; }
+explain_batch <"$batch/in.jsonl" | sed 's/^{"line": [0-9]*, //' >"$batch/whole" || exit 1
+split -n l/4 -d "$batch/in.jsonl" "$batch/shard."
+for s in "$batch"/shard.0?; do explain_batch <"$s" | sed 's/^{"line": [0-9]*, //' >"$s.out" & done
+wait
+cat "$batch"/shard.0?.out >"$batch/sharded"
+[ "$(wc -l <"$batch/whole")" -eq 1000 ] && [ "$(grep -c '"error"' "$batch/whole")" -eq 10 ] \
+    && [ "$(grep -c '"explanation"' "$batch/whole")" -eq 990 ] \
+    || { echo "test: explain-batch did not give 990 explanations and 10 error records" >&2; exit 1; }
+cmp -s "$batch/whole" "$batch/sharded" || { echo "test: explain-batch in 4 shards differs from one run" >&2; exit 1; }
+echo "explain-batch: 1000 lines in, 990 explanations and 10 error records out, the same in 4 shards"
+rm -rf "$batch"
+
 # 3. The kernels' bits on ARM64: the same products (Tests/KernelBits) built for this machine
 #    and for ARM64, run under emulation; every path of both must print the same digest.
 if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then

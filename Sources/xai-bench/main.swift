@@ -4,6 +4,7 @@
 //   xai-bench steps         time of 1,000 small elementwise + backward steps
 //   xai-bench sentiment     one SentimentNet epoch over sentiment.tsv (the peer's sentiment_epoch)
 //   xai-bench user_model    the same epoch with the model written in the language, against the built-in
+//   xai-bench pretrained DIR  a MiniLM-sized BERT checkpoint: sentence embedding and IG (bench/hf_peer.py's peers)
 // Figures only; no assertion here. Compare with ../shared/bench/peer_workloads.py in the same run.
 import Explain
 import Foundation
@@ -245,13 +246,19 @@ do {
     case "lime_text": try benchLimeText()
     case "gpt_steps": try benchGPT()
     case "user_model": try benchUserModel()
+    case "pretrained":
+        guard let folder = CommandLine.arguments.dropFirst(2).first else {
+            print("xai-bench pretrained DIR: DIR is a checkpoint folder (python3 bench/hf_peer.py make DIR)")
+            exit(2)
+        }
+        try benchPretrained(folder)
     case "explain": try benchIGText(); try benchKernelShap(); try benchLimeText()
     case "all":
         try benchMatmul(); try benchSteps(); try benchSentiment()
         try benchIGText(); try benchKernelShap(); try benchLimeText(); try benchGPT()
     default:
         print("unknown benchmark \(which); expected matmul, shapes, steps, sentiment, ig_text, kernel_shap, lime_text, "
-              + "explain, gpt_steps, user_model or all")
+              + "explain, gpt_steps, user_model, pretrained DIR or all")
         exit(2)
     }
 } catch {

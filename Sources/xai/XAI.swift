@@ -13,7 +13,8 @@ struct XAI: ParsableCommand {
         discussion: "With no subcommand, xai starts the interactive prompt: line editing, history and tab completion "
             + "in a terminal, plain lines from a pipe. Type :help at the prompt for its commands.",
         version: Version.string,
-        subcommands: [Prompt.self, Run.self, Check.self, ExportNotebook.self, KernelPaths.self],
+        subcommands: [Prompt.self, Run.self, Check.self, ExportNotebook.self, ExplainBatchCommand.self,
+                      KernelPaths.self],
         defaultSubcommand: Prompt.self)
 }
 
@@ -143,6 +144,47 @@ struct ExportNotebook: ParsableCommand {
         } catch {
             print("error: \(error)")
             throw ExitCode(1)
+        }
+    }
+}
+
+struct ExplainBatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain-batch",
+        abstract: "Explain texts or rows read as JSON Lines on standard input, one explanation per line out.",
+        discussion: """
+            Each input line is a JSON string (a text) or an object with "text", "row" or "image", and optionally \
+            "id" (copied), "target" (a class) and "similar_to" (a text). Each output line is \
+            {"line": N, "id": ..., "explanation": {...}}, or {"line": N, "id": ..., "error": "..."} for a line \
+            that cannot be explained; the stream goes on, in input order. Split the input into shards (Spark's \
+            RDD.pipe, Hadoop Streaming, GNU parallel, array jobs) and concatenate the outputs: each line's result \
+            is the same wherever it runs.
+            """)
+
+    @Argument(help: "A checkpoint folder in the Hugging Face format, or a .xai script that defines the model.")
+    var model: String
+
+    @Option(name: .long, help: "The explanation method (explain()'s method:).")
+    var method = "integrated_gradients"
+
+    @Option(name: .long, help: "More of explain()'s options, as the language writes them: 'steps: 20, pieces: true'.")
+    var options: String?
+
+    @Option(name: .long, help: "The model's variable name when MODEL is a script.")
+    var name = "model"
+
+    func run() throws {
+        try configureEngine()
+        Rendering.useScriptSettings()
+        try LargeStack.run {
+            let batch: ExplainBatch
+            do {
+                batch = try ExplainBatch(model: model, name: name, method: method, options: options)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            batch.run { print($0) }
         }
     }
 }
