@@ -204,19 +204,25 @@ static float *grow(float **buffer, size_t *capacity, size_t count) {
     return p;
 }
 
-// With `packed` (B as xai_pack lays it out), B itself is not read. A is read in place: its
-// tiles' rows are few enough for the cache, and only an edge tile (fewer than mr rows) is
-// copied into a zero-padded panel, so that no read goes past A.
+// B as xai_pack laid it out for a k × n B: the product reads its columns [j0, j0 + the
+// product's n), j0 at a panel's start.
+typedef struct { const float *floats; int64_t n, j0; } packed_b;
+
+// With `packed`, B itself is not read. A is read in place: its tiles' rows are few enough for
+// the cache, and only an edge tile (fewer than mr rows) is copied into a zero-padded panel, so
+// that no read goes past A.
 static int drive(tile_kernel kernel, int mr, int nr, int64_t m, int64_t n, int64_t k,
                  const float *a, int64_t rsa, int64_t csa, const float *b, int64_t rsb, int64_t csb,
-                 const float *packed, const float *start, float *c, int64_t ldc, int accumulate) {
+                 const packed_b *packed, const float *start, float *c, int64_t ldc, int accumulate) {
     const int64_t ncMax = (int64_t)nr * NC_TILES;
     const int64_t kcMax = k < KC ? k : KC;
     const int64_t ncAlloc = (n < ncMax ? (n + nr - 1) / nr * nr : ncMax);
     float *pa = (m % mr) ? grow(&buffer_a, &capacity_a, (size_t)(mr * kcMax)) : NULL;
     float *pb = packed ? NULL : grow(&buffer_b, &capacity_b, (size_t)(ncAlloc * kcMax));
     if ((m % mr && !pa) || (!pb && !packed)) return -1;
-    const int64_t nPadded = (n + nr - 1) / nr * nr, mWhole = m / mr * mr;
+    const int64_t mWhole = m / mr * mr;
+    // The packed layout: per k-block pc, pc·nPadded floats in, panels of nr columns kc·nr each.
+    const int64_t nPadded = packed ? (packed->n + nr - 1) / nr * nr : 0, j0 = packed ? packed->j0 : 0;
     float tile[16 * 64] __attribute__((aligned(64)));  // an edge tile (mr·nr ≤ 16·64)
     for (int64_t jc = 0; jc < n; jc += ncMax) {
         const int64_t nc = n - jc < ncMax ? n - jc : ncMax;
@@ -224,7 +230,7 @@ static int drive(tile_kernel kernel, int mr, int nr, int64_t m, int64_t n, int64
             const int64_t kc = k - pc < KC ? k - pc : KC;
             const int load = accumulate || pc > 0 || start;
             const int fromStart = start && pc == 0;   // chains start from the start row
-            if (packed) pb = (float *)packed + pc * nPadded + jc * kc;
+            if (packed) pb = (float *)packed->floats + pc * nPadded + (j0 + jc) * kc;
             else pack_b(kc, nc, b + pc * rsb + jc * csb, rsb, csb, pb, nr);
             if (pa) pack_a(m - mWhole, kc, a + mWhole * rsa + pc * csa, rsa, csa, pa, mr);
             for (int64_t ic = 0; ic < m; ic += MC_ROWS) {
@@ -343,5 +349,26 @@ int xai_sgemm_packed(int path, int64_t m, int64_t n, int64_t k,
     if (m <= 0 || n <= 0) return 0;
     if (k <= 0) return zero_or_keep(m, n, c, ldc, accumulate);
     const path_kernel p = kernel_of(path);
-    return drive(p.kernel, p.mr, p.nr, m, n, k, a, rsa, csa, NULL, 0, 0, packed, NULL, c, ldc, accumulate);
+    const packed_b whole = { packed, n, 0 };
+    return drive(p.kernel, p.mr, p.nr, m, n, k, a, rsa, csa, NULL, 0, 0, &whole, NULL, c, ldc, accumulate);
+}
+
+int xai_panel_width(int path) { return kernel_of(path).nr; }
+
+int xai_sgemm_packed_columns(int path, int64_t m, int64_t n, int64_t k,
+                             const float *a, int64_t rsa, int64_t csa,
+                             const float *packed, int64_t packed_n, int64_t j0,
+                             const float *start, float *c, int64_t ldc) {
+    const path_kernel p = kernel_of(path);
+    if (j0 < 0 || j0 % p.nr != 0 || n > packed_n - j0) return -1;
+    if (m <= 0 || n <= 0) return 0;
+    if (k <= 0) {
+        for (int64_t i = 0; i < m; i++) {
+            if (start) memcpy(c + i * ldc, start, (size_t)n * sizeof(float));
+            else memset(c + i * ldc, 0, (size_t)n * sizeof(float));
+        }
+        return 0;
+    }
+    const packed_b part = { packed, packed_n, j0 };
+    return drive(p.kernel, p.mr, p.nr, m, n, k, a, rsa, csa, NULL, 0, 0, &part, start, c, ldc, 0);
 }

@@ -180,11 +180,15 @@ public enum Kernels {
         }
     }
 
-    /// A right-hand operand laid out once for many products with it (a recurrent layer's
-    /// hidden-to-hidden matrix, used at every step). Results are the bits of `gemm`.
-    struct Packed {
-        let path: Path, k: Int, n: Int
-        let floats: [Float]
+    /// A right-hand operand laid out once for many products with it: a recurrent layer's
+    /// hidden-to-hidden matrix, used at every step, or a linear layer's Wᵀ, used by every
+    /// forward pass while the weight is unchanged. Results are the bits of `gemm`.
+    public struct Packed: Sendable {
+        /// The path it was laid out for (the layout depends on the kernel's tile width).
+        public let path: Path
+        /// op(B) is k×n.
+        public let k: Int, n: Int
+        private(set) var floats: [Float]
 
         /// op(B) for B k×n (n×k if transB), from an array of k·n floats.
         init(_ b: [Float], k: Int, n: Int, transB: Bool) {
@@ -194,6 +198,22 @@ public enum Kernels {
                 }
                 return Packed(k: k, n: n, base, transB: transB)
             }
+        }
+
+        /// Wᵀ for a weight W [n, k] (a linear layer's [out, in]), on the current path: the
+        /// right-hand operand of `Tensor.linear(_:_:_:packed:)`. Another rank or dtype gives
+        /// an empty value, which `linear` does not use.
+        public init(transposing weight: Tensor) {
+            guard weight.rank == 2, weight.dtype == .float32 else {
+                self.init(path: Kernels.path, k: 0, n: 0, floats: [])
+                return
+            }
+            self.init(weight.floats, k: weight.shape[1], n: weight.shape[0], transB: true)
+        }
+
+        /// Whether this is Wᵀ of a weight of W's shape laid out for the current path.
+        public func fits(_ weight: Tensor) -> Bool {
+            !floats.isEmpty && path == Kernels.path && weight.rank == 2 && weight.shape == [n, k]
         }
 
         private init(path: Path, k: Int, n: Int, floats: [Float]) {
@@ -232,15 +252,71 @@ public enum Kernels {
                 return
             }
             // No memory for packing A: the same chains, reading B from its packed layout.
+            packedChain(b, base, rows: m, columns: 0..<n, a, rsa, csa, start: nil, accumulate: accumulate, c, ldc: n)
+        }
+    }
+
+    /// C = A · B for a row-major m×k A and a packed B (C is m×n, overwritten), every row's
+    /// chains started from `start` (n values, a bias) or from 0: the bits of `gemm` with B
+    /// itself. Split over workers as `gemm` splits one product, by whole panels of columns
+    /// (32, a multiple of every path's panel width) when there are enough, else by blocks
+    /// of 12 rows; all of them read the one packed B.
+    static func gemm(m: Int, _ a: UnsafePointer<Float>, _ b: Packed, _ c: UnsafeMutablePointer<Float>,
+                     start: UnsafePointer<Float>?) {
+        let n = b.n, k = b.k
+        guard m > 0, n > 0 else { return }
+        guard k > 0, !b.floats.isEmpty else {
             for i in 0..<m {
-                for j in 0..<n {
-                    var s: Float = accumulate ? c[i * n + j] : 0
-                    for p in 0..<k {
-                        let at = Int(xai_packed_index(b.path.code, Int64(k), Int64(n), Int64(p), Int64(j)))
-                        s = s.addingProduct(a[i * rsa + p * csa], base[at])
-                    }
-                    c[i * n + j] = s
+                if let start { (c + i * n).update(from: start, count: n) }
+                else { (c + i * n).update(repeating: 0, count: n) }
+            }
+            return
+        }
+        multiplyAdds &+= m &* n &* k
+        b.floats.withUnsafeBufferPointer { pb in
+            guard let base = pb.baseAddress else { return }
+            func run(_ rows: Range<Int>, _ columns: Range<Int>) {
+                let (i0, j0) = (rows.lowerBound, columns.lowerBound)
+                let s = start.map { $0 + j0 }, cPart = c + i0 * n + j0
+                let status = xai_sgemm_packed_columns(b.path.code, Int64(rows.count), Int64(columns.count), Int64(k),
+                                                      a + i0 * k, Int64(k), 1, base, Int64(n), Int64(j0), s, cPart,
+                                                      Int64(n))
+                if status != 0 {
+                    packedChain(b, base, rows: rows.count, columns: columns, a + i0 * k, k, 1, start: s,
+                                accumulate: false, cPart, ldc: n)
                 }
+            }
+            let workers = workers(for: [m, n, k], minimum: smallWork)
+            if workers <= 1 { return run(0..<m, 0..<n) }
+            let byRows = n < 64 * workers
+            let unit = byRows ? 12 : 32, total = byRows ? m : n
+            let units = (total + unit - 1) / unit
+            let parts = Swift.min(workers, units)
+            Parallel.forEach(parts) { p in
+                let lo = Swift.min(total, units * p / parts * unit)
+                let hi = Swift.min(total, units * (p + 1) / parts * unit)
+                guard hi > lo else { return }
+                if byRows { run(lo..<hi, 0..<n) } else { run(0..<m, lo..<hi) }
+            }
+        }
+    }
+
+    /// The chains of a product with a packed B in Swift, reading B where the layout keeps it,
+    /// for when the kernel cannot allocate its buffer for A: C(i, j) for j in `columns` of
+    /// B, written at c[i·ldc + j − columns.lowerBound], started from start[j − lower], from
+    /// C with `accumulate`, else from 0.
+    static func packedChain(_ b: Packed, _ packed: UnsafePointer<Float>, rows m: Int, columns: Range<Int>,
+                            _ a: UnsafePointer<Float>, _ rsa: Int, _ csa: Int, start: UnsafePointer<Float>?,
+                            accumulate: Bool, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let (k, n) = (Int64(b.k), Int64(b.n))
+        for i in 0..<m {
+            for (j, column) in columns.enumerated() {
+                var s: Float = start?[j] ?? (accumulate ? c[i * ldc + j] : 0)
+                for p in 0..<b.k {
+                    let at = Int(xai_packed_index(b.path.code, k, n, Int64(p), Int64(column)))
+                    s = s.addingProduct(a[i * rsa + p * csa], packed[at])
+                }
+                c[i * ldc + j] = s
             }
         }
     }

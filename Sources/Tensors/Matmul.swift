@@ -86,6 +86,30 @@ extension Tensor {
         }
     }
 
+    /// x (rows × k, row-major) times a packed operand; with `start` (n values) every row's
+    /// chains start from it, as in `product(…, initial:)`.
+    static func packedProduct(_ x: [Float], _ b: Kernels.Packed, rows: Int, start: [Float]?) -> [Float] {
+        let count = rows * b.n
+        return [Float](unsafeUninitializedCapacity: count) { pc, done in
+            done = count
+            guard let bc = pc.baseAddress else { return }
+            x.withUnsafeBufferPointer { px in
+                (start ?? []).withUnsafeBufferPointer { ps in
+                    let s = start != nil && ps.count >= b.n ? ps.baseAddress : nil
+                    guard let ba = px.baseAddress else {
+                        // No rows or no inputs: each element is its chain's start.
+                        for r in 0..<rows {
+                            if let s { (bc + r * b.n).update(from: s, count: b.n) }
+                            else { (bc + r * b.n).update(repeating: 0, count: b.n) }
+                        }
+                        return
+                    }
+                    Kernels.gemm(m: rows, ba, b, bc, start: s)
+                }
+            }
+        }
+    }
+
     public static func ⊗ (a: Tensor, b: Tensor) throws -> Tensor { try a.matmul(b) }
 }
 
@@ -94,7 +118,11 @@ infix operator ⊗: MultiplicationPrecedence
 extension Tensor {
     /// y = x·Wᵀ + b over the last dimension of x (nn.functional.linear), one GEMM with W
     /// transposed in place:  dx = dy·W,  dW = dyᵀ·x,  db = Σ dy.
-    public static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) throws -> Tensor {
+    /// `packed`, Wᵀ laid out beforehand (`Kernels.Packed(transposing: weight)` of these very
+    /// values), spares the product laying W out again: the same bits. It is used when it
+    /// fits W's shape and the current kernel path; the backward products read W itself.
+    public static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil,
+                              packed: Kernels.Packed? = nil) throws -> Tensor {
         try x.requireFloat("linear")
         guard weight.rank == 2, let inF = x.shape.last, weight.shape[1] == inF else {
             throw TensorError.shape("linear: input \(Shape.format(x.shape)) needs a weight "
@@ -105,8 +133,13 @@ extension Tensor {
             throw TensorError.shape("linear: bias must have shape [\(outF)], found \(Shape.format(bias.shape))")
         }
         let rows = inF == 0 ? Shape.product(x.shape.dropLast()) : x.count / inF
-        let y = product(x.floats, weight.floats, m: rows, n: outF, k: inF, transA: false, transB: true,
+        let y: [Float]
+        if let packed, packed.fits(weight), x.count == rows * inF {
+            y = packedProduct(x.floats, packed, rows: rows, start: bias?.floats)
+        } else {
+            y = product(x.floats, weight.floats, m: rows, n: outF, k: inF, transA: false, transB: true,
                         initial: bias?.floats)
+        }
         var inputs = [x, weight]
         if let bias { inputs.append(bias) }
         return Tensor(unchecked: Array(x.shape.dropLast()) + [outF], floats: y).recorded("linear", inputs) { g in

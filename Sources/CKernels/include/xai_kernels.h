@@ -45,6 +45,18 @@ int xai_sgemm_packed(int path, int64_t m, int64_t n, int64_t k,
                      const float *a, int64_t rsa, int64_t csa, const float *packed,
                      float *c, int64_t ldc, int accumulate);
 
+/// The width of the column panels of `path`'s packed layout (the kernel's tile width).
+int xai_panel_width(int path);
+/// Columns [j0, j0 + n) of a product with a packed B (xai_pack of a k × packed_n B, j0 a
+/// multiple of xai_panel_width): C(i, j) = fma(…, fma(A(i, 0), B(0, j0 + j), start[j])), or
+/// from 0 when `start` is NULL. C is only written. Workers that each take a block of columns
+/// share one packed B. Returns 0, or −1 when j0 is not at a panel's start, the columns pass
+/// packed_n, or the buffer for A could not be allocated.
+int xai_sgemm_packed_columns(int path, int64_t m, int64_t n, int64_t k,
+                             const float *a, int64_t rsa, int64_t csa,
+                             const float *packed, int64_t packed_n, int64_t j0,
+                             const float *start, float *c, int64_t ldc);
+
 /// C(i, j) = Σₚ A(i, p)·B(j, p) in 32-bit integers, for an m×k int8 A and an n×k int8 B
 /// (both row-major, rows `lda` and `ldb` apart). Exact whenever every result fits in int32
 /// (k ≤ 133,000 for any codes), so every path gives the same result. Returns 0, or −1 when
