@@ -10,6 +10,10 @@ public final class MultiheadAttention: Module {
     public let dropout: Float
     /// Set by quantizeInt8(): the int8 codes of in_proj_weight, which the projections then run with.
     public var inProjInt8: Int8Matrix?
+    /// in_proj_weight transposed and laid out for the product kernels: the whole (self-attention),
+    /// and its query, key and value rows, made only when keys or values come apart (cross-attention).
+    let packedInProj = PackedWeight()
+    let packedInProjParts = [PackedWeight(), PackedWeight(), PackedWeight()]
 
     public init(embedDim: Int, numHeads: Int, dropout: Float = 0) throws {
         guard embedDim > 0, numHeads > 0, embedDim % numHeads == 0 else {
@@ -77,7 +81,10 @@ public final class MultiheadAttention: Module {
             let whole = part.count == 3 * E
             let bias = whole ? b : try b.slice(dim: 0, start: part.lowerBound, end: part.upperBound)
             if let q = inProjInt8 { return try Tensor.int8Linear(x, whole ? q : q.rows(part), bias) }
-            return try Tensor.linear(x, whole ? w : w.slice(dim: 0, start: part.lowerBound, end: part.upperBound), bias)
+            if whole { return try Tensor.linear(x, w, bias, packed: packedInProj.transposed(inProjWeight, w)) }
+            let rows = try w.slice(dim: 0, start: part.lowerBound, end: part.upperBound)
+            let packed = packedInProjParts[part.lowerBound / E].transposed(inProjWeight, w, rows: part)
+            return try Tensor.linear(x, rows, bias, packed: packed)
         }
         if key == nil && value == nil {
             return try Tensor.splitHeads(project(query, 0..<3 * E), heads: h)

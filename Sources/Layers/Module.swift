@@ -4,7 +4,15 @@ import Tensors
 /// A trainable tensor. `value` is a leaf that requires gradients unless the parameter is
 /// frozen; optimizers change it in place so its gradient slot stays the same.
 public final class Parameter {
-    public var value: Tensor
+    /// Every change of the values goes through this property (Tensor is a value type: an
+    /// in-place update such as `value.updateValues` is a mutation of the property too), and
+    /// each one moves `version` on.
+    public var value: Tensor {
+        didSet { version &+= 1 }
+    }
+    /// Moves on whenever `value` changes, so that what is derived from the values (a layer's
+    /// weight laid out for the product kernels) knows when to derive it anew.
+    public private(set) var version = 0
     public init(_ value: Tensor) throws {
         self.value = try value.requiringGrad()
     }
@@ -31,7 +39,13 @@ public final class Parameter {
     }
     public var frozen: Bool {
         get { !value.requiresGrad }
-        set { value = (try? value.requiringGrad(!newValue)) ?? value }
+        set {
+            // Only whether gradients are recorded changes, never the values: the version stays
+            // (explanations freeze and thaw every parameter around each gradient).
+            let kept = version
+            value = (try? value.requiringGrad(!newValue)) ?? value
+            version = kept
+        }
     }
 }
 
@@ -203,10 +217,31 @@ extension Module {
 }
 
 /// PyTorch's default initialisations, drawn from the session's generator.
-enum Init {
+public enum Init {
+    /// Above zero within `withoutRandomDraws`.
+    nonisolated(unsafe) private static var undrawnDepth = 0
+
+    /// Runs `body` with every initialisation giving zeros and leaving the session's generator
+    /// as it is: for building a model whose values a checkpoint replaces at once, without
+    /// drawing millions of numbers that nobody reads. Outside it, nothing changes.
+    public static func withoutRandomDraws<T>(_ body: () throws -> T) rethrows -> T {
+        undrawnDepth += 1
+        defer { undrawnDepth -= 1 }
+        return try body()
+    }
+
+    /// Whether initialisations draw from the generator (false within `withoutRandomDraws`).
+    public static var drawsRandomly: Bool { undrawnDepth == 0 }
+
     /// U(−bound, bound).
     static func uniform(_ shape: [Int], bound: Float) throws -> Tensor {
-        try Tensor.uniform(shape, low: -bound, high: bound, using: &Random.shared)
+        guard drawsRandomly else { return try Tensor.zeros(shape) }
+        return try Tensor.uniform(shape, low: -bound, high: bound, using: &Random.shared)
+    }
+    /// N(0, 1) (nn.Embedding's default).
+    static func normal(_ shape: [Int]) throws -> Tensor {
+        guard drawsRandomly else { return try Tensor.zeros(shape) }
+        return try Tensor.randn(shape, using: &Random.shared)
     }
     /// kaiming_uniform_(a=√5), PyTorch's Linear/Conv weight default: bound = 1/√fan_in.
     static func kaiming(_ shape: [Int], fanIn: Int) throws -> Tensor {
