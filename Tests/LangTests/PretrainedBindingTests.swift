@@ -196,6 +196,10 @@ final class PretrainedBindingTests: XCTestCase {
         }
         // A GPT-2 tokenizer beside a BERT: 800 pieces fit, but a BERT checkpoint needs its WordPiece.
         XCTAssertTrue(runError("load_pretrained(\"\(dir.path)\")").contains("tokenizer"))
+        try fm.copyItem(at: hf.appendingPathComponent("gpt2_lm").appendingPathComponent("tokenizer.json"),
+                        to: dir.appendingPathComponent("tokenizer.json"))
+        XCTAssertTrue(runError("load_pretrained(\"\(dir.path)\")").contains("reads WordPiece pieces, but the folder's "
+                                                                         + "tokenizer is a byte-level BPE"))
         XCTAssertTrue(runError("load_pretrained(\"/nonexistent/folder\")").contains("config.json"))
         XCTAssertTrue(runError("tokenize(Linear(2, 2), \"a\")").contains("pretrained model"))
         XCTAssertTrue(runError("classify(Linear(2, 2), \"a\")").contains("pretrained BERT or DistilBERT"))

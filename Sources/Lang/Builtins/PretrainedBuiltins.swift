@@ -92,6 +92,11 @@ enum PretrainedBuiltins {
     static func check(_ tokenizer: SubwordTokenizer, fits module: Module) throws {
         let table = (module as? TextClassifier)?.embedding ?? (module as? TinyGPT)?.tokEmb
         let rows = table?.weight.value.shape.first
+        let wants = module is TinyGPT ? "byte-level BPE" : "WordPiece"
+        guard tokenizer.kind == wants else {
+            throw RuntimeError("\(module.typeName) reads \(wants) pieces, but the folder's tokenizer is a "
+                + "\(tokenizer.kind): it belongs to another model")
+        }
         if let rows, tokenizer.vocabularySize > rows {
             throw RuntimeError("the tokenizer has \(tokenizer.vocabularySize) tokens but the model embeds only "
                 + "\(rows): they do not belong together")
