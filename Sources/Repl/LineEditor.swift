@@ -22,11 +22,22 @@ public protocol LineReader: AnyObject {
 
 /// Line editing with libedit: emacs keys, history (up-arrow), Tab completion.
 public final class LineEditor: LineReader {
+    /// libedit reads multibyte characters (é, 模) only under a UTF-8 character locale; without
+    /// one it drops them from the line. The character class is taken from the environment,
+    /// else C.UTF-8 (numbers and messages keep the C locale: only LC_CTYPE is set).
+    static func useUTF8Characters() {
+        let current = setlocale(LC_CTYPE, "").map { String(cString: $0) } ?? ""
+        if !current.uppercased().contains("UTF-8") && !current.uppercased().contains("UTF8") {
+            _ = setlocale(LC_CTYPE, "C.UTF-8")
+        }
+    }
+
     var history: History
     public var complete: ((String) -> [String])?
 
     public init(programName: String, historyURL: URL?) {
         history = History(url: historyURL)
+        LineEditor.useUTF8Characters()
         _ = xe_open(programName)
         for e in history.entries { xe_history_enter(e) }
         xe_set_completer({ context, line in

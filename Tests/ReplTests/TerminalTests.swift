@@ -175,6 +175,14 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(try xai(["check", again.path]).status, 0)
     }
 
+    func testAccentsAndChineseTypedAtThePromptReachTheLine() throws {
+        // The session's environment may name no UTF-8 locale; libedit must still keep é and 模.
+        type("s = \"Naïve café 模型\"", "Enter", "len(s)", "Enter")
+        waitFor("\n13\n")
+        type("Up", "Up")
+        waitFor("xai> s = \"Naïve café 模型\"")
+    }
+
     func testAPersonAtThePrompt() throws {
         type("x = 41", "Enter", "x + 1", "Enter")
         waitFor("\n42\n")
