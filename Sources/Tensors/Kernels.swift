@@ -188,13 +188,17 @@ public enum Kernels {
         public let path: Path
         /// op(B) is k×n.
         public let k: Int, n: Int
-        private(set) var floats: [Float]
+        /// The laid-out floats, nil when there are none (an empty or unusable operand).
+        let storage: AlignedFloats?
+        var isEmpty: Bool { storage == nil }
+        /// A copy of the laid-out floats (to check the layout).
+        var floats: [Float] { storage.map { Array(UnsafeBufferPointer(start: $0.base, count: $0.count)) } ?? [] }
 
         /// op(B) for B k×n (n×k if transB), from an array of k·n floats.
         init(_ b: [Float], k: Int, n: Int, transB: Bool) {
             self = b.withUnsafeBufferPointer { pb in
                 guard let base = pb.baseAddress, pb.count >= k * n, k > 0, n > 0 else {
-                    return Packed(path: Kernels.path, k: k, n: n, floats: [])
+                    return Packed(path: Kernels.path, k: k, n: n, storage: nil)
                 }
                 return Packed(k: k, n: n, base, transB: transB)
             }
@@ -205,7 +209,7 @@ public enum Kernels {
         /// an empty value, which `linear` does not use.
         public init(transposing weight: Tensor) {
             guard weight.rank == 2, weight.dtype == .float32 else {
-                self.init(path: Kernels.path, k: 0, n: 0, floats: [])
+                self.init(path: Kernels.path, k: 0, n: 0, storage: nil)
                 return
             }
             self.init(weight.floats, k: weight.shape[1], n: weight.shape[0], transB: true)
@@ -213,11 +217,11 @@ public enum Kernels {
 
         /// Whether this is Wᵀ of a weight of W's shape laid out for the current path.
         public func fits(_ weight: Tensor) -> Bool {
-            !floats.isEmpty && path == Kernels.path && weight.rank == 2 && weight.shape == [n, k]
+            !isEmpty && path == Kernels.path && weight.rank == 2 && weight.shape == [n, k]
         }
 
-        private init(path: Path, k: Int, n: Int, floats: [Float]) {
-            self.path = path; self.k = k; self.n = n; self.floats = floats
+        private init(path: Path, k: Int, n: Int, storage: AlignedFloats?) {
+            self.path = path; self.k = k; self.n = n; self.storage = storage
         }
 
         /// op(B) for B k×n (n×k if transB).
@@ -225,13 +229,28 @@ public enum Kernels {
             let path = Kernels.path
             self.path = path; self.k = k; self.n = n
             let count = Int(xai_packed_size(path.code, Int64(k), Int64(n)))
-            floats = [Float](unsafeUninitializedCapacity: count) { buf, done in
-                if let base = buf.baseAddress {
-                    xai_pack(path.code, Int64(k), Int64(n), b, Int64(transB ? 1 : n), Int64(transB ? k : 1), base)
-                }
-                done = count
-            }
+            let storage = AlignedFloats(count: count)
+            xai_pack(path.code, Int64(k), Int64(n), b, Int64(transB ? 1 : n), Int64(transB ? k : 1), storage.base)
+            self.storage = storage
         }
+    }
+
+    /// Floats at an address aligned to 64 bytes (a cache line and an AVX-512 vector), so that
+    /// the kernels' loads of a packed panel never straddle two lines (a Swift array's elements
+    /// are only 16-byte aligned, which cost a few percent on large products). Written once,
+    /// when made; freed with the last value that holds it.
+    final class AlignedFloats: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
+        let count: Int
+
+        init(count: Int) {
+            self.count = count
+            base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride,
+                                                    alignment: 64)
+                .bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+        }
+
+        deinit { base.deallocate() }
     }
 
     /// C = op(A) · B (or C += with `accumulate`) for an m×k op(A) and a packed B.
@@ -239,14 +258,14 @@ public enum Kernels {
                      _ c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         let n = b.n, k = b.k
         guard m > 0, n > 0 else { return }
-        if k == 0 || b.floats.isEmpty {
+        guard k > 0, let storage = b.storage else {
             if !accumulate { c.update(repeating: 0, count: m * n) }
             return
         }
         multiplyAdds &+= m &* n &* k
         let rsa = transA ? 1 : k, csa = transA ? m : 1
-        b.floats.withUnsafeBufferPointer { pb in
-            guard let base = pb.baseAddress else { return }
+        withExtendedLifetime(storage) {
+            let base = UnsafePointer(storage.base)
             if xai_sgemm_packed(b.path.code, Int64(m), Int64(n), Int64(k), a, Int64(rsa), Int64(csa), base, c, Int64(n),
                                 accumulate ? 1 : 0) == 0 {
                 return
@@ -265,7 +284,7 @@ public enum Kernels {
                      start: UnsafePointer<Float>?) {
         let n = b.n, k = b.k
         guard m > 0, n > 0 else { return }
-        guard k > 0, !b.floats.isEmpty else {
+        guard k > 0, let storage = b.storage else {
             for i in 0..<m {
                 if let start { (c + i * n).update(from: start, count: n) }
                 else { (c + i * n).update(repeating: 0, count: n) }
@@ -273,8 +292,8 @@ public enum Kernels {
             return
         }
         multiplyAdds &+= m &* n &* k
-        b.floats.withUnsafeBufferPointer { pb in
-            guard let base = pb.baseAddress else { return }
+        withExtendedLifetime(storage) {
+            let base = UnsafePointer(storage.base)
             func run(_ rows: Range<Int>, _ columns: Range<Int>) {
                 let (i0, j0) = (rows.lowerBound, columns.lowerBound)
                 let s = start.map { $0 + j0 }, cPart = c + i0 * n + j0

@@ -103,7 +103,7 @@ final class PackedLinearTests: XCTestCase {
 
     /// The kernels' entry point for a block of a packed operand's columns checks where the
     /// block starts and ends.
-    func testColumnBlocksMustStartAtAPanelAndStayInside() {
+    func testColumnBlocksMustStartAtAPanelAndStayInside() throws {
         let path = Kernels.path.code
         let width = Int64(xai_panel_width(path))
         let k: Int64 = 3, n: Int64 = 2 * width + 1
@@ -111,13 +111,11 @@ final class PackedLinearTests: XCTestCase {
         let packed = Kernels.Packed(b, k: Int(k), n: Int(n), transB: false)
         let a: [Float] = [1, 2, 3]
         var c = [Float](repeating: .nan, count: Int(n))
-        packed.floats.withUnsafeBufferPointer { pb in
-            XCTAssertEqual(xai_sgemm_packed_columns(path, 1, width, k, a, k, 1, pb.baseAddress, n, 1, nil, &c, n), -1)
-            XCTAssertEqual(xai_sgemm_packed_columns(path, 1, width + 2, k, a, k, 1, pb.baseAddress, n, width, nil,
-                                                    &c, n), -1)
-            XCTAssertEqual(xai_sgemm_packed_columns(path, 1, width + 1, k, a, k, 1, pb.baseAddress, n, width, nil,
-                                                    &c, n), 0)
-        }
+        let pb = try XCTUnwrap(packed.storage).base
+        XCTAssertEqual(Int(bitPattern: pb) % 64, 0, "aligned to a cache line")
+        XCTAssertEqual(xai_sgemm_packed_columns(path, 1, width, k, a, k, 1, pb, n, 1, nil, &c, n), -1)
+        XCTAssertEqual(xai_sgemm_packed_columns(path, 1, width + 2, k, a, k, 1, pb, n, width, nil, &c, n), -1)
+        XCTAssertEqual(xai_sgemm_packed_columns(path, 1, width + 1, k, a, k, 1, pb, n, width, nil, &c, n), 0)
         XCTAssertEqual(Array(c.prefix(Int(width) + 1)), [Float](repeating: 6, count: Int(width) + 1))
     }
 }
