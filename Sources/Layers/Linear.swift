@@ -37,7 +37,9 @@ public final class Linear: Layer {
 /// explanations run many forward passes with unchanged weights, and laying the weight out
 /// for each product took longer than the product itself with few rows. The results are the
 /// same bits. The price is memory: one more copy of the weight (its columns padded to whole
-/// kernel panels) per layer, made at the first forward pass.
+/// kernel panels) per layer, made at the first forward pass without training.
+/// A weight being trained (it requires gradients and they are recorded) changes at every
+/// step: its products lay it out themselves, as they always did, and no copy is kept.
 final class PackedWeight {
     private var packed: Kernels.Packed?
     private var version = 0
@@ -54,6 +56,10 @@ final class PackedWeight {
         guard value.rank == 2, value.dtype == .float32 else { return nil }
         lock.lock()
         defer { lock.unlock() }
+        if GradMode.enabled && value.requiresGrad {
+            packed = nil
+            return nil
+        }
         if let packed, version == parameter.version, self.rows == rows, packed.path == Kernels.path {
             return packed
         }

@@ -4,12 +4,22 @@ import Tensors
 import TestSupport
 
 /// Linear layers and attention keep their weights laid out for the product kernels between
-/// forward passes: the same bits as laying them out anew, and a new layout whenever the
-/// weight or the kernel path changes.
+/// forward passes without training (here: with gradients off): the same bits as laying them
+/// out anew, and a new layout whenever the weight or the kernel path changes.
 final class PackedWeightTests: XCTestCase {
     private var saved = Kernels.settings
-    override func setUp() { super.setUp(); saved = Kernels.settings }
-    override func tearDown() { Kernels.settings = saved; super.tearDown() }
+    private var savedGradMode = GradMode.enabled
+    override func setUp() {
+        super.setUp()
+        saved = Kernels.settings
+        savedGradMode = GradMode.enabled
+        GradMode.enabled = false
+    }
+    override func tearDown() {
+        Kernels.settings = saved
+        GradMode.enabled = savedGradMode
+        super.tearDown()
+    }
 
     func bits(_ t: Tensor) -> [UInt32] { t.floats.map(\.bitPattern) }
 
@@ -42,6 +52,25 @@ final class PackedWeightTests: XCTestCase {
         layer.freeze(false)
         _ = try layer(x)
         XCTAssertEqual(layer.packedWeight.layouts, 1)
+    }
+
+    func testAWeightBeingTrainedIsNotKeptLaidOut() throws {
+        var g = RandomGenerator(seed: 8)
+        let layer = try Linear(19, 33)
+        let x = try Tensor.randn([5, 19], using: &g)
+        _ = try layer(x)
+        XCTAssertNotNil(layer.packedWeight.current)
+        GradMode.enabled = true
+        let y = try layer(x)
+        XCTAssertNil(layer.packedWeight.current, "the copy is dropped while the weight is trained")
+        XCTAssertEqual(bits(y), bits(try Tensor.linear(x, layer.weight.value, layer.bias?.value)))
+        try y.sum().backward()
+        XCTAssertNotNil(layer.weight.grad)
+        // A frozen layer is not trained: gradients may flow through it to its input.
+        layer.freeze()
+        _ = try layer(x)
+        XCTAssertNotNil(layer.packedWeight.current)
+        XCTAssertEqual(layer.packedWeight.layouts, 2)
     }
 
     func testAnInPlaceUpdateAsOptimizersMakeItLaysTheWeightOutAgain() throws {
