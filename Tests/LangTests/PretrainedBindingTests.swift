@@ -186,6 +186,18 @@ final class PretrainedBindingTests: XCTestCase {
         XCTAssertEqual(try explanation(interp, "ig").units, ["The", "food", "was", "not", "good", "at", "all", "."])
     }
 
+    func testLoadingACheckpointLeavesTheSessionsRandomNumbersAlone() throws {
+        let out = try runProgram("""
+        seed(3)
+        a = randn(4)
+        seed(3)
+        m = load_pretrained("\(folder("bert_classifier"))")
+        b = randn(4)
+        print((a == b).all())
+        """)
+        XCTAssertEqual(out, ["true"])
+    }
+
     func testBadCheckpointsAreClearErrors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xai-hf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -24,7 +24,9 @@ extension Pretrained {
         do { tensors = try SafeTensors.read(contentsOf: weightsURL) } catch let e as TensorError {
             throw TensorError(e.kind, "\(weightsURL.path): \(e.message)")
         }
-        return try build(config, tensors, file: weightsURL.path, folder: folder)
+        // Every parameter is then replaced by the checkpoint's values (or computed): drawing random
+        // initial weights first would only cost time and move the session's generator.
+        return try Init.withoutRandomDraws { try build(config, tensors, file: weightsURL.path, folder: folder) }
     }
 
     /// model.safetensors, or an error saying what the folder holds instead.
