@@ -12,7 +12,7 @@ public final class Embedding: Layer {
         if let p = paddingIndex, p < 0 || p >= count {
             throw TensorError(.index, "padding index \(p) is outside 0..<\(count)")
         }
-        var w = try Tensor.randn([count, dim], using: &Random.shared)
+        var w = try Init.normal([count, dim])
         if let p = paddingIndex { try w.assign(at: Array((p * dim)..<((p + 1) * dim)), from: Tensor.zeros([dim])) }
         weight = try Parameter(w)
         self.paddingIndex = paddingIndex
@@ -40,7 +40,7 @@ public final class EmbeddingBag: Layer {
         guard count > 0, dim > 0 else {
             throw TensorError(.value, "EmbeddingBag needs positive sizes, found \(count) × \(dim)")
         }
-        weight = try Parameter(Tensor.randn([count, dim], using: &Random.shared))
+        weight = try Parameter(Init.normal([count, dim]))
         self.mean = mode == "mean"
         self.paddingIndex = paddingIndex
         super.init()
