@@ -65,7 +65,7 @@ public final class Explainee {
         layer = model.module as? Layer
         switch kind {
         case .text:
-            guard textModel != nil else { throw Explainee.takesNoText(model) }
+            guard textModel?.readsText == true else { throw Explainee.takesNoText(model) }
         case .tabular, .image:
             guard layer != nil else {
                 throw TensorError.value("\(model.module.typeName) does not take feature rows or images")
@@ -141,7 +141,7 @@ public final class Explainee {
     /// (special tokens keep their own, as Captum's BERT tutorial keeps [CLS] and [SEP]).
     public static func text(model: Model, ids: [Int], units: [Int?], names: [String], removedIds: [Int],
                             target: Int?, output: OutputKind) throws -> Explainee {
-        guard let tm = model.module as? TextClassifier else { throw takesNoText(model) }
+        guard let tm = model.module as? TextClassifier, tm.readsText else { throw takesNoText(model) }
         guard !ids.isEmpty, !names.isEmpty else { throw TensorError.value("the text has no tokens to explain") }
         guard units.count == ids.count, removedIds.count == ids.count else {
             throw TensorError.shape("each of the \(ids.count) tokens needs a unit and a removed id, found "

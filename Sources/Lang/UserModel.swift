@@ -212,13 +212,14 @@ extension UserModule: TextClassifier {
         modules().lazy.compactMap { $0.1 as? Embedding }.first
     }
 
+    /// Only a model with an Embedding reads text; explanations ask `readsText` first.
+    public var readsText: Bool { textEmbedding != nil }
+
     public var embedding: Embedding {
         if let e = textEmbedding { return e }
-        // A model without an Embedding does not read text; this stand-in makes any use of it an
-        // error about ids, and is made without drawing from the session's random numbers.
-        let state = Random.shared
-        defer { Random.shared = state }
-        return try! Embedding(1, 1)   // 1 × 1 is always a valid size
+        // Never reached through explain() (readsText is false); any other use of it is an error
+        // about ids. Made without drawing from the session's random numbers.
+        return Init.withoutRandomDraws { try! Embedding(1, 1) }   // 1 × 1 is always a valid size
     }
 
     public func logits(ids: Tensor, lengths: [Int]) throws -> Tensor {

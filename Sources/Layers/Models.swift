@@ -8,9 +8,13 @@ public protocol TextClassifier: Module {
     func logits(embedded: Tensor, lengths: [Int]) throws -> Tensor
     /// Logits from token ids [B, T] and row lengths (by default: embed, then the above).
     func logits(ids: Tensor, lengths: [Int]) throws -> Tensor
+    /// Whether it reads token ids through `embedding` (a model written in the language may not).
+    var readsText: Bool { get }
 }
 
 extension TextClassifier {
+    public var readsText: Bool { true }
+
     public func logits(ids: Tensor, lengths: [Int]) throws -> Tensor {
         try logits(embedded: embedding(ids), lengths: lengths)
     }

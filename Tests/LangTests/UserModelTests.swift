@@ -132,6 +132,18 @@ final class UserModelTests: XCTestCase {
     /// A user model that embeds token ids reads raw text through its vocabulary, trains on a
     /// text dataset, and every text method explains it at its Embedding; its forward's second
     /// output is the attention that method "attention" shows.
+    func testAUserModelWithoutAnEmbeddingIsNotExplainedOnText() throws {
+        XCTAssertTrue(runError("""
+        model Rows() {
+            self.fc = Linear(3, 2)
+            fn forward(x) { self.fc(x) }
+        }
+        net = Rows()
+        net.vocab = dataset("sentiment").vocab()
+        explain(net, "some words here")
+        """).contains("Rows does not take text"))
+    }
+
     func testAUserTextModelTrainsAndIsExplainedOnRawText() throws {
         let src = UserModelTests.sentiment
             .replacingOccurrences(of: "self.embedding = Embedding(vocab_size,",
