@@ -40,19 +40,20 @@ public final class Linear: Layer {
 /// kernel panels) per layer, made at the first forward pass without training.
 /// A weight being trained (it requires gradients and they are recorded) changes at every
 /// step: its products lay it out themselves, as they always did, and no copy is kept.
-final class PackedWeight {
+public final class PackedWeight {
     private var packed: Kernels.Packed?
     private var version = 0
     private var rows: Range<Int>?
     private let lock = NSLock()
     /// How many times the weight was laid out (for tests of when the layout is made anew).
     private(set) var layouts = 0
+    public init() {}
     /// The layout kept now.
     var current: Kernels.Packed? { lock.withLock { packed } }
 
     /// Wᵀ of `value` (the parameter's current value), or of its rows `rows`; laid out anew
     /// when the parameter has changed since, the kernel path has, or the rows differ.
-    func transposed(_ parameter: Parameter, _ value: Tensor, rows: Range<Int>? = nil) -> Kernels.Packed? {
+    public func transposed(_ parameter: Parameter, _ value: Tensor, rows: Range<Int>? = nil) -> Kernels.Packed? {
         guard value.rank == 2, value.dtype == .float32 else { return nil }
         lock.lock()
         defer { lock.unlock() }
