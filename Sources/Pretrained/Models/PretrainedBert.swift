@@ -107,8 +107,12 @@ public final class PretrainedBert: Module, TextClassifier {
         }
         let x = try mlmNorm(EncoderInput.activate(config.activation, mlmTransform(hidden)))
         if let mlmDecoder { return try mlmDecoder(x).add(mlmBias.value) }
-        return try Tensor.linear(x, embedding.weight.value, mlmBias.value)
+        let w = embedding.weight.value
+        return try Tensor.linear(x, w, mlmBias.value, packed: tiedDecoderLayout.transposed(embedding.weight, w))
     }
+
+    /// The tied decoder's weight (the word embeddings, vocabulary × width) laid out once for products.
+    private let tiedDecoderLayout = PackedWeight()
 
     var noClassifier: TensorError {
         TensorError.value("\(typeName) has no classifier: load a BertForSequenceClassification checkpoint to classify")
