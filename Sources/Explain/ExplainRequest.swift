@@ -30,6 +30,8 @@ public struct ExplainRequest {
     public var upsample = Upsampling.nearest
     /// Text through a subword tokenizer: score each piece ("##ing") rather than whole words.
     public var pieces = false
+    /// Text through a subword tokenizer: a second text read with it ([SEP] between, token types 1).
+    public var pair: String?
 
     public init(method: String) { self.method = method }
 

@@ -28,8 +28,8 @@ public enum Explainer {
         switch input {
         case .text(let text):
             if let tokenizer = model.tokenizer {
-                return try SubwordText.subject(model, tokenizer, text, target: r.target, output: output,
-                                               pieces: r.pieces)
+                return try SubwordText.subject(model, tokenizer, text, pair: r.pair, target: r.target,
+                                               output: output, pieces: r.pieces)
             }
             return try textSubject(model, text, target: r.target, output: output)
         case .row(let x):

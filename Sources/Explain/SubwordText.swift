@@ -8,9 +8,9 @@ import Training
 /// pieces themselves. Special tokens ([CLS], [SEP]) stay in place and are never removed; a
 /// removed piece becomes the tokenizer's padding id.
 enum SubwordText {
-    static func subject(_ model: Model, _ tokenizer: SubwordTokenizer, _ text: String, target: Int?,
-                        output: OutputKind, pieces: Bool) throws -> Explainee {
-        var enc = try tokenizer.encode(text, pair: nil, specialTokens: true)
+    static func subject(_ model: Model, _ tokenizer: SubwordTokenizer, _ text: String, pair: String? = nil,
+                        target: Int?, output: OutputKind, pieces: Bool) throws -> Explainee {
+        var enc = try tokenizer.encode(text, pair: pair, specialTokens: true)
         // A language model reads its last `context` tokens.
         if let lm = model.module as? NextTokenModel, enc.count > lm.gpt.context {
             enc = suffix(enc, lm.gpt.context)

@@ -9,6 +9,8 @@ extension PretrainedBert: PretrainedEncoder {
     public func maskedLMLogits(hidden: Tensor) throws -> Tensor? {
         hasMaskedLMHead ? try maskedLMLogits(hidden) : nil
     }
+
+    public func classLogits(hidden: Tensor) throws -> Tensor { try classifierLogits(hidden) }
 }
 
 extension PretrainedDistilBert: PretrainedEncoder {
@@ -18,6 +20,8 @@ extension PretrainedDistilBert: PretrainedEncoder {
     }
 
     public func maskedLMLogits(hidden: Tensor) throws -> Tensor? { nil }
+
+    public func classLogits(hidden: Tensor) throws -> Tensor { try classifierLogits(hidden) }
 }
 
 extension PretrainedBert: BoundedTextModel {
@@ -26,6 +30,14 @@ extension PretrainedBert: BoundedTextModel {
 
 extension PretrainedDistilBert: BoundedTextModel {
     public var maxTokens: Int { maxLength }
+}
+
+extension TextPairClassifier: BoundedTextModel {
+    public var maxTokens: Int { encoder.maxLength }
+}
+
+extension TextPairClassifier: NamedClasses {
+    public var classNames: [String] { encoder.labels }
 }
 
 extension SimilarityScore: BoundedTextModel {

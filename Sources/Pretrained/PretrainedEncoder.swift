@@ -14,6 +14,8 @@ public protocol PretrainedEncoder: TextClassifier {
     func hiddenStates(embedded: Tensor, lengths: [Int], tokenTypes: Tensor?) throws -> Tensor
     /// Vocabulary logits [B, T, vocab] from the last hidden state, or nil without a masked-LM head.
     func maskedLMLogits(hidden: Tensor) throws -> Tensor?
+    /// Class logits [B, classes] from the last hidden state (an error without a classifier).
+    func classLogits(hidden: Tensor) throws -> Tensor
 }
 
 extension PretrainedEncoder {

@@ -9,8 +9,8 @@ import Tensors
 /// record and the stream goes on.
 ///
 /// An input line is a JSON string (a text), or an object with one of "text", "row" (numbers) or
-/// "image" (nested lists), and optionally "id" (copied to the output), "target" (a class number)
-/// and "similar_to" (a text: explain the similarity to it).
+/// "image" (nested lists), and optionally "id" (copied to the output), "target" (a class number),
+/// "similar_to" (a text: explain the similarity to it) and "pair" (a second text read with it).
 public final class ExplainBatch {
     let interp: Interpreter
     let call: String
@@ -40,7 +40,8 @@ public final class ExplainBatch {
         o.module.eval()
         interp.setGlobal("__method", .string(method))
         let extra = options.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : ", " + $0 }
-        call = "__result = explain(\(name), __input, method: __method, target: __target, similar_to: __similar"
+        call = "__result = explain(\(name), __input, method: __method, target: __target, similar_to: __similar, "
+            + "pair: __pair"
             + (extra ?? "") + ")"
     }
 
@@ -72,6 +73,7 @@ public final class ExplainBatch {
             interp.setGlobal("__input", item.input)
             interp.setGlobal("__target", item.target.map { .int($0) } ?? .none)
             interp.setGlobal("__similar", item.similarTo.map { .string($0) } ?? .none)
+            interp.setGlobal("__pair", item.pair.map { .string($0) } ?? .none)
             try interp.run(call, file: "<line \(number)>")
             guard case .object(let e as ExplanationObject)? = interp.global("__result") else {
                 throw RuntimeError("explain gave no explanation")
@@ -89,6 +91,7 @@ struct BatchItem {
     var input: Value
     var target: Int?
     var similarTo: String?
+    var pair: String?
 
     /// The line's "id" as JSON, to copy into its record ("null" when there is none).
     static func idJSON(_ json: Any) -> String {
@@ -116,6 +119,10 @@ struct BatchItem {
         if let s = o["similar_to"] {
             guard let s = s as? String else { throw RuntimeError("\"similar_to\" must be a text") }
             similarTo = s
+        }
+        if let p = o["pair"] {
+            guard let p = p as? String else { throw RuntimeError("\"pair\" must be a text") }
+            pair = p
         }
         if let text = o["text"] as? String {
             input = .string(text)

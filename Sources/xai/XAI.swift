@@ -154,7 +154,7 @@ struct ExplainBatchCommand: ParsableCommand {
         abstract: "Explain texts or rows read as JSON Lines on standard input, one explanation per line out.",
         discussion: """
             Each input line is a JSON string (a text) or an object with "text", "row" or "image", and optionally \
-            "id" (copied), "target" (a class) and "similar_to" (a text). Each output line is \
+            "id" (copied), "target" (a class), "similar_to" and "pair" (texts). Each output line is \
             {"line": N, "id": ..., "explanation": {...}}, or {"line": N, "id": ..., "error": "..."} for a line \
             that cannot be explained; the stream goes on, in input order. Split the input into shards (Spark's \
             RDD.pipe, Hadoop Streaming, GNU parallel, array jobs) and concatenate the outputs: each line's result \

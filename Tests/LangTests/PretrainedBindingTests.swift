@@ -186,6 +186,28 @@ final class PretrainedBindingTests: XCTestCase {
         XCTAssertEqual(try explanation(interp, "ig").units, ["The", "food", "was", "not", "good", "at", "all", "."])
     }
 
+    func testATextPairIsClassifiedAndExplainedWithItsTokenTypes() throws {
+        let interp = try session("""
+        m = load_pretrained("\(folder("bert_classifier"))")
+        c = classify(m, "The food was not good at all.", pair: "I would never buy this again.")
+        e = explain(m, "The food was not good at all.", pair: "I would never buy this again.", target: 1)
+        t = tokenize(m, "The food was not good at all.", pair: "I would never buy this again.")
+        """)
+        guard case .object(let c as ClassificationObject)? = interp.global("c") else { return XCTFail("no class") }
+        let e = try explanation(interp, "e")
+        XCTAssertEqual(e.prediction, c.logits[1], accuracy: 1e-6, "explain and classify read the pair alike")
+        XCTAssertEqual(e.units, ["The", "food", "was", "not", "good", "at", "all", ".",
+                                 "I", "would", "never", "buy", "this", "again", "."])
+        XCTAssertLessThan(abs(e.checks[0].value), 1e-6)
+        try interp.run("types = t.type_ids")
+        guard case .list(let types)? = interp.global("types") else { return XCTFail("no token types") }
+        XCTAssertEqual(types.items.map(\.display), ["0"] + Array(repeating: "0", count: 9) + Array(repeating: "1", count: 8))
+        // Read as one text (token types all 0), the same words score differently.
+        try interp.run("one = classify(m, \"The food was not good at all. I would never buy this again.\")")
+        guard case .object(let one as ClassificationObject)? = interp.global("one") else { return XCTFail("no class") }
+        XCTAssertNotEqual(one.logits[1], c.logits[1])
+    }
+
     func testLoadingACheckpointLeavesTheSessionsRandomNumbersAlone() throws {
         let out = try runProgram("""
         seed(3)

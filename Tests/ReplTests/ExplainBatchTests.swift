@@ -60,6 +60,18 @@ final class ExplainBatchTests: XCTestCase {
         XCTAssertEqual(whole, sharded)
     }
 
+    func testPretrainedCheckpointLinesTakeTextsPairsAndSimilarities() throws {
+        let folder = referenceDir.appendingPathComponent("hf/bert_classifier").path
+        let batch = try ExplainBatch(model: folder, name: "model", method: "occlusion", options: nil)
+        let out = try run(batch, ["\"The food was good.\"",
+                                  "{\"text\": \"good food\", \"pair\": \"bad service\", \"target\": 1}",
+                                  "{\"text\": \"good food\", \"similar_to\": \"tasty meal\"}",
+                                  "{\"text\": \"good food\", \"pair\": 3}"]).map(object)
+        let units = out.prefix(3).map { (($0["explanation"] as? [String: Any])?["units"] as? [Any])?.count }
+        XCTAssertEqual(units, [5, 4, 2])
+        XCTAssertTrue((out[3]["error"] as? String ?? "").contains("\"pair\" must be a text"))
+    }
+
     func testLineReaderSplitsLinesAndBoundsLongOnes() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("xai-lines-\(UUID().uuidString)")
         let long = String(repeating: "x", count: 300)

@@ -12,7 +12,7 @@ enum ExplainBuiltins {
         + "base: string = \"saliency\", seed: int = 0, features: int = 10, kernel_width: float? = nil, "
         + "permutations: int = 10, window: int = 2, stride: int = 1, patch: int = 1, abs: bool = true, "
         + "layer: string? = nil, layer_input: bool = false, relu: bool = false, upsample: string = \"nearest\", "
-        + "pieces: bool = false, similar_to: string? = nil"
+        + "pieces: bool = false, similar_to: string? = nil, pair: string? = nil"
 
     static func explanation(_ v: Value?, _ what: String) throws -> Explanation {
         guard case .object(let o as ExplanationObject)? = v else {
@@ -114,6 +114,7 @@ enum ExplainBuiltins {
         r.patch = try c.int("patch")
         r.absolute = try c.bool("abs")
         r.pieces = try c.bool("pieces")
+        r.pair = try c.optionalString("pair")
         try layerOptions(c, into: &r)
         if r.steps < 1 || r.steps > 100_000 {
             throw RuntimeError("explain: steps must be between 1 and 100000, found \(r.steps)")
@@ -178,7 +179,8 @@ enum ExplainBuiltins {
                    (pieces: true scores each piece);
                      [CLS] and [SEP] stay in place and removed pieces become [PAD].
                    similar_to: "another text" explains the cosine similarity of the two texts' embeddings: which \
-                   words of the input make it close.
+                   words of the input make it close. pair: "second text" explains a classifier of a text pair \
+                   ([SEP] between, token types 0 and 1): the words of both.
                    """,
                    example: """
                    net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))
@@ -195,6 +197,7 @@ enum ExplainBuiltins {
                 model = try PretrainedBuiltins.similarityModel(m.model, to: other)
                 req.target = 1
             }
+            if let pair = req.pair { model = try PretrainedBuiltins.pairModel(m.model, c.string("input"), pair) }
             let subject = try Explainer.subject(model, input, req, names: names)
             return .object(ExplanationObject(try Explainer.explain(subject, req)))
         }

@@ -125,10 +125,11 @@ enum PretrainedBuiltins {
     }
 
     static func registerClassification(_ r: Registry) {
-        r.function("classify", "model: Module, text: any", returns: "Classification",
+        r.function("classify", "model: Module, text: any, pair: string? = nil", returns: "Classification",
                    """
                    The class a pretrained classifier gives a text, with the probability of every class (softmax of \
-                   its logits); a list of texts gives a list, computed as one padded batch.
+                   its logits); a list of texts gives a list, computed as one padded batch. pair: a second text read \
+                   with each ([SEP] between, token types 1), for classifiers of text pairs.
                    """,
                    example: """
                    bert = load_pretrained("sentiment-bert")
@@ -137,8 +138,7 @@ enum PretrainedBuiltins {
             let (model, tokenizer) = try encoder(c)
             let (texts, single) = try texts(c, "text")
             guard !texts.isEmpty else { return .list(ListBox([])) }
-            let (ids, lengths) = try batch(texts, tokenizer, limit: model.maxLength)
-            let logits = try Tensor.withoutGrad { try model.logits(ids: ids, lengths: lengths) }
+            let logits = try classLogits(model, tokenizer, texts, pair: c.optionalString("pair"))
             let probabilities = try logits.rank == 2 ? logits.softmax(dim: 1) : logits.sigmoid()
             let C = logits.rank == 2 ? logits.shape[1] : 1
             let results = texts.indices.map { b in
@@ -147,6 +147,30 @@ enum PretrainedBuiltins {
                                      probabilities: (0..<C).map { Double(probabilities.floats[b * C + $0]) })
             }
             return single ? .object(results[0]) : .list(ListBox(results.map { .object($0) }))
+        }
+    }
+
+    /// Class logits of texts (each with `pair` when given), as one padded batch.
+    static func classLogits(_ model: PretrainedEncoder, _ tokenizer: SubwordTokenizer, _ texts: [String],
+                            pair: String?) throws -> Tensor {
+        guard let pair else {
+            let (ids, lengths) = try batch(texts, tokenizer, limit: model.maxLength)
+            return try Tensor.withoutGrad { try model.logits(ids: ids, lengths: lengths) }
+        }
+        let rows = try texts.map { try tokenizer.encode($0, pair: pair, specialTokens: true) }
+        let L = rows.map(\.count).max() ?? 1
+        guard L <= model.maxLength else {
+            throw RuntimeError("classify: a pair has \(L) tokens; \(model.typeName) reads at most \(model.maxLength)")
+        }
+        var ids = [Int64](repeating: Int64(tokenizer.paddingId), count: rows.count * L)
+        var types = [Int64](repeating: 0, count: rows.count * L)
+        for (r, row) in rows.enumerated() {
+            for t in 0..<row.count { ids[r * L + t] = Int64(row.ids[t]); types[r * L + t] = Int64(row.typeIds[t]) }
+        }
+        return try Tensor.withoutGrad {
+            try model.classLogits(hidden: model.hiddenStates(ids: Tensor(shape: [rows.count, L], ints: ids),
+                                                             lengths: rows.map(\.count),
+                                                             tokenTypes: Tensor(shape: [rows.count, L], ints: types)))
         }
     }
 
@@ -196,6 +220,20 @@ enum PretrainedBuiltins {
             try SentenceEmbedding.meanPooled(model.hiddenStates(ids: ids, lengths: lengths), lengths: lengths,
                                              normalize: normalize)
         }
+    }
+
+    /// explain(…, pair:): the classifier of `text` and `pair` read together, their token types fixed.
+    static func pairModel(_ model: Model, _ text: String, _ pair: String) throws -> Model {
+        guard let encoder = model.module as? PretrainedEncoder, let tokenizer = model.tokenizer else {
+            throw RuntimeError("explain: pair needs a pretrained BERT or DistilBERT (from load_pretrained), "
+                + "found \(model.module.typeName)")
+        }
+        let enc = try tokenizer.encode(text, pair: pair, specialTokens: true)
+        guard enc.count <= encoder.maxLength else {
+            throw RuntimeError("explain: the pair has \(enc.count) tokens; \(encoder.typeName) reads at most "
+                + "\(encoder.maxLength)")
+        }
+        return Model(TextPairClassifier(encoder: encoder, tokenTypes: enc.typeIds), tokenizer: tokenizer)
     }
 
     /// explain(…, similar_to:): the cosine similarity to `other` as a one-output model.
