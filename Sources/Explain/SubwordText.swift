@@ -46,9 +46,7 @@ enum SubwordText {
         var names: [String] = []
         let units: [Int?] = enc.ids.indices.map { t in
             guard !enc.special[t] else { return nil }
-            let piece = tokenizer.kind == "WordPiece" ? enc.tokens[t]
-                : tokenizer.decode([enc.ids[t]], skippingSpecialTokens: false)
-            names.append(display(piece))
+            names.append(display(tokenizer.readablePiece(enc.tokens[t], id: enc.ids[t])))
             return names.count - 1
         }
         return (units, names)

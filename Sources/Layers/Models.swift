@@ -203,7 +203,7 @@ func encoderSteps(_ embedded: Tensor, lengths: [Int], maxLength: Int, model: Str
 /// For rows of `lengths` padded to T steps (a row of length 0 keeps its first step): the key
 /// padding mask [B, T] (true = padding) and the weights of the mean over valid steps
 /// [B, T, 1] (1/length on them, 0 on padding).
-func paddingMasks(lengths: [Int], steps T: Int) throws -> (padding: Tensor, mean: Tensor) {
+public func paddingMasks(lengths: [Int], steps T: Int) throws -> (padding: Tensor, mean: Tensor) {
     let B = lengths.count
     var pad = [Bool](repeating: false, count: B * T), keep = [Float](repeating: 0, count: B * T)
     for (b, l) in lengths.enumerated() {

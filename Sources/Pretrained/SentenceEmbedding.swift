@@ -11,13 +11,7 @@ public enum SentenceEmbedding {
             throw TensorError.shape("mean pooling needs a hidden state [batch, tokens, width] and one length per "
                                     + "row, found \(hidden.shape) and \(lengths.count)")
         }
-        let (B, T) = (hidden.shape[0], hidden.shape[1])
-        var weights = [Float](repeating: 0, count: B * T)
-        for (b, l) in lengths.enumerated() {
-            let n = max(1, min(l, T))
-            for t in 0..<n { weights[b * T + t] = 1 / Float(n) }
-        }
-        let pooled = try hidden.mul(Tensor(shape: [B, T, 1], floats: weights)).sum(dim: 1)
+        let pooled = try hidden.mul(paddingMasks(lengths: lengths, steps: hidden.shape[1]).mean).sum(dim: 1)
         guard normalize else { return pooled }
         let norm = try pooled.mul(pooled).sum(dim: 1, keepdim: true).sqrt().clamp(min: 1e-12)
         return try pooled.div(norm)

@@ -18,6 +18,14 @@ public protocol SubwordTokenizer: AnyObject {
     func id(of token: String) -> Int?
 }
 
+extension SubwordTokenizer {
+    /// A piece as people read it: WordPiece pieces as the vocabulary spells them ("##ing"),
+    /// byte-level pieces decoded to their text ("Ġthe" is " the").
+    public func readablePiece(_ token: String, id: Int) -> String {
+        kind == "WordPiece" ? token : decode([id], skippingSpecialTokens: false)
+    }
+}
+
 /// A text as a pretrained model's tokenizer splits it.
 public struct EncodedText: Equatable {
     /// One entry per token.

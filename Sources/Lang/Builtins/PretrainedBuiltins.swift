@@ -19,12 +19,24 @@ enum PretrainedBuiltins {
     /// to the model's `limit` tokens): ids [B, longest] and each row's length.
     static func batch(_ texts: [String], _ tokenizer: SubwordTokenizer, limit: Int? = nil) throws -> (Tensor, [Int]) {
         let rows = try texts.map {
-            try tokenizer.encode($0, pair: nil, specialTokens: true).truncated(to: limit ?? Int.max).ids
+            try tokenizer.encode($0, pair: nil, specialTokens: true).truncated(to: limit ?? Int.max)
         }
+        let padded = try pad(rows, tokenizer)
+        return (padded.ids, padded.lengths)
+    }
+
+    /// Encoded texts padded to the longest with the tokenizer's padding id: ids and token types
+    /// [B, longest], and each row's length (at least 1).
+    static func pad(_ rows: [EncodedText], _ tokenizer: SubwordTokenizer) throws
+        -> (ids: Tensor, types: Tensor, lengths: [Int]) {
         let L = max(1, rows.map(\.count).max() ?? 1)
         var ids = [Int64](repeating: Int64(tokenizer.paddingId), count: rows.count * L)
-        for (r, row) in rows.enumerated() { for (t, v) in row.enumerated() { ids[r * L + t] = Int64(v) } }
-        return (try Tensor(shape: [rows.count, L], ints: ids), rows.map { max(1, $0.count) })
+        var types = [Int64](repeating: 0, count: rows.count * L)
+        for (r, row) in rows.enumerated() {
+            for t in 0..<row.count { ids[r * L + t] = Int64(row.ids[t]); types[r * L + t] = Int64(row.typeIds[t]) }
+        }
+        return (try Tensor(shape: [rows.count, L], ints: ids), try Tensor(shape: [rows.count, L], ints: types),
+                rows.map { max(1, $0.count) })
     }
 
     /// The pretrained encoder (BERT, DistilBERT) of a module argument, with its tokenizer.
@@ -162,15 +174,10 @@ enum PretrainedBuiltins {
         guard L <= model.maxLength else {
             throw RuntimeError("classify: a pair has \(L) tokens; \(model.typeName) reads at most \(model.maxLength)")
         }
-        var ids = [Int64](repeating: Int64(tokenizer.paddingId), count: rows.count * L)
-        var types = [Int64](repeating: 0, count: rows.count * L)
-        for (r, row) in rows.enumerated() {
-            for t in 0..<row.count { ids[r * L + t] = Int64(row.ids[t]); types[r * L + t] = Int64(row.typeIds[t]) }
-        }
+        let batch = try pad(rows, tokenizer)
         return try Tensor.withoutGrad {
-            try model.classLogits(hidden: model.hiddenStates(ids: Tensor(shape: [rows.count, L], ints: ids),
-                                                             lengths: rows.map(\.count),
-                                                             tokenTypes: Tensor(shape: [rows.count, L], ints: types)))
+            try model.classLogits(hidden: model.hiddenStates(ids: batch.ids, lengths: batch.lengths,
+                                                             tokenTypes: batch.types))
         }
     }
 

@@ -19,8 +19,7 @@ public final class TokensObject: HostObject {
     /// A piece as people read it: byte-level pieces decoded (spaces as ␣, line breaks as ⏎).
     func shown(_ t: Int) -> String { shown(encoded.tokens[t], id: encoded.ids[t]) }
     func shown(_ token: String, id: Int) -> String {
-        guard tokenizer.kind != "WordPiece" else { return token }
-        return tokenizer.decode([id], skippingSpecialTokens: false)
+        tokenizer.readablePiece(token, id: id)
             .replacingOccurrences(of: " ", with: "␣").replacingOccurrences(of: "\n", with: "⏎")
     }
 
