@@ -5,9 +5,9 @@ import Tensors
 /// Explanations as files: JSON (every number, for other tools) and a self-contained
 /// HTML fragment with inline SVG (for notebooks and pages; no scripts, no external files).
 public enum Export {
-    static func jsonString(_ s: String) -> String { SafeTensors.jsonString(s) }
+    public static func jsonString(_ s: String) -> String { SafeTensors.jsonString(s) }
 
-    static func jsonNumber(_ v: Double) -> String { v.isFinite ? String(format: "%.9g", v) : "null" }
+    public static func jsonNumber(_ v: Double) -> String { v.isFinite ? String(format: "%.9g", v) : "null" }
 
     /// Stable JSON: keys in a fixed order, numbers with 9 significant digits; `oneLine` writes
     /// it without line breaks (JSON Lines, one explanation per line).

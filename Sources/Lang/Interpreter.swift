@@ -22,6 +22,9 @@ public final class Interpreter {
     public var stepBudget: Int?
     /// True at a terminal prompt: training may draw a live progress bar.
     public var interactive = false
+    /// Asks the person at the prompt for one line (shown the question); nil when nobody can
+    /// answer (a script, a pipe), and the answer is nil at end of input or on Ctrl-C.
+    public var askLine: ((_ question: String) -> String?)?
     /// The TensorBoard log of this session's last fit(log_dir:): explanation metrics go there too.
     public var trainingLog: EventWriter?
     public private(set) var wasInterrupted = false
@@ -64,6 +67,10 @@ public final class Interpreter {
         CompressionBuiltins.register(r)
         UserModelBuiltins.register(r)
         PretrainedBuiltins.register(r)
+        RobustnessBuiltins.register(r)
+        AdversarialBuiltins.register(r)
+        PlausibilityBuiltins.register(r)
+        GlobalBuiltins.register(r)
         return r
     }
 

@@ -25,6 +25,12 @@ public final class ReplLoop {
         // Colour only on a terminal that allows it; transcripts and pipes stay plain text.
         Palette.mode = ColorMode.detect(isTerminal: interactive && isatty(1) == 1)
         self.reader.complete = { [unowned self] line in self.completions(for: line) }
+        if interactive {
+            session.interp.askLine = { [unowned self] question in
+                if case .line(let l) = self.reader.readLine(prompt: question) { return l }
+                return nil
+            }
+        }
     }
 
     /// Runs until :quit or end of input; returns the exit status.
