@@ -66,8 +66,14 @@ public enum Explainer {
         return try Explainee.text(model: model, ids: ids, words: w, target: target, output: output)
     }
 
-    /// Runs one explanation method.
+    /// Runs one explanation method; the explanation keeps the request.
     public static func explain(_ s: Explainee, _ r: ExplainRequest) throws -> Explanation {
+        var e = try run(s, r)
+        e.request = r
+        return e
+    }
+
+    static func run(_ s: Explainee, _ r: ExplainRequest) throws -> Explanation {
         let method = try ExplainRequest.canonical(r.method)
         if r.layer != nil || LayerAttribution.methods.contains(method) {
             return try LayerAttribution.explain(s, r, method: method)

@@ -27,6 +27,9 @@ public struct Explanation {
     public var checks: [Check] = []
     /// For an attribution to a hidden layer: which layer, and the attribution with its shape.
     public var layer: LayerPart?
+    /// What was asked, so that the same method can explain another input (robustness metrics
+    /// re-explain perturbed inputs); nil for explanations not made by `Explainer.explain`.
+    public var request: ExplainRequest?
 
     public init(method: String, settings: [(String, String)], subject: Explainee, scores: [Double], raw: Tensor? = nil,
                 baseValue: Double? = nil, checks: [Check] = []) {
