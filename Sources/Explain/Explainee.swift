@@ -99,11 +99,22 @@ public final class Explainee {
             ? Explainee.defaultUnitNames(kind, input: input, tokenIds: tokenIds, patch: self.patch) : unitNames
     }
 
-    /// Background rows must be table rows [R ≥ 1, F] of the input's features.
+    /// Background inputs must be table rows [R ≥ 1, F] of the input's features, or images
+    /// [R ≥ 1, C, H, W] of the input's size.
     static func check(background bg: Tensor, kind: InputKind, input: Tensor) throws {
-        guard kind == .tabular, bg.rank == 2, bg.shape[1] == input.shape[0] else {
-            throw TensorError.shape("background rows must be [rows, \(input.shape.first ?? 0)] for a table row, "
-                                    + "found \(bg.shape)")
+        switch kind {
+        case .tabular:
+            guard bg.rank == 2, bg.shape[1] == input.shape[0] else {
+                throw TensorError.shape("background rows must be [rows, \(input.shape.first ?? 0)] for a table row, "
+                                        + "found \(bg.shape)")
+            }
+        case .image:
+            guard bg.rank == input.rank + 1, Array(bg.shape.dropFirst()) == input.shape else {
+                let size = input.shape.map(String.init).joined(separator: ", ")
+                throw TensorError.shape("background images must be [images, \(size)] for this image, found \(bg.shape)")
+            }
+        case .text:
+            throw TensorError.value("background inputs are for feature rows and images, not text")
         }
         guard bg.shape[0] > 0 else {
             throw TensorError.shape("background needs at least one row, found \(bg.shape) "
@@ -164,6 +175,22 @@ public final class Explainee {
                               unitNames: names, tokenIds: ids)
         s.tokenUnits = units
         s.removedIds = removed
+        return s
+    }
+
+    /// The same model, target, units, baseline and background at another point of input space
+    /// (robustness metrics re-explain perturbed inputs with the same method).
+    public func moved(to point: Tensor) throws -> Explainee {
+        guard point.shape == input.shape else {
+            throw TensorError.shape("a moved input must have the input's shape \(input.shape), found \(point.shape)")
+        }
+        let s = try Explainee(model: model, kind: kind, input: point, baseline: baseline, target: target,
+                              output: output, unitNames: unitNames, tokenIds: tokenIds, background: background,
+                              patch: patch)
+        s.tokenUnits = tokenUnits
+        s.removedIds = removedIds
+        s.removedTokenName = removedTokenName
+        s.chunk = chunk
         return s
     }
 
