@@ -12,7 +12,8 @@ public struct ExplainRequest {
     public var rule = IntegrationRule.gaussLegendre
     public var batch: Int?
     public var samples: Int?
-    public var stdev = 1.0
+    /// Noise on the input: nil for the method's own default (SmoothGrad 1.0, GradientSHAP 0).
+    public var stdev: Double?
     public var base = "saliency"
     public var seed: UInt64 = 0
     public var features = 10
@@ -37,7 +38,8 @@ public struct ExplainRequest {
 
     public static let methods = ["saliency", "input_x_gradient", "smoothgrad", "integrated_gradients", "occlusion",
                                  "feature_ablation", "lime", "kernel_shap", "exact_shapley", "permutation_shap", "shap",
-                                 "attention", "attention_rollout", "gradient_x_activation", "grad_cam"]
+                                 "attention", "attention_rollout", "gradient_x_activation", "grad_cam",
+                                 "deeplift", "deeplift_shap", "gradient_shap", "guided_backprop", "deconvolution"]
     /// Alternative spellings people use.
     static let aliases = ["ig": "integrated_gradients", "gradient": "saliency", "inputxgradient": "input_x_gradient",
                           "ixg": "input_x_gradient", "smooth_grad": "smoothgrad", "noise_tunnel": "smoothgrad",
@@ -45,7 +47,11 @@ public struct ExplainRequest {
                           "shapley": "exact_shapley", "permutation": "permutation_shap", "rollout": "attention_rollout",
                           "layer_gradient_x_activation": "gradient_x_activation",
                           "grad_x_activation": "gradient_x_activation", "gradcam": "grad_cam",
-                          "layer_grad_cam": "grad_cam", "layer_gradcam": "grad_cam"]
+                          "layer_grad_cam": "grad_cam", "layer_gradcam": "grad_cam", "deep_lift": "deeplift",
+                          "deepliftshap": "deeplift_shap", "deep_lift_shap": "deeplift_shap",
+                          "gradientshap": "gradient_shap", "expected_gradients": "gradient_shap",
+                          "guided_backpropagation": "guided_backprop", "guidedbackprop": "guided_backprop",
+                          "deconv": "deconvolution"]
 
     public static func canonical(_ name: String) throws -> String {
         let n = name.lowercased()

@@ -40,7 +40,7 @@ public enum Explainer {
                 throw TensorError.value("patch must be between 1 and the image side, found \(r.patch)")
             }
             return try Explainee(model: model, kind: .image, input: x, baseline: r.baseline, target: r.target,
-                                 output: output, patch: r.patch)
+                                 output: output, background: r.background, patch: r.patch)
         }
     }
 
@@ -82,7 +82,7 @@ public enum Explainer {
         case "saliency": return try GradientMethods.saliency(s, absolute: r.absolute)
         case "input_x_gradient": return try GradientMethods.inputXGradient(s)
         case "smoothgrad":
-            return try GradientMethods.smoothGrad(s, samples: r.samples ?? 5, stdev: r.stdev, seed: r.seed,
+            return try GradientMethods.smoothGrad(s, samples: r.samples ?? 5, stdev: r.stdev ?? 1.0, seed: r.seed,
                                                   base: r.base)
         case "integrated_gradients":
             return try GradientMethods.integratedGradients(s, steps: r.steps, rule: r.rule, batch: r.batch)
@@ -95,6 +95,13 @@ public enum Explainer {
             // Exact when the coalitions can all be evaluated, KernelSHAP otherwise.
             return Shapley.varying(s).count <= Shapley.exactLimit
                 ? try Shapley.exact(s) : try Shapley.kernel(s, samples: r.samples, seed: r.seed)
+        case "deeplift": return try DeepLift.explain(s)
+        case "deeplift_shap": return try DeepLift.shap(s)
+        case "gradient_shap":
+            return try GradientShap.explain(s, samples: r.samples ?? GradientShap.defaultSamples,
+                                            stdev: r.stdev ?? GradientShap.defaultStdev, seed: r.seed)
+        case "guided_backprop": return try GuidedBackprop.guided(s)
+        case "deconvolution": return try GuidedBackprop.deconvolution(s)
         case "attention": return try AttentionMaps.weights(s)
         case "attention_rollout": return try AttentionMaps.rollout(s)
         default: throw TensorError.value("unknown explanation method \"\(r.method)\"")

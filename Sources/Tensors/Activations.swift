@@ -4,13 +4,21 @@
 //   gelu      d/dx = Φ(x) + x·φ(x)                gelu_tanh d/dx of ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
 
 extension Tensor {
-    public func tanh() -> Tensor { unary("tanh", { FastMath.tanh($0) }, derivative: { _, y in 1 - y * y }) }
-    public func sigmoid() -> Tensor { unary("sigmoid", { FastMath.sigmoid($0) }, derivative: { _, y in y * (1 - y) }) }
-    public func relu() -> Tensor { unary("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    // These four follow an active BackwardRule (attribution methods), as Captum's hooked modules do.
+    public func tanh() -> Tensor {
+        activation("tanh", .smooth, { FastMath.tanh($0) }, derivative: { _, y in 1 - y * y })
+    }
+    public func sigmoid() -> Tensor {
+        activation("sigmoid", .smooth, { FastMath.sigmoid($0) }, derivative: { _, y in y * (1 - y) })
+    }
+    public func relu() -> Tensor {
+        activation("relu", .relu, { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 })
+    }
 
     /// log(1 + e^x), linear above 20 as in PyTorch (beta 1, threshold 20).
     public func softplus() -> Tensor {
-        unary("softplus", { FastMath.softplus($0) }, derivative: { x, _ in FastMath.softplusDerivative(x) })
+        activation("softplus", .smooth, { FastMath.softplus($0) },
+                   derivative: { x, _ in FastMath.softplusDerivative(x) })
     }
 
     /// GELU: exact x·Φ(x) (`approximate: false`), or PyTorch's tanh form.

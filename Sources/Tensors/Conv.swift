@@ -198,7 +198,14 @@ extension Tensor {
             } } }
         }
         let inShape = shape
-        return Tensor(unchecked: [g.n, g.c, g.ho, g.wo], floats: out).recorded("max_pool2d", [self]) { gr in
+        let y = Tensor(unchecked: [g.n, g.c, g.ho, g.wo], floats: out)
+        if case .deepLift(let eps)? = BackwardRule.active {
+            let x = self.detach()
+            return y.recorded("max_pool2d", [self]) { gr in
+                [try Tensor.deepLiftMaxPool(gr, input: x, output: y, arg: arg, eps: eps)]
+            }
+        }
+        return y.recorded("max_pool2d", [self]) { gr in
             var dx = [Float](repeating: 0, count: Shape.product(inShape))
             for (k, i) in arg.enumerated() where i >= 0 { dx[i] += gr.floats[k] }
             return [Tensor(unchecked: inShape, floats: dx)]

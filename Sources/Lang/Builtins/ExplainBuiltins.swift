@@ -8,7 +8,7 @@ import Training
 enum ExplainBuiltins {
     static let options = "method: string = \"integrated_gradients\", target: any = nil, output: string? = nil, "
         + "baseline: tensor? = nil, background: any = nil, names: list? = nil, steps: int = 50, "
-        + "rule: string = \"gausslegendre\", batch: int? = nil, samples: int? = nil, stdev: float = 1.0, "
+        + "rule: string = \"gausslegendre\", batch: int? = nil, samples: int? = nil, stdev: float? = nil, "
         + "base: string = \"saliency\", seed: int = 0, features: int = 10, kernel_width: float? = nil, "
         + "permutations: int = 10, window: int = 2, stride: int = 1, patch: int = 1, abs: bool = true, "
         + "layer: string? = nil, layer_input: bool = false, relu: bool = false, upsample: string = \"nearest\", "
@@ -103,7 +103,7 @@ enum ExplainBuiltins {
         r.rule = ir
         r.batch = try c.optionalInt("batch")
         r.samples = try c.optionalInt("samples")
-        r.stdev = try c.double("stdev")
+        r.stdev = try c.optionalDouble("stdev")
         r.base = try c.string("base")
         r.seed = try ModelArguments.seed(c, "explain")
         r.features = try c.int("features")
@@ -157,7 +157,9 @@ enum ExplainBuiltins {
                    feature_ablation,
                      lime, kernel_shap, exact_shapley, permutation_shap, shap (exact up to 16 features, else \
                    KernelSHAP),
-                     attention, attention_rollout; at a layer: gradient_x_activation, grad_cam.
+                     attention, attention_rollout, deeplift, deeplift_shap, gradient_shap (expected_gradients), \
+                   guided_backprop, deconvolution;
+                     at a layer: gradient_x_activation, grad_cam.
                    target: the class explained (default: the predicted one). output: "logit" (default) or \
                    "probability" (LIME's default).
                    Text is explained at the embedding layer; removed tokens become <pad>. Tables: baseline: \
@@ -166,6 +168,12 @@ enum ExplainBuiltins {
                    IG: steps:, rule: gausslegendre | riemann_left | riemann_right | riemann_middle | \
                    riemann_trapezoid, batch:.
                    SmoothGrad: samples: (5), stdev: (1.0), base:. LIME: samples: (5000), features: (10), kernel_width:.
+                   DeepLIFT (rescale rule; ReLU, Tanh, Sigmoid, Softplus and max pooling get its rule, other ops their \
+                   gradient) reports a convergence delta;
+                     deeplift_shap averages it over background: rows [R, F] or images [R, C, H, W] (default: the \
+                   baseline).
+                   gradient_shap: samples: (5), stdev: (0.0, noise on the input), seed:, background: as deeplift_shap.
+                   guided_backprop and deconvolution change ReLU's gradient (rows and images; not text).
                    KernelSHAP: samples: (2·M + 2048). permutation_shap: permutations:. Images: window:, \
                    stride: (occlusion), patch: (units for SHAP/LIME).
                    Seeded methods use seed: (default 0), so the same call gives the same numbers.
