@@ -27,7 +27,8 @@ public struct Anchor {
     /// "IF worst_radius > 0.97 AND worst_texture > 0.3 THEN malignant".
     public var rule: String {
         conditions.isEmpty ? "ALWAYS \(className) (no condition needed)"
-            : "IF " + conditions.joined(separator: " AND ") + " THEN " + className
+            : "IF " + (kind == .text ? "the text keeps " : "") + conditions.joined(separator: " AND ") + " THEN "
+                + className
     }
 }
 

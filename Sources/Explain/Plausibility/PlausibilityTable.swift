@@ -70,6 +70,7 @@ public struct PlausibilityTable {
             throw TensorError.value("rank_by must be one of " + measures.joined(separator: ", ") + ", found \"\(rankBy)\"")
         }
         if let limit, limit < 1 { throw TensorError.value("limit must be positive, found \(limit)") }
+        guard !texts.isEmpty else { throw TensorError.value("plausibility_table needs at least one text") }
         guard !requests.isEmpty else { throw TensorError.value("plausibility_table needs at least one method") }
         model.module.eval()
         var sums = [Sums](repeating: Sums(), count: requests.count)

@@ -122,3 +122,53 @@ enum TextWords {
         return folded.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.map { $0 }
     }
 }
+
+extension Rationale {
+    /// The words of a text as rationales number them.
+    public static func words(ofText text: String) -> [String] { TextWords.split(text).words }
+
+    /// One line of JSON: the text (null for a bare list), its words, the rationale's word
+    /// positions, ratings and spreads (null where unknown), and the source.
+    public var jsonLine: String {
+        var f = JSONFields()
+        if let t = text { f.add("text", t) } else { f.raw("text", "null") }
+        f.add("words", words)
+        f.add("rationale", words.indices.filter { marked[$0] })
+        f.add("ratings", ratings.map { $0 ?? .nan })
+        f.add("spreads", spreads.map { $0 ?? .nan })
+        f.add("source", source)
+        return f.text(oneLine: true)
+    }
+
+    /// Reads a line that `jsonLine` wrote.
+    public static func fromJSON(_ line: String) throws -> Rationale {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: Data(line.utf8)) } catch {
+            throw TensorError.value("it is not JSON (\(line.prefix(60)))")
+        }
+        guard let o = object as? [String: Any], let words = o["words"] as? [String],
+              let picked = o["rationale"] as? [Int] else {
+            throw TensorError.value("it needs \"words\" (a list of strings) and \"rationale\" (word positions)")
+        }
+        var marked = [Bool](repeating: false, count: words.count)
+        for p in picked {
+            guard p >= 0, p < words.count else {
+                throw TensorError.index("rationale position \(p) is outside the \(words.count) words")
+            }
+            marked[p] = true
+        }
+        func numbers(_ key: String) throws -> [Double?]? {
+            guard let list = o[key] as? [Any] else { return nil }
+            guard list.count == words.count else {
+                throw TensorError.shape("\"\(key)\" needs one entry per word: \(words.count), found \(list.count)")
+            }
+            return list.map { ($0 as? NSNumber)?.doubleValue }
+        }
+        let text = o["text"] as? String
+        if let text, TextWords.split(text).words != words {
+            throw TensorError.value("its words are not the words of its text \"\(text)\"")
+        }
+        return Rationale(text: text, words: words, marked: marked, ratings: try numbers("ratings"),
+                         spreads: try numbers("spreads"), source: o["source"] as? String ?? "file")
+    }
+}
