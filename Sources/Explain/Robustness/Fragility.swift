@@ -46,7 +46,8 @@ extension ExplanationMetrics {
     public static func fragility(_ e: Explanation, eps: Double = 0.05, k: Int = 5, steps: Int = 20,
                                  candidates: Int = 8, seed: UInt64 = 0) throws -> Fragility {
         let r = try reexplainable(e, "fragility")
-        try checkPositive(eps, "eps", "fragility", " (the largest change of a value, as a fraction of the input's range)")
+        try checkPositive(eps, "eps", "fragility",
+                          " (the largest change of a value, as a fraction of the input's range)")
         guard k >= 1 else { throw TensorError.value("fragility: k must be at least 1, found \(k)") }
         guard steps >= 1, steps <= 10_000 else {
             throw TensorError.value("fragility: steps must be between 1 and 10000, found \(steps)")

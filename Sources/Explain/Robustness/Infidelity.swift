@@ -45,8 +45,8 @@ extension ExplanationMetrics {
         if s.kind == .tabular, e.layer == nil, e.scores.count == s.input.count { return e.scores }
         let what = s.kind == .text ? "an attribution for every embedding value of every token"
             : "an attribution for every input value"
-        throw TensorError.value("\(metric) needs \(what) (shape \(s.input.shape)); \(e.method) gives "
-                                + "\(e.raw.map { "an attribution of shape \($0.shape)" } ?? "\(e.scores.count) scores")")
+        let found = e.raw.map { "an attribution of shape \($0.shape)" } ?? "\(e.scores.count) scores"
+        throw TensorError.value("\(metric) needs \(what) (shape \(s.input.shape)); \(e.method) gives \(found)")
     }
 
     /// `stdev` is absolute (Captum's); nil means 5% of the input's range.

@@ -48,7 +48,9 @@ public enum RobustnessVerdict {
         if gap > 0 && f.aopcComprehensiveness > 0 {
             return (.good, "faithful: removing the top units hurts more than keeping only them")
         }
-        if f.aopcComprehensiveness > 0 { return (.fair, "removing the top units hurts, but keeping only them hurts more") }
+        if f.aopcComprehensiveness > 0 {
+            return (.fair, "removing the top units hurts, but keeping only them hurts more")
+        }
         return (.poor, "removing the top units does not lower the score")
     }
 
