@@ -37,10 +37,16 @@ public struct AlignedRationale {
         }
         var gold = [Bool](repeating: false, count: units.count)
         var relevance = [Double](repeating: 0, count: units.count)
+        var wordsOf = [Set<Int>](repeating: [], count: units.count)
         for (k, u) in unitOf.enumerated() {
             guard let w = textOwner[k] else { continue }
+            wordsOf[u].insert(w)
             if r.marked[w] { gold[u] = true }
             if let rating = r.ratings[w] { relevance[u] = max(relevance[u], abs(rating)) }
+        }
+        // A unit without letters inside a marked word (the ' of don ' t) is part of it.
+        for u in units.indices.dropFirst().dropLast() where wordsOf[u].isEmpty {
+            if wordsOf[u - 1].intersection(wordsOf[u + 1]).contains(where: { r.marked[$0] }) { gold[u] = true }
         }
         guard gold.contains(true) else {
             throw TensorError.value("the explanation covers only the first \(units.count) units of the text, and "
