@@ -11,12 +11,15 @@ public enum DeepLift {
     public static let eps: Float = 1e-10
 
     /// DeepLIFT against the subject's baseline, with the convergence delta
-    /// Σ attributions − (f(x) − f(x0)) as a check (0 up to rounding for ReLU/Tanh/max-pool nets).
-    public static func explain(_ s: Explainee) throws -> Explanation {
-        let a = try attributions(s, references: s.baseline.unsqueeze(0)).squeeze(0)
+    /// Σ attributions − (f(x) − f(x0)) as a check. `chained: false` (the default) computes what
+    /// Captum 0.9 does, where of two nonlinearities in a row (ReLU then max pooling) the second
+    /// passes its gradient (BackwardRule.deepLift); `chained: true` gives each its rule.
+    public static func explain(_ s: Explainee, chained: Bool = false) throws -> Explanation {
+        let a = try attributions(s, references: s.baseline.unsqueeze(0), chained: chained).squeeze(0)
         let scores = s.perUnit(a)
         let delta = scores.reduce(0, +) - (s.prediction - s.baselineScore)
-        return Explanation(method: "deeplift", settings: [("rule", "rescale")], subject: s, scores: scores, raw: a,
+        let settings = [("rule", "rescale")] + (chained ? [("adjacent rules", "chained")] : [])
+        return Explanation(method: "deeplift", settings: settings, subject: s, scores: scores, raw: a,
                            baseValue: s.baselineScore,
                            checks: [Check("convergence delta", delta, "Σ attributions − (f(x) − f(baseline)); "
                                           + "near 0 when every nonlinearity has a rule (completeness)")])
@@ -24,14 +27,14 @@ public enum DeepLift {
 
     /// DeepLiftShap (Captum's): DeepLIFT against each background row or image, averaged. Its
     /// delta is Σ attributions − (f(x) − mean f(background)), the mean of the per-reference deltas.
-    public static func shap(_ s: Explainee) throws -> Explanation {
+    public static func shap(_ s: Explainee, chained: Bool = false) throws -> Explanation {
         guard s.kind != .text else {
             throw TensorError.value("deeplift_shap explains feature rows and images, not text (it needs background "
                                     + "inputs); use deeplift or gradient_shap for text")
         }
         let refs = try s.background ?? s.baseline.unsqueeze(0)
         let R = refs.shape[0]
-        let each = try attributions(s, references: refs)
+        let each = try attributions(s, references: refs, chained: chained)
         let n = s.input.count
         var mean = [Float](repeating: 0, count: n)
         each.floats.withUnsafeBufferPointer { p in
@@ -41,7 +44,8 @@ public enum DeepLift {
         let scores = s.perUnit(a)
         let base = try s.scores(refs).reduce(0, +) / Double(R)
         let delta = scores.reduce(0, +) - (s.prediction - base)
-        let settings = [("rule", "rescale"), ("background", s.background == nil ? "baseline" : "\(R)")]
+        let settings = [("rule", "rescale")] + (chained ? [("adjacent rules", "chained")] : [])
+            + [("background", s.background == nil ? "baseline" : "\(R)")]
         return Explanation(method: "deeplift_shap", settings: settings, subject: s, scores: scores, raw: a,
                            baseValue: base,
                            checks: [Check("convergence delta", delta,
@@ -51,7 +55,7 @@ public enum DeepLift {
 
     /// DeepLIFT attributions of the input against each reference [R, …] → [R, …]: the batch
     /// [x, …, x; x0₁, …, x0_R] in groups that bound memory.
-    static func attributions(_ s: Explainee, references refs: Tensor) throws -> Tensor {
+    static func attributions(_ s: Explainee, references refs: Tensor, chained: Bool) throws -> Tensor {
         let R = refs.shape[0], x = s.input.floats, n = x.count
         let group = max(1, min(R, s.chunk / 2))
         var out = [Float]()
@@ -66,7 +70,7 @@ public enum DeepLift {
             for _ in 0..<k { pairs += x }
             pairs += part.floats
             let batch = try Tensor(shape: [2 * k] + s.input.shape, floats: pairs)
-            let g = try BackwardRule.using(.deepLift(eps: eps)) { try s.gradients(batch).grads }
+            let g = try BackwardRule.using(.deepLift(eps: eps, chained: chained)) { try s.gradients(batch).grads }
             // Only the input half's multipliers are needed: (x − x0_r) · m_r.
             g.floats.withUnsafeBufferPointer { pg in
                 part.floats.withUnsafeBufferPointer { pb in

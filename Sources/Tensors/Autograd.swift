@@ -29,6 +29,8 @@ final class GradFn {
     var inputs: [AutogradMeta?]
     let outputCount: Int
     var pullback: ([Tensor?]) throws -> [Tensor?]
+    /// Whether the op passes back by DeepLIFT's rule rather than its derivative (BackwardRule).
+    var rescales = false
 
     init(name: String, inputs: [AutogradMeta?], outputCount: Int,
          pullback: @escaping ([Tensor?]) throws -> [Tensor?]) {

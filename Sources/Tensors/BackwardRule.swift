@@ -10,7 +10,14 @@ public enum BackwardRule: Sendable, Equatable {
     /// references, [x; x0], halves of equal size along the first dimension; a nonlinearity
     /// passes g · Δy/Δx with Δ = first half − second half (the same multiplier for both halves),
     /// and the ordinary gradient where |Δx| < eps. Max pooling follows Captum's maxpool rule.
-    case deepLift(eps: Float)
+    ///
+    /// `chained: false` is Captum 0.9's behaviour: there a hooked module reads the gradient at
+    /// its output before the next hooked module rewrites it, so of two nonlinearities in a row
+    /// (ReLU then MaxPool2d) the second passes its ordinary gradient, of three the middle one,
+    /// and so on (fixed in Captum after 0.9). For ReLU then max pooling this is the DeepLIFT
+    /// authors' default for max pooling: multipliers route like gradients. `chained: true`
+    /// gives every op its rule, so Σ attributions = f(x) − f(x0) for any reference.
+    case deepLift(eps: Float, chained: Bool)
     /// Guided backpropagation (Springenberg et al. 2015): ReLU passes the positive part of its
     /// ordinary gradient.
     case guidedBackprop
@@ -48,12 +55,13 @@ extension Tensor {
     func ruled(_ rule: BackwardRule, _ name: String, _ kind: Nonlinearity, _ f: (Float) -> Float,
                derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         switch (rule, kind) {
-        case (.deepLift(let eps), _):
+        case (.deepLift(let eps, let chained), _):
+            guard chained || !feedsFromRescaling else { return unary(name, f, derivative: derivative) }
             let x = toFloat()
             let y = x.mapFloats(f)
             return y.recorded(name, [self]) { g in
                 [try Tensor.rescaled(g, x: x, y: y, eps: eps, derivative: derivative, op: name)]
-            }
+            }.markedRescaling()
         case (.guidedBackprop, .relu), (.deconvolution, .relu):
             let x = toFloat()
             let y = x.mapFloats(f)
@@ -75,20 +83,29 @@ extension Tensor {
         }
     }
 
+    /// Whether this tensor comes straight from an op that passes back by DeepLIFT's rule.
+    var feedsFromRescaling: Bool { meta?.gradFn?.rescales ?? false }
+
+    /// Marks the op that produced this tensor as passing back by DeepLIFT's rule.
+    func markedRescaling() -> Tensor {
+        meta?.gradFn?.rescales = true
+        return self
+    }
+
     /// The two halves [x; x0] of a DeepLIFT batch: the element count of one half.
-    static func half(_ count: Int, _ op: String) throws -> Int {
-        guard count % 2 == 0, count > 0 else {
+    static func half(_ t: Tensor, _ op: String) throws -> Int {
+        guard let n = t.shape.first, n % 2 == 0, n > 0 else {
             throw TensorError(.autograd, "DeepLIFT's rule at \(op) needs inputs and references as one batch "
-                              + "[x; x0] of two equal halves, found \(count) elements")
+                              + "[x; x0] of two equal halves, found shape \(Shape.format(t.shape))")
         }
-        return count / 2
+        return t.count / 2
     }
 
     /// DeepLIFT's rescale rule: g · Δy/Δx per element (Δ between the halves, the same for both),
     /// the ordinary g · f′ where |Δx| < eps (Captum's `nonlinear`).
     static func rescaled(_ g: Tensor, x: Tensor, y: Tensor, eps: Float,
                          derivative: (Float, Float) -> Float, op: String) throws -> Tensor {
-        let h = try half(x.count, op)
+        let h = try half(x, op)
         var d = [Float](repeating: 0, count: x.count)
         x.floats.withUnsafeBufferPointer { px in
             y.floats.withUnsafeBufferPointer { py in
@@ -110,7 +127,7 @@ extension Tensor {
     /// gradient where |Δx| < eps). `arg` is each output's input index (−1: an empty window).
     static func deepLiftMaxPool(_ g: Tensor, input x: Tensor, output y: Tensor, arg: [Int],
                                 eps: Float) throws -> Tensor {
-        let hIn = try half(x.count, "max_pool2d"), hOut = try half(y.count, "max_pool2d")
+        let hIn = try half(x, "max_pool2d"), hOut = try half(y, "max_pool2d")
         var spread = [Float](repeating: 0, count: x.count), plain = [Float](repeating: 0, count: x.count)
         let gf = g.floats, yf = y.floats
         for k in 0..<hOut {

@@ -199,11 +199,11 @@ extension Tensor {
         }
         let inShape = shape
         let y = Tensor(unchecked: [g.n, g.c, g.ho, g.wo], floats: out)
-        if case .deepLift(let eps)? = BackwardRule.active {
+        if case .deepLift(let eps, let chained)? = BackwardRule.active, chained || !feedsFromRescaling {
             let x = self.detach()
             return y.recorded("max_pool2d", [self]) { gr in
                 [try Tensor.deepLiftMaxPool(gr, input: x, output: y, arg: arg, eps: eps)]
-            }
+            }.markedRescaling()
         }
         return y.recorded("max_pool2d", [self]) { gr in
             var dx = [Float](repeating: 0, count: Shape.product(inShape))
