@@ -29,10 +29,12 @@ public struct PartialDependencePlot: Figure {
 
     /// The terminal shows the average and, for the ICE curves, their 10th and 90th percentiles.
     public func terminal(width: Int, mode: ColorMode) -> String {
-        var series = [LineChart.Series("average (PDP)", xs: grid, ys: average)]
+        // Values within 1e-9 of a round number are drawn as it (a saturated probability is 0, not 9e-16).
+        func tidy(_ v: [Double]) -> [Double] { v.map { ($0 * 1e9).rounded() / 1e9 } }
+        var series = [LineChart.Series("average (PDP)", xs: grid, ys: tidy(average))]
         if ice.count > 1 {
-            series.append(LineChart.Series("ICE 10th percentile", xs: grid, ys: iceQuantile(0.1)))
-            series.append(LineChart.Series("ICE 90th percentile", xs: grid, ys: iceQuantile(0.9)))
+            series.append(LineChart.Series("ICE 10th percentile", xs: grid, ys: tidy(iceQuantile(0.1))))
+            series.append(LineChart.Series("ICE 90th percentile", xs: grid, ys: tidy(iceQuantile(0.9))))
         }
         return LineChart(title: title, xLabel: xLabel, yLabel: yLabel, series: series)
             .terminal(width: width, height: 12, mode: mode)

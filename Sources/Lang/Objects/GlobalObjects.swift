@@ -22,8 +22,8 @@ public final class SummaryObject: HostObject, ExportableResult {
             + "features · " + s.settings.filter { $0.0 != "rows" }.map { "\($0.0) \($0.1)" }.joined(separator: " · ")
     }
     var meaning: String {
-        "  (each dot is one row: how far the feature moved that row's \(summaryData.outputDescription) from the "
-            + "base value; colour is the feature's value in that row)"
+        "  (each dot is one row: how far the feature moved that row's \(summaryData.outputDescription) from the\n"
+            + "   base value; colour is the feature's value in that row)"
     }
     /// Whether high values of feature j push its attribution up or down (Pearson's r of the two).
     func direction(_ j: Int) -> String {
@@ -71,7 +71,7 @@ public final class SummaryObject: HostObject, ExportableResult {
         return j.text()
     }
     public var propertyNames: [String] {
-        ["values", "features", "mean_abs", "method", "rows", "predictions", "base_values", "data"]
+        ["values", "features", "method", "rows", "predictions", "base_values", "data"]
     }
     public func property(_ name: String) throws -> Value? {
         let s = summaryData
@@ -79,7 +79,6 @@ public final class SummaryObject: HostObject, ExportableResult {
         case "values": return .tensor(try Tensor(shape: [s.rows, s.features], floats: s.values.map(Float.init)))
         case "data": return .tensor(try Tensor(shape: [s.rows, s.features], floats: s.inputs.map(Float.init)))
         case "features": return .list(s.featureNames.map { .string($0) })
-        case "mean_abs": return .list(s.meanAbs.map { .float($0) })
         case "method": return .string(s.method)
         case "rows": return .int(s.rows)
         case "predictions": return .list(s.predictions.map { .float($0) })
@@ -103,8 +102,8 @@ public final class DependenceObject: HostObject, ExportableResult {
         "dependence of \(method) on \(feature) · \(xs.count) rows" + (color.map { " · coloured by \($0)" } ?? "")
     }
     var meaning: String {
-        "  (each dot is one row: \(feature)'s value across, its attribution up; a spread at one value means "
-            + "\(feature) acts together with other features" + (color.map { ", such as \($0))" } ?? ")")
+        "  (each dot is one row: \(feature)'s value across, its attribution up; a spread at one value\n"
+            + "   means \(feature) acts together with other features" + (color.map { ", such as \($0))" } ?? ")")
     }
     var figure: DependencePlot {
         DependencePlot(xs: xs, ys: ys, levels: colorValues.map(FeatureValueColors.levels), xLabel: feature,
@@ -154,8 +153,8 @@ public final class MeanAttributionObject: HostObject, ExportableResult {
     public var typeName: String { "MeanAttribution" }
     public var summary: String { "mean |\(method)| per \(unit) over \(over)" }
     var meaning: String {
-        "  (how far each \(unit) moves a prediction on average, whichever way; "
-            + (counts == nil ? "signs cancel nowhere)" : "n = how often the word occurs)")
+        "  (how far each \(unit) moves a prediction on average, whichever way: |\(method)| averaged over "
+            + (counts == nil ? "rows)" : "its occurrences; n = how often it occurs)")
     }
     var order: [Int] { values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 } }
     var labels: [String] {
@@ -213,8 +212,8 @@ public final class PermutationImportanceObject: HostObject, ExportableResult {
             + "\(r.rows) rows · \(r.repeats) repeats · seed \(r.seed)"
     }
     var meaning: String {
-        "  (importance = the score on these rows − the score with the feature's column shuffled; 0: the model does "
-            + "not use it; negative: by chance)"
+        "  (importance = the score on these rows − the score with the feature's column shuffled;\n"
+            + "   0: the model does not use it; negative: by chance)"
     }
     var verdict: String {
         let r = result, m = r.means, sd = r.stds
@@ -283,8 +282,8 @@ public final class PartialDependenceObject: HostObject, ExportableResult {
     }
     var meaning: String {
         result.features.count == 1
-            ? "  (the average prediction when every row's \(names[0]) is set to each grid value; ICE curves are "
-                + "single rows: lines far from parallel mean \(names[0]) acts together with other features)"
+            ? "  (the average prediction when every row's \(names[0]) is set to each grid value; ICE curves\n"
+                + "   are single rows: lines far from parallel mean \(names[0]) acts together with other features)"
             : "  (the average prediction when every row's \(names[0]) and \(names[1]) are set to each pair of "
                 + "grid values)"
     }
