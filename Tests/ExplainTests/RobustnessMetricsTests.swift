@@ -158,7 +158,7 @@ final class RobustnessMetricsTests: XCTestCase {
     func testTrustReportHasEveryLineWithAMeaning() throws {
         let t = try ExplanationMetrics.trust(explain("input_x_gradient"), samples: 3)
         XCTAssertEqual(t.lines.map(\.name), ["comprehensiveness", "sufficiency", "sensitivity_max",
-                                             "infidelity (normalised)", "stability", "complexity", "sparseness"])
+                                             "infidelity share", "stability", "complexity", "sparseness"])
         for l in t.lines {
             XCTAssertNotNil(l.value, l.verdict)
             XCTAssertFalse(l.meaning.isEmpty)

@@ -28,7 +28,7 @@ final class RobustnessBindingTests: XCTestCase {
         s = simplicity(sal)
         print(s.units, s.effective_units > 1, s.effective_units < 3)
         t = trust(ixg, samples: 3, k: 2)
-        print(t.grades["infidelity (normalised)"])
+        print(t.grades["infidelity share"])
         for r in [sensitivity_max(sal, samples: 2), inf, stability(sal, samples: 2, k: 2), l, s, t] {
             print(r.json().startswith("{"), r.html().startswith("<figure"))
         }

@@ -51,8 +51,8 @@ extension ExplanationMetrics {
             line("sensitivity_max", Sensitivity.meaning,
                  { try sensitivityMax(e, radius: radius, samples: samples, seed: seed) },
                  { ($0.value, RobustnessVerdict.sensitivity($0.value), "") }),
-            line("infidelity (normalised)", "lower is better: share of the output's moves under noise that the "
-                    + "best-scaled attribution does not predict",
+            line("infidelity share", "lower is better: normalised infidelity as a share of the output's mean "
+                    + "squared change under the noise",
                  { try infidelity(e, samples: max(100, samples), seed: seed, normalize: true) },
                  { ($0.unexplainedShare, RobustnessVerdict.infidelity($0.unexplainedShare), "") }),
             line("stability", "higher is better: mean Spearman correlation with explanations of noisy inputs",

@@ -1,19 +1,20 @@
 import Explain
 import Foundation
+import Layers
 import Pictures
 
 /// Drawing shared by the robustness results: a bar per sample, the meaning and verdict lines,
 /// and the HTML figure around an SVG picture.
 enum RobustnessPictures {
     /// One bar per value, scaled to the largest, with its label and number.
-    static func bars(_ values: [Double], label: (Int) -> String, limit: Int = 12) -> [String] {
+    static func bars(_ values: [Double], label: (Int) -> String, limit: Int = 12, labelWidth: Int = 10) -> [String] {
         let top = max(1e-300, values.map { $0.isFinite ? abs($0) : 0 }.max() ?? 1)
         var lines: [String] = []
         for (i, v) in values.enumerated().prefix(limit) {
             let n = v.isFinite ? Int(roundedClamping: abs(v) / top * 24) : 0
             let bar = String(repeating: "█", count: min(24, max(0, n))).padding(toLength: 24, withPad: " ",
                                                                                 startingAt: 0)
-            lines.append("  " + TextWidth.padLeft(label(i), to: 10) + "  " + bar + " " + String(format: "%.4f", v))
+            lines.append("  " + TextWidth.padLeft(label(i), to: labelWidth) + "  " + bar + " " + String(format: "%.4f", v))
         }
         if values.count > limit { lines.append("  … \(values.count - limit) more") }
         return lines
@@ -244,8 +245,8 @@ public final class SimplicityObject: ExportableResult {
                      "  share of |attribution| by unit, largest first:"]
         let order = e.ranking(byMagnitude: true)
         let sh = shares
-        lines += RobustnessPictures.bars(order.map { sh[$0] }, label: { String(self.e.units[order[$0]].prefix(10)) },
-                                         limit: 8)
+        lines += RobustnessPictures.bars(order.map { sh[$0] }, label: { self.e.units[order[$0]] }, limit: 8,
+                                         labelWidth: 24)
         lines.append("  verdict: " + RobustnessVerdict.simplicity(s))
         return lines.joined(separator: "\n")
     }
@@ -335,10 +336,15 @@ public final class FragilityObject: ExportableResult {
     let f: Fragility
     init(_ f: Fragility) { self.f = f }
     var verdict: (Grade, String) { RobustnessVerdict.fragility(f.topK) }
+    /// "class 1", or "class 1 \"positive\"" when the model names its classes.
+    func className(_ c: Int) -> String {
+        guard let names = (f.original.subject.model.module as? NamedClasses)?.classNames, c >= 0, c < names.count
+        else { return "class \(c)" }
+        return "class \(c) \"\(names[c])\""
+    }
     var classes: String {
-        let name = { (c: Int) in "class \(c)" }
-        return f.classBefore == f.classAfter ? "class kept (\(name(f.classBefore)))"
-            : "\(name(f.classBefore)) → \(name(f.classAfter))"
+        f.classBefore == f.classAfter ? "class kept (\(className(f.classBefore)))"
+            : "\(className(f.classBefore)) → \(className(f.classAfter))"
     }
     public var typeName: String { "Fragility" }
     public var summary: String {
@@ -351,8 +357,8 @@ public final class FragilityObject: ExportableResult {
             "  Spearman (\(Fragility.spearmanMeaning))",
             String(format: "  budget ‖δ‖∞ ≤ eps %@ × the input's range = %.4g; used %.4g",
                    RobustnessPictures.short(f.eps), f.bound, f.largestChange),
-            String(format: "  f(x) %.4f → %.4f (%@) · %d steps · %d explanations · %d candidates dropped "
-                       + "(they changed the class)", f.original.prediction, f.attacked.prediction, classes, f.steps,
+            String(format: "  f(x) %.4f → %.4f · %d steps · %d explanations · %d candidates dropped "
+                       + "(they changed the class)", f.original.prediction, f.attacked.prediction, f.steps,
                    f.explained, f.rejected),
         ]
         if f.original.subject.kind == .text {
