@@ -127,7 +127,8 @@ public enum GradientAttack {
         let direction: Float = targeted ? -1 : 1
         for _ in 0..<steps {
             try Interruption.check()
-            let g = try Classifier.lossGradients(model, Tensor(shape: original.shape, floats: x), classes: classes).grads
+            let point = try Tensor(shape: original.shape, floats: x)
+            let g = try Classifier.lossGradients(model, point, classes: classes).grads
             for i in x.indices {
                 let sign: Float = g[i] > 0 ? 1 : g[i] < 0 ? -1 : 0
                 x[i] += direction * stepSizes[i / per] * sign

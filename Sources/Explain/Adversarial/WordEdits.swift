@@ -126,7 +126,8 @@ struct WordSentence {
             }
         } else {
             guard let v = model.vocabulary else {
-                throw TensorError.value("a word search needs the model's vocabulary: set model.vocab = data.vocab() first")
+                throw TensorError.value("a word search needs the model's vocabulary: "
+                                        + "set model.vocab = data.vocab() first")
             }
             guard v.tokenizer != .characters else {
                 throw TensorError.value("a word search needs a word-level model; this one reads characters")

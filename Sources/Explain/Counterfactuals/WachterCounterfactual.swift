@@ -47,11 +47,12 @@ public struct TabularCounterfactual {
     public var distance: Double { original.indices.reduce(0) { $0 + madChange($1) } }
 }
 
-/// Wachter et al. (2017): minimise λ·(f_target(x') − p*)² + Σ |x'ᵢ − xᵢ| / MADᵢ by gradient steps, with λ
-/// raised until the class flips. The search runs in MAD units u = (x' − x)/MAD, as proximal gradient
+/// Wachter et al. (2017): minimise λ·(f_target(x') − p*)² + Σ |x'ᵢ − xᵢ| / MADᵢ by gradient steps,
+/// with λ raised until the class flips. The search runs in MAD units u = (x' − x)/MAD, as proximal gradient
 /// descent: a step on the squared term, then soft-thresholding for the L1 term (so unhelpful features
 /// stay exactly unchanged); immutable features stay at 0 and x' within the bounds. Every λ of a
-/// round is one row of the same batch.
+/// round is one row of the same batch. Last, changes are undone one at a time while the class stays the
+/// target (a sparser counterfactual, never a farther one).
 public enum Wachter {
     /// The median absolute deviation of each column of `data` [R, F]; a column with none counts 1.
     public static func mad(_ data: Tensor) -> [Double] {
@@ -87,17 +88,27 @@ public enum Wachter {
         }
         let before = try Classifier.predict(model, row)
         let target = try chooseTarget(s.target, before)
+        let x0 = row.floats.map(Double.init)
         let problem = try CounterfactualProblem(model: model, row: row, data: data, target: target, settings: s)
-        // λ grows tenfold until the class flips; then four values between the last two refine it.
+        // λ grows tenfold until the class flips. From the first counterfactual (near the boundary, where
+        // the gradient is informative) every λ up to that one, and four between the last two, search again:
+        // the distance term pulls the changes that do not pay back toward the row.
         let grid = (0..<8).map { s.lambda * pow(10, Double($0)) }
-        var (best, found) = try problem.solve(grid)
-        var lambda = found.map { grid[$0] }
-        if let k = found, k > 0 {
-            let (a, b) = (log10(grid[k - 1]), log10(grid[k]))
-            let between = (1...4).map { pow(10, a + (b - a) * Double($0) / 5) }
-            let (refined, j) = try problem.solve(between)
-            if let j, problem.distance(refined) <= problem.distance(best) { (best, lambda) = (refined, between[j]) }
+        var found = zip(grid, try problem.solve(grid)).compactMap { l, r in r.map { ($0.row, $0.distance, l) } }
+        if let (start, _, flipAt) = found.first {
+            let k = grid.firstIndex(of: flipAt) ?? 0
+            var lambdas = Array(grid[...k])
+            if k > 0 {
+                let (a, b) = (log10(grid[k - 1]), log10(grid[k]))
+                lambdas += (1...4).map { pow(10, a + (b - a) * Double($0) / 5) }
+            }
+            found += zip(lambdas, try problem.solve(lambdas, from: start)).compactMap { l, r in
+                r.map { ($0.row, $0.distance, l) }
+            }
         }
+        let nearest = found.min { $0.1 < $1.1 }
+        var best = nearest?.0 ?? x0, lambda = nearest?.2
+        if lambda != nil { best = try problem.undoChanges(best) }
         let after = try Classifier.predict(model, Tensor(shape: [F], floats: best.map(Float.init)))
         return TabularCounterfactual(original: row.floats.map(Double.init), counterfactual: best, mad: problem.mad,
                                      target: target, before: before, after: after,
@@ -154,16 +165,19 @@ struct CounterfactualProblem {
         settings = s
     }
 
-    /// Runs the steps for every λ at once; returns the counterfactual of the smallest λ that flipped
-    /// (its nearest flipped iterate) and that λ's index, or the last row's end point and nil.
-    func solve(_ lambdas: [Double]) throws -> (row: [Double], index: Int?) {
+    /// Runs the steps for every λ at once (from the row, or from `start`); returns for each λ its
+    /// nearest iterate that gave the target class, if any did.
+    func solve(_ lambdas: [Double], from start: [Double]? = nil) throws -> [(row: [Double], distance: Double)?] {
         let K = lambdas.count, F = x.count
         var rng = RandomGenerator(seed: settings.seed)
         var u = [Double](repeating: 0, count: K * F)
-        // A seeded start within a hundredth of a MAD (soft-thresholding removes what does not help).
-        for j in u.indices where movable[j % F] { u[j] = 0.01 * (2 * rng.uniformDouble() - 1) }
-        var best = [[Double]?](repeating: nil, count: K), bestDistance = [Double](repeating: .infinity, count: K)
-        let lr = settings.lr
+        for j in u.indices where movable[j % F] {
+            let i = j % F
+            // A seeded start within a hundredth of a MAD (soft-thresholding removes what does not help).
+            u[j] = start.map { ($0[i] - x[i]) / mad[i] } ?? 0.01 * (2 * rng.uniformDouble() - 1)
+        }
+        var best = [(row: [Double], distance: Double)?](repeating: nil, count: K)
+        let lr = settings.lr, maxStep = max(2 * settings.lr, 0.25)
         for _ in 0..<settings.steps {
             try Interruption.check()
             clamp(&u)
@@ -173,21 +187,44 @@ struct CounterfactualProblem {
             for k in 0..<K {
                 if pred[k].cls == target {
                     let dist = (0..<F).reduce(0.0) { $0 + abs(u[k * F + $1]) }
-                    if dist < bestDistance[k] {
-                        bestDistance[k] = dist
-                        best[k] = (0..<F).map { x[$0] + u[k * F + $0] * mad[$0] }
+                    if dist < best[k]?.distance ?? .infinity {
+                        best[k] = ((0..<F).map { Double(points[k * F + $0]) }, dist)
                     }
                 }
                 let scale = 2 * lambdas[k] * (pred[k].probability(of: target) - settings.targetProbability)
+                var step = (0..<F).map { movable[$0] ? lr * scale * Double(g[k * F + $0]) * mad[$0] : 0 }
+                // A large λ gives huge first steps: the step is shrunk (direction kept) to at most `maxStep`
+                // MADs per feature. Fixed points are unchanged: there every step is at most lr.
+                let largest = step.reduce(0) { max($0, abs($1)) }
+                if largest > maxStep { step = step.map { $0 * maxStep / largest } }
                 for i in 0..<F where movable[i] {
-                    let z = u[k * F + i] - lr * scale * Double(g[k * F + i]) * mad[i]
+                    let z = u[k * F + i] - step[i]
                     u[k * F + i] = z > lr ? z - lr : z < -lr ? z + lr : 0
                 }
             }
         }
-        if let k = best.indices.first(where: { best[$0] != nil }), let row = best[k] { return (row, k) }
-        clamp(&u)
-        return ((0..<F).map { x[$0] + u[(K - 1) * F + $0] * mad[$0] }, nil)
+        return best
+    }
+
+    /// Undoes changes while the class stays the target: each round scores every single change undone
+    /// (one batch) and undoes the largest (in MADs) that keeps the target.
+    func undoChanges(_ cf: [Double]) throws -> [Double] {
+        let F = x.count, layer = try Classifier.layer(model)
+        var row = cf
+        while true {
+            try Interruption.check()
+            let changed = (0..<F).filter { row[$0] != x[$0] }
+            guard changed.count > 1 else { return row }
+            var flat = [Float]()
+            flat.reserveCapacity(changed.count * F)
+            for i in changed { for j in 0..<F { flat.append(Float(j == i ? x[j] : row[j])) } }
+            let predictions = try Classifier.predictions(layer, Tensor(shape: [changed.count, F], floats: flat))
+            let undoable = changed.indices.filter { predictions[$0].cls == target }
+            guard let k = undoable.max(by: { abs(row[changed[$0]] - x[changed[$0]]) / mad[changed[$0]]
+                                             < abs(row[changed[$1]] - x[changed[$1]]) / mad[changed[$1]] })
+            else { return row }
+            row[changed[k]] = x[changed[k]]
+        }
     }
 
     func distance(_ row: [Double]) -> Double { x.indices.reduce(0) { $0 + abs(row[$1] - x[$1]) / mad[$1] } }

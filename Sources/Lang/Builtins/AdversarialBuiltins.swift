@@ -60,7 +60,8 @@ enum AdversarialBuiltins {
         guard items.count == 2 else {
             throw RuntimeError("\(c.fn): bounds must be [lower, upper], found \(items.count) values")
         }
-        let lo = try Convert.double(items[0], what: "\(c.fn): bounds"), hi = try Convert.double(items[1], what: "bounds")
+        let lo = try Convert.double(items[0], what: "\(c.fn): bounds")
+        let hi = try Convert.double(items[1], what: "\(c.fn): bounds")
         guard lo.isFinite, hi.isFinite, lo < hi else {
             throw RuntimeError("\(c.fn): bounds must be [lower, upper] with lower < upper, found [\(lo), \(hi)]")
         }
@@ -92,8 +93,8 @@ enum AdversarialBuiltins {
                    drop of deleting each word, substitutes proposed by HotFlip's first-order estimate (Ebrahimi et \
                    al. 2018) over the vocabulary (whole-word pieces for a pretrained model), each round scored in \
                    one batch.
-                   The result shows the prediction before and after, ‖δ‖∞ and ‖δ‖₂, and the original, perturbation \
-                   and adversarial image side by side (or the changed features, or the word diff); \
+                   The result shows the prediction before and after, ‖δ‖∞ and ‖δ‖₂, and the original, \
+                   perturbation and adversarial image side by side (or the changed features, or the word diff); \
                    .explain(method:) explains both inputs. classes: names the classes, names: the features. \
                    log_dir: writes ‖δ‖ and whether it flipped as TensorBoard scalars.
                    """,
@@ -163,10 +164,11 @@ extension AdversarialBuiltins {
                    "What would change the decision: the nearest input (a row, a text, an image) the model puts in "
                    + "another class.",
                    details: """
-                   Feature rows (Wachter et al. 2017): minimises λ·(p_target(x') − 1)² + Σ |x'ᵢ − xᵢ| / MADᵢ, MAD \
-                   being each feature's median absolute deviation over data: (a dataset or rows [R, F]); λ starts at \
-                   lambda: and grows tenfold until the class flips, then is refined. Each λ takes steps: (200) \
-                   proximal gradient steps of lr: (in MADs). immutable: features (names or indices) keep their \
+                   Feature rows (Wachter et al. 2017): minimises λ·(p_target(x') − 1)² + Σ |x'ᵢ − xᵢ| / MADᵢ, \
+                   MAD being each feature's median absolute deviation over data: (a dataset or rows [R, F]); \
+                   λ starts at lambda: and grows tenfold until the class flips, then is refined. Each λ takes \
+                   steps: (200) proximal gradient steps of lr: (in MADs); last, changes that are not needed are \
+                   undone. immutable: features (names or indices) keep their \
                    value; bounds: [lower, upper] (numbers or one list per side) limit the others, by default to the \
                    data's minimum and maximum. target: the class wanted (default: the runner-up class).
                    Texts: the fewest word edits (at most max_edits:) that flip the prediction, as attack() does.
@@ -179,7 +181,7 @@ extension AdversarialBuiltins {
                    example: """
                    data = dataset("iris")
                    net = Sequential(Linear(4, 8), Tanh(), Linear(8, 3))
-                   cf = counterfactual(net, data[0][0], data: data, immutable: ["sepal length (cm)"], steps: 20)
+                   cf = counterfactual(net, data[0][0], data: data, immutable: ["sepal_length_cm"], steps: 20)
                    cf.changed
                    """) { c in
             let m = try c.model("model")
@@ -229,8 +231,9 @@ extension AdversarialBuiltins {
         try ExplainBuiltins.metricsLog(c)?.metrics([("counterfactual/tabular_distance", result.distance),
                                                     ("counterfactual/tabular_changed", Double(result.changed.count)),
                                                     ("counterfactual/tabular_flipped", result.flipped ? 1 : 0)])
+        let scaling = dataset?.scaling.map { ($0.mean.floats.map(Double.init), $0.std.floats.map(Double.init)) }
         return .object(TabularCounterfactualObject(result, classes: try classNames(c, model, data: dataset),
-                                                   names: names))
+                                                   names: names, scaling: scaling))
     }
 
     /// data: for a feature row: a dataset of rows or a tensor [R, F].
@@ -261,7 +264,8 @@ extension AdversarialBuiltins {
             if case .string(let s) = item {
                 guard let i = names.firstIndex(of: s) else {
                     throw RuntimeError("counterfactual: immutable names a feature \"\(s)\" the data does not have; "
-                        + "expected one of " + names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : ""))
+                        + "expected one of " + names.prefix(8).joined(separator: ", ")
+                        + (names.count > 8 ? ", …" : ""))
                 }
                 return i
             }

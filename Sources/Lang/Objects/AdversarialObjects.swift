@@ -161,6 +161,7 @@ public final class AdversarialObject: HostObject, ExportableResult {
 
     public var typeName: String { tried == nil ? "Adversarial" : "Counterfactual" }
     var method: String { example.settings.method.rawValue.uppercased() }
+    var changedTitle: String { tried == nil ? "adversarial" : "counterfactual" }
 
     /// One line: what happened.
     public var summary: String {
@@ -199,16 +200,18 @@ public final class AdversarialObject: HostObject, ExportableResult {
         let lossMeaning = ex.settings.target == nil ? "higher: further from the predicted class"
             : "lower: closer to the target"
         return ["  before: \(classes.said(ex.before)) · after: \(classes.said(ex.after))",
-                "  cross-entropy of \(classes.name(cls)): \(fmt(ex.lossBefore)) → \(fmt(ex.lossAfter)) (\(lossMeaning))"]
+                "  cross-entropy of \(classes.name(cls)): \(fmt(ex.lossBefore)) → \(fmt(ex.lossAfter))"
+                    + " (\(lossMeaning))"]
     }
 
     public var display: String {
         var lines = [summary, settingsLine] + predictionLines
         if let tried {
-            lines.append("  ε tried: " + tried.map { fmt($0.eps) + ($0.reached ? " ✓" : " ✗") }.joined(separator: ", "))
+            let marks = tried.map { fmt($0.eps) + ($0.reached ? " ✓" : " ✗") }
+            lines.append("  ε tried: " + marks.joined(separator: ", ") + " (✓ reached the target)")
         }
         switch example.kind {
-        case .image: lines += DiffPictures.triple(example, changedTitle: tried == nil ? "adversarial" : "counterfactual")
+        case .image: lines += DiffPictures.triple(example, changedTitle: changedTitle)
         default:
             let d = changedFeatures
             lines += d.isEmpty ? ["  no feature changed"]
@@ -221,7 +224,7 @@ public final class AdversarialObject: HostObject, ExportableResult {
     public var figureHTML: String {
         let body: String
         switch example.kind {
-        case .image: body = DiffPictures.tripleSVG(example, changedTitle: tried == nil ? "adversarial" : "counterfactual")
+        case .image: body = DiffPictures.tripleSVG(example, changedTitle: changedTitle)
         default:
             body = DiffPictures.diffTableHTML(names: featureNames, before: example.original.floats.map(Double.init),
                                               after: example.adversarial.floats.map(Double.init),
@@ -384,10 +387,21 @@ public final class TabularCounterfactualObject: HostObject, ExportableResult {
     let result: TabularCounterfactual
     let classes: ClassNames
     let names: [String]
-    init(_ r: TabularCounterfactual, classes: ClassNames, names: [String]) {
+    /// The data's standardisation, if it was standardised: values are shown in the original units.
+    let scaling: (mean: [Double], std: [Double])?
+    init(_ r: TabularCounterfactual, classes: ClassNames, names: [String],
+         scaling: (mean: [Double], std: [Double])? = nil) {
         result = r
         self.classes = classes
         self.names = DiffPictures.names(names, count: r.original.count)
+        let F = r.original.count
+        self.scaling = scaling.flatMap { $0.mean.count == F && $0.std.count == F ? $0 : nil }
+    }
+
+    /// A row in the units people measured it in.
+    func units(_ row: [Double]) -> [Double] {
+        guard let (mean, std) = scaling else { return row }
+        return row.indices.map { row[$0] * std[$0] + mean[$0] }
     }
     public var typeName: String { "Counterfactual" }
 
@@ -409,8 +423,10 @@ public final class TabularCounterfactualObject: HostObject, ExportableResult {
         if !r.immutable.isEmpty {
             lines.append("  kept fixed: " + r.immutable.map { names[$0] }.joined(separator: ", "))
         }
-        lines += DiffPictures.diffTable(names: names, before: r.original, after: r.counterfactual, order: r.changed,
+        lines += DiffPictures.diffTable(names: names, before: units(r.original), after: units(r.counterfactual),
+                                        order: r.changed,
                                         extra: ("in MADs", { String(format: "%+7.2f", self.signedMAD($0)) }))
+        if scaling != nil { lines.append("  values in the data's original units (the data was standardised)") }
         lines.append("  distance: Σ |change| / MAD (median absolute deviation of the feature in the data); "
             + "lower is a smaller change")
         return lines.joined(separator: "\n")
@@ -421,7 +437,7 @@ public final class TabularCounterfactualObject: HostObject, ExportableResult {
     public var figureHTML: String {
         let r = result
         let bars = BarChart.svg(names: r.changed.map { names[$0] }, values: r.changed.map(signedMAD))
-        let table = DiffPictures.diffTableHTML(names: names, before: r.original, after: r.counterfactual,
+        let table = DiffPictures.diffTableHTML(names: names, before: units(r.original), after: units(r.counterfactual),
                                                order: r.changed,
                                                extra: ("in MADs", { String(format: "%+.2f", self.signedMAD($0)) }))
         return DiffPictures.figure(bars + "\n" + table, caption: summary)
