@@ -41,7 +41,7 @@ public struct PartialDependencePlot: Figure {
     }
 
     public func svg() -> String {
-        let width = 600.0, height = 340.0, left = 60.0, right = 16.0, top = title.isEmpty ? 12.0 : 32.0
+        let width = 600.0, height = 356.0, left = 60.0, right = 16.0, top = title.isEmpty ? 28.0 : 48.0
         let bottom = 50.0, pw = width - left - right, ph = height - top - bottom
         let all = (average + ice.flatMap { $0 }).filter(\.isFinite)
         var y0 = all.min() ?? 0, y1 = all.max() ?? 1
@@ -71,10 +71,12 @@ public struct PartialDependencePlot: Figure {
             s.append("<line x1=\"\(SVG.f(X(d)))\" y1=\"\(SVG.f(top + ph - 8))\" x2=\"\(SVG.f(X(d)))\" "
                      + "y2=\"\(SVG.f(top + ph))\" stroke=\"currentColor\"/>")
         }
-        s.append("<rect x=\"\(SVG.f(width - 250))\" y=\"\(SVG.f(top + 2))\" width=\"14\" height=\"3\" "
-                 + "fill=\"\(orange)\"/><text x=\"\(SVG.f(width - 232))\" y=\"\(SVG.f(top + 7))\">average (PDP)"
-                 + "</text><rect x=\"\(SVG.f(width - 140))\" y=\"\(SVG.f(top + 3))\" width=\"14\" height=\"1\" "
-                 + "fill=\"currentColor\"/><text x=\"\(SVG.f(width - 122))\" y=\"\(SVG.f(top + 7))\">"
+        // The legend sits above the plot, clear of the curves.
+        let ly = top - 12
+        s.append("<rect x=\"\(SVG.f(width - 250))\" y=\"\(SVG.f(ly - 5))\" width=\"14\" height=\"3\" "
+                 + "fill=\"\(orange)\"/><text x=\"\(SVG.f(width - 232))\" y=\"\(SVG.f(ly))\">average (PDP)"
+                 + "</text><rect x=\"\(SVG.f(width - 140))\" y=\"\(SVG.f(ly - 4))\" width=\"14\" height=\"1\" "
+                 + "fill=\"currentColor\"/><text x=\"\(SVG.f(width - 122))\" y=\"\(SVG.f(ly))\">"
                  + "ICE (\(ice.count) rows)</text>")
         s.append("</svg>")
         return s.joined(separator: "\n")
