@@ -89,6 +89,12 @@ final class RobustnessBindingTests: XCTestCase {
         sensitivity_max(explain(bert, "a gentle and moving film", method: "occlusion"))
         """)
         XCTAssertTrue(err.contains("occlusion explains text by removing words"), err)
+        let verdict = try runProgram("""
+        bert = load_pretrained("sentiment-bert")
+        print(trust(explain(bert, "a gentle and moving film", method: "occlusion"), samples: 2, k: 2).verdict)
+        """)
+        XCTAssertTrue(verdict.first?.contains("not run: sensitivity_max, infidelity share, stability") == true,
+                      "\(verdict)")
     }
 
     func testBadArgumentsAreClearErrors() {

@@ -22,10 +22,13 @@ public struct TrustReport {
         let graded = lines.filter { $0.grade != nil }
         let poor = graded.filter { $0.grade == .poor }.map(\.name)
         let fair = graded.filter { $0.grade == .fair }.map(\.name)
-        if graded.isEmpty { return "no check could be run on this explanation" }
-        if !poor.isEmpty { return "be careful: \(poor.joined(separator: ", ")) read poorly" }
-        if !fair.isEmpty { return "usable with care: \(fair.joined(separator: ", ")) only fair" }
-        return "trustworthy on these checks: every graded line reads well"
+        let missing = lines.filter { $0.value == nil }.map(\.name)
+        let notRun = missing.isEmpty ? "" : "; not run: " + missing.joined(separator: ", ")
+        if graded.isEmpty { return "no graded check could be run on this explanation" + notRun }
+        if !poor.isEmpty { return "be careful: \(poor.joined(separator: ", ")) read poorly" + notRun }
+        if !fair.isEmpty { return "usable with care: \(fair.joined(separator: ", ")) only fair" + notRun }
+        return (missing.isEmpty ? "trustworthy on these checks: every graded line reads well"
+                                : "the checks that ran read well") + notRun
     }
 }
 
