@@ -22,7 +22,7 @@ public enum DeepLift {
         return Explanation(method: "deeplift", settings: settings, subject: s, scores: scores, raw: a,
                            baseValue: s.baselineScore,
                            checks: [Check("convergence delta", delta, "Σ attributions − (f(x) − f(baseline)); "
-                                          + "near 0 when every nonlinearity has a rule (completeness)")])
+                                          + "near 0 when they account for the whole change (completeness)")])
     }
 
     /// DeepLiftShap (Captum's): DeepLIFT against each background row or image, averaged. Its
@@ -50,7 +50,7 @@ public enum DeepLift {
                            baseValue: base,
                            checks: [Check("convergence delta", delta,
                                           "Σ attributions − (f(x) − mean f(background)); "
-                                          + "near 0 when every nonlinearity has a rule (completeness)")])
+                                          + "near 0 when they account for the whole change (completeness)")])
     }
 
     /// DeepLIFT attributions of the input against each reference [R, …] → [R, …]: the batch

@@ -168,8 +168,8 @@ enum ExplainBuiltins {
                    IG: steps:, rule: gausslegendre | riemann_left | riemann_right | riemann_middle | \
                    riemann_trapezoid, batch:.
                    SmoothGrad: samples: (5), stdev: (1.0), base:. LIME: samples: (5000), features: (10), kernel_width:.
-                   DeepLIFT (rescale rule; ReLU, Tanh, Sigmoid, Softplus and max pooling get its rule, other ops their \
-                   gradient) reports a convergence delta;
+                   DeepLIFT (rescale rule, as Captum 0.9: ReLU, Tanh, Sigmoid, Softplus and max pooling get its \
+                   rule, other ops their gradient) reports a convergence delta;
                      deeplift_shap averages it over background: rows [R, F] or images [R, C, H, W] (default: the \
                    baseline).
                    gradient_shap: samples: (5), stdev: (0.0, noise on the input), seed:, background: as deeplift_shap.
@@ -194,6 +194,7 @@ enum ExplainBuiltins {
                    net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))
                    e = explain(net, tensor([1.0, -0.5, 2.0]), method: "integrated_gradients", target: 1)
                    e.units
+                   explain(net, tensor([1.0, -0.5, 2.0]), method: "deeplift", target: 1).checks
                    """) { c in
             let m = try c.model("model")
             let input = try rawInput(c.value("input"))
