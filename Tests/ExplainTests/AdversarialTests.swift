@@ -24,8 +24,10 @@ final class AdversarialTests: XCTestCase {
     func smallNet(inputs: Int, classes: Int = 3, flatten: Bool = false) throws -> Model {
         var g = RandomGenerator(seed: 11)
         let a = try Linear(inputs, 12), b = try Linear(12, classes)
-        try a.loadStateDict(["weight": Tensor.randn([12, inputs], using: &g), "bias": Tensor.randn([12], using: &g)])
-        try b.loadStateDict(["weight": Tensor.randn([classes, 12], using: &g), "bias": Tensor.randn([classes], using: &g)])
+        try a.loadStateDict(["weight": Tensor.randn([12, inputs], using: &g),
+                             "bias": Tensor.randn([12], using: &g)])
+        try b.loadStateDict(["weight": Tensor.randn([classes, 12], using: &g),
+                             "bias": Tensor.randn([classes], using: &g)])
         return Model(try Sequential((flatten ? [Flatten()] : []) + [a, Activation("tanh"), b]))
     }
 
@@ -46,7 +48,8 @@ final class AdversarialTests: XCTestCase {
     func testFGSMOnATwoClassLinearModelFollowsTheDifferenceOfTheClassWeights() throws {
         let w = draws(8, seed: 3, scale: 0.5), x = draws(4, seed: 4)
         let m = try linear(w, outputs: 2, bias: [0, 0])
-        let z0 = (0..<4).reduce(Float(0)) { $0 + w[$1] * x[$1] }, z1 = (0..<4).reduce(Float(0)) { $0 + w[4 + $1] * x[$1] }
+        let z0 = (0..<4).reduce(Float(0)) { $0 + w[$1] * x[$1] }
+        let z1 = (0..<4).reduce(Float(0)) { $0 + w[4 + $1] * x[$1] }
         let y = z1 > z0 ? 1 : 0
         let a = try GradientAttack.run(m, input: Tensor(x), kind: .tabular, AttackSettings(method: .fgsm, eps: 0.05))
         // ∇ CE(y) = p_other·(w_other − w_y): the step is ε·sign(w_other − w_y).
@@ -122,6 +125,8 @@ final class AdversarialTests: XCTestCase {
         }
         s.target = nil
         s.bounds = 0...1
-        assertThrows("within bounds") { _ = try GradientAttack.run(m, input: Tensor([5, 0, 0, 0, 0]), kind: .tabular, s) }
+        assertThrows("within bounds") {
+            _ = try GradientAttack.run(m, input: Tensor([5, 0, 0, 0, 0]), kind: .tabular, s)
+        }
     }
 }

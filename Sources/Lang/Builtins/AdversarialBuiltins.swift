@@ -164,13 +164,14 @@ extension AdversarialBuiltins {
                    "What would change the decision: the nearest input (a row, a text, an image) the model puts in "
                    + "another class.",
                    details: """
-                   Feature rows (Wachter et al. 2017): minimises λ·(p_target(x') − 1)² + Σ |x'ᵢ − xᵢ| / MADᵢ, \
-                   MAD being each feature's median absolute deviation over data: (a dataset or rows [R, F]); \
-                   λ starts at lambda: and grows tenfold until the class flips, then is refined. Each λ takes \
-                   steps: (200) proximal gradient steps of lr: (in MADs); last, changes that are not needed are \
-                   undone. immutable: features (names or indices) keep their \
-                   value; bounds: [lower, upper] (numbers or one list per side) limit the others, by default to the \
-                   data's minimum and maximum. target: the class wanted (default: the runner-up class).
+                   Feature rows (Wachter et al. 2017): minimises \
+                   λ·(p_target(x') − 1)² + Σ |x'ᵢ − xᵢ| / MADᵢ, MAD being each feature's median \
+                   absolute deviation over data: (a dataset or rows [R, F]); λ starts at lambda: and grows \
+                   tenfold until the class flips, then is refined. Each λ takes steps: (200) proximal gradient \
+                   steps of lr: (in MADs); last, changes that are not needed are undone. immutable: features \
+                   (names or indices) keep their value; bounds: [lower, upper] (numbers or one list per side) \
+                   limit the others, by default to the data's minimum and maximum. target: the class wanted \
+                   (default: the runner-up class).
                    Texts: the fewest word edits (at most max_edits:) that flip the prediction, as attack() does.
                    Images: targeted PGD toward target: (default the runner-up) at radii up to eps:, all tried in \
                    one batch, then refined: the smallest L∞ change found that gives the target (steps: default 20).
