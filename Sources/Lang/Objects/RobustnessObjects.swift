@@ -14,7 +14,8 @@ enum RobustnessPictures {
             let n = v.isFinite ? Int(roundedClamping: abs(v) / top * 24) : 0
             let bar = String(repeating: "█", count: min(24, max(0, n))).padding(toLength: 24, withPad: " ",
                                                                                 startingAt: 0)
-            lines.append("  " + TextWidth.padLeft(label(i), to: labelWidth) + "  " + bar + " " + String(format: "%.4f", v))
+            lines.append("  " + TextWidth.padLeft(label(i), to: labelWidth) + "  " + bar + " "
+                         + String(format: "%.4f", v))
         }
         if values.count > limit { lines.append("  … \(values.count - limit) more") }
         return lines
