@@ -53,7 +53,10 @@ final class PlausibilityTests: XCTestCase {
                 return out
             }
             let ps = runs(pred), gs = runs(gold)
-            let hits = ps.filter { p in gs.contains { Double(p.intersection($0).count) / Double(p.union($0).count) >= 0.5 } }
+            func iou(_ a: Set<Int>, _ b: Set<Int>) -> Double {
+                Double(a.intersection(b).count) / Double(a.union(b).count)
+            }
+            let hits = ps.filter { p in gs.contains { iou(p, $0) >= 0.5 } }
             let precision = ps.isEmpty ? 0 : Double(hits.count) / Double(ps.count)
             let recall = gs.isEmpty ? 0 : Double(hits.count) / Double(gs.count)
             let f1 = precision == 0 || recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
@@ -77,7 +80,8 @@ final class PlausibilityTests: XCTestCase {
             }.reduce(0, +) / Double(positives.count)
             XCTAssertEqual(RationaleScores.averagePrecision(scores, labels: gold), independent, accuracy: 1e-12)
             // The plausibility ranks by |score|.
-            let p = try Plausibility(method: "m", units: scores.map { _ in "w" }, scores: scores, aligned: aligned(gold))
+            let p = try Plausibility(method: "m", units: scores.map { _ in "w" }, scores: scores,
+                                     aligned: aligned(gold))
             XCTAssertEqual(p.auprc, RationaleScores.averagePrecision(scores.map(abs), labels: gold), accuracy: 1e-12)
         }
         // Closed forms: all scores tied gives the rationale's share; a perfect ranking gives 1.

@@ -61,7 +61,8 @@ final class PlausibilityBindingTests: XCTestCase {
         print(len(rs), rs[0].rationale, rs[1].rationale, rs[1].ratings[0])
         """)
         XCTAssertEqual(out, ["2 [\"not\", \"good\"] [\"Great\", \"terrible\"] 3.1"])
-        try "{\"words\": [\"a\"], \"rationale\": [0]}\nnot json\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let bad = "{\"words\": [\"a\"], \"rationale\": [0]}\nnot json\n"
+        try bad.write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertTrue(runError("rationales(\"\(path)\")").contains("line 2 of"))
     }
 

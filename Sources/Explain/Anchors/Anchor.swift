@@ -66,7 +66,8 @@ public enum Anchors {
 
     static func check(_ s: AnchorSettings) throws {
         guard s.threshold > 0, s.threshold <= 1 else {
-            throw TensorError.value("the anchor's precision threshold must be in (0, 1], found \(fmtNumber(s.threshold))")
+            throw TensorError.value("the anchor's precision threshold must be in (0, 1], found "
+                                    + fmtNumber(s.threshold))
         }
         guard s.batch >= 1, s.batch <= 1_000_000 else {
             throw TensorError.value("samples per draw must be between 1 and 1000000, found \(s.batch)")

@@ -29,7 +29,8 @@ extension Explainee {
                 var ids = [Int64](repeating: 0, count: part.count * L)
                 for (r, row) in part.enumerated() { for (t, v) in row.enumerated() { ids[r * L + t] = Int64(v) } }
                 let lengths = keepLength ? [Int](repeating: L, count: part.count) : part.map(\.count)
-                out += try Explainee.classes(tm.logits(ids: Tensor(shape: [part.count, L], ints: ids), lengths: lengths))
+                let idT = try Tensor(shape: [part.count, L], ints: ids)
+                out += try Explainee.classes(tm.logits(ids: idT, lengths: lengths))
                 start = end
             }
         }
@@ -37,8 +38,12 @@ extension Explainee {
     }
 
     static func classes(_ logits: Tensor) throws -> [Int] {
-        if logits.rank == 1 || (logits.rank == 2 && logits.shape[1] == 1) { return logits.floats.map { $0 > 0 ? 1 : 0 } }
-        guard logits.rank == 2 else { throw TensorError.shape("expected logits [batch, classes], found \(logits.shape)") }
+        if logits.rank == 1 || (logits.rank == 2 && logits.shape[1] == 1) {
+            return logits.floats.map { $0 > 0 ? 1 : 0 }
+        }
+        guard logits.rank == 2 else {
+            throw TensorError.shape("expected logits [batch, classes], found \(logits.shape)")
+        }
         return try logits.argmax(dim: 1).ints.map { Int($0) }
     }
 }

@@ -73,7 +73,8 @@ struct TabularAnchorSampler: AnchorSampler {
         var holds = [Bool](repeating: false, count: n * predicates.count)
         for i in 0..<n {
             for (k, pr) in predicates.enumerated() {
-                holds[i * predicates.count + k] = pr.bins.contains(cuts[pr.feature].bin(Double(out[i * F + pr.feature])))
+                let bin = cuts[pr.feature].bin(Double(out[i * F + pr.feature]))
+                holds[i * predicates.count + k] = pr.bins.contains(bin)
             }
         }
         return (holds, decided.map { $0 == target })
@@ -98,7 +99,8 @@ struct TabularAnchorSampler: AnchorSampler {
             let own = anchor.filter { predicates[$0].feature == f }
             let allowed = (0..<rowCount).filter { r in own.allSatisfy { rowHolds[$0][r] } }
             for i in 0..<n {
-                out[i * F + f] = allowed.isEmpty ? x[f] : rows[allowed[Int(random.below(UInt64(allowed.count)))] * F + f]
+                guard !allowed.isEmpty else { out[i * F + f] = x[f]; continue }
+                out[i * F + f] = rows[allowed[Int(random.below(UInt64(allowed.count)))] * F + f]
             }
         }
     }

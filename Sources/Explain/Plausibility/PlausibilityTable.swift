@@ -67,7 +67,8 @@ public struct PlausibilityTable {
                                threshold: Double, limit: Int?, seed: UInt64, rankBy: String = "auprc",
                                progress: ((Int) -> Void)? = nil) throws -> PlausibilityTable {
         guard measures.contains(rankBy) else {
-            throw TensorError.value("rank_by must be one of " + measures.joined(separator: ", ") + ", found \"\(rankBy)\"")
+            throw TensorError.value("rank_by must be one of " + measures.joined(separator: ", ")
+                                    + ", found \"\(rankBy)\"")
         }
         if let limit, limit < 1 { throw TensorError.value("limit must be positive, found \(limit)") }
         guard !texts.isEmpty else { throw TensorError.value("plausibility_table needs at least one text") }
@@ -101,7 +102,8 @@ public struct PlausibilityTable {
             progress?(used)
         }
         guard used > 0 else {
-            throw TensorError.value("none of the \(texts.count) texts has a word rated |mean| ≥ \(fmtNumber(threshold)) "
+            throw TensorError.value("none of the \(texts.count) texts has a word rated |mean| ≥ "
+                                    + fmtNumber(threshold) + " "
                                     + "by VADER; lower threshold:")
         }
         let unranked = zip(requests, sums).map { req, s in s.row(req.method, chance: false) }
@@ -114,6 +116,7 @@ public struct PlausibilityTable {
         var rows = order.map { unranked[$0] }
         rows.append(chance.row("random", chance: true))
         return PlausibilityTable(rows: rows, texts: used, skipped: skipped, threshold: threshold, rankedBy: rankBy,
-                                 meanWords: Double(words) / Double(used), meanRationale: Double(rationale) / Double(used))
+                                 meanWords: Double(words) / Double(used),
+                                 meanRationale: Double(rationale) / Double(used))
     }
 }

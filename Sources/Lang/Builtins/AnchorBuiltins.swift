@@ -22,10 +22,12 @@ enum AnchorBuiltins {
                    """,
                    details: """
                    Table rows need data: (training rows or their dataset): features are cut at its quartiles, and \
-                   perturbed rows are drawn from it with the rule's conditions kept. Texts: the rule is a set of words; \
+                   perturbed rows are drawn from it with the rule's conditions kept. Texts: the rule is a set of \
+                   words; \
                    each other word is removed with probability 0.5 (replaced by padding, or left out with \
                    drop_words: true). samples: per bandit draw; beam: the beam width; max_size: most conditions. \
-                   KL-LUCB decides which candidates to sample (δ 0.1, ε 0.15). Seeded: the same seed gives the same rule.
+                   KL-LUCB decides which candidates to sample (δ 0.1, ε 0.15). Seeded: the same seed gives the \
+                   same rule.
                    """,
                    example: tabularSetup + "\nanchor(net, x, data: iris).precision >= 0") { c in
             let m = try c.model("model")

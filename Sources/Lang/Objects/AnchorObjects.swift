@@ -8,7 +8,8 @@ public final class AnchorObject: ExportableResult {
     init(_ a: Anchor) { anchor = a }
     public var typeName: String { "Anchor" }
     public var summary: String {
-        String(format: "anchor · %@ · precision %.3f · coverage %.3f", anchor.rule, anchor.precision, anchor.coverage)
+        String(format: "anchor · %@ · precision %.3f · coverage %.3f", anchor.rule, anchor.precision,
+               anchor.coverage)
     }
     var coverageMeaning: String {
         anchor.kind == .text ? "share of perturbed texts (each other word removed with probability 0.5) that keep "
@@ -24,7 +25,7 @@ public final class AnchorObject: ExportableResult {
             return "verdict: the model decides \(a.className) almost whatever the input is: no condition is needed"
         }
         let which = a.conditions.count == 1 ? "this condition holds" : "these \(a.conditions.count) conditions hold"
-        return String(format: "verdict: while %@, the model says %@ in %.0f%% of cases; the rule covers %.0f%% of "
+        return String(format: "verdict: while %@, the model says %@ in %.1f%% of cases; the rule covers %.0f%% of "
                       + "inputs", which, a.className, a.precision * 100, a.coverage * 100)
     }
     public var display: String {

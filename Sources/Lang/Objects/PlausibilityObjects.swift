@@ -10,7 +10,9 @@ public final class RationaleObject: ExportableResult {
     public var typeName: String { "Rationale" }
     public var summary: String {
         let r = rationale
-        guard r.hasPositions else { return "rationale · \(r.source) · \(r.size) words: " + r.words.joined(separator: ", ") }
+        guard r.hasPositions else {
+            return "rationale · \(r.source) · \(r.size) words: " + r.words.joined(separator: ", ")
+        }
         return "rationale · \(r.source) · \(r.size) of \(r.words.count) words: " + markedLine
     }
 
@@ -29,8 +31,8 @@ public final class RationaleObject: ExportableResult {
     public var display: String {
         var lines = [summary]
         if rationale.ratings.contains(where: { $0 != nil }) {
-            lines.append("  (rating: the mean of ten people's ratings on −4…+4, ± their standard deviation; «» marks "
-                         + "the rationale)")
+            lines.append("  (rating: the mean of ten people's ratings on −4…+4, ± their standard deviation; "
+                         + "«» marks the rationale)")
         }
         return lines.joined(separator: "\n")
     }
@@ -88,7 +90,9 @@ public final class PlausibilityObject: ExportableResult {
 
     var verdict: String {
         if p.auprc >= 0.8 { return "verdict: plausible — the words it ranks highest are the ones people chose" }
-        if p.auprc > chance + 0.1 { return "verdict: partly plausible — people's words rank above chance but not on top" }
+        if p.auprc > chance + 0.1 {
+            return "verdict: partly plausible — people's words rank above chance but not on top"
+        }
         return "verdict: implausible — it ranks people's words no better than chance (which says nothing about "
             + "whether it is faithful to the model)"
     }
@@ -96,7 +100,8 @@ public final class PlausibilityObject: ExportableResult {
     public var display: String {
         var lines = [summary,
                      "  rationale: " + marked(p.gold),
-                     "  top-\(p.k):" + String(repeating: " ", count: max(1, 6 - String(p.k).count)) + marked(p.predicted),
+                     "  top-\(p.k):" + String(repeating: " ", count: max(1, 6 - String(p.k).count))
+                        + marked(p.predicted),
                      String(format: "  token F1 %.3f  (higher is better: overlap of the top-%d words by |score| with "
                             + "the rationale, as F1)", p.tokenF1, p.k),
                      String(format: "  IOU F1   %.3f  (higher is better: runs of top words that match a rationale "
@@ -208,7 +213,8 @@ public final class PlausibilityTableObject: ExportableResult {
             return "  " + TextWidth.pad(r.method, to: width) + " " + String(repeating: "█", count: cells)
                 + (v.isFinite ? String(format: " %.3f", v) : " –")
         }
-        return ([summary + " · ranked by \(measureName)"] + tableLines + ["  \(measureName) (0 to 1):"] + bars + meanings
+        return ([summary + " · ranked by \(measureName)"] + tableLines + ["  \(measureName) (0 to 1):"] + bars
+                + meanings
                 + [verdict]).joined(separator: "\n")
     }
     public var json: String {
