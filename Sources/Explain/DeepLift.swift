@@ -9,6 +9,8 @@ import Tensors
 public enum DeepLift {
     /// Captum's threshold below which |Δinput| falls back to the ordinary gradient.
     public static let eps: Float = 1e-10
+    /// Input values per model call (inputs and references together), to bound memory.
+    static let budget = 1 << 22
 
     /// DeepLIFT against the subject's baseline, with the convergence delta
     /// Σ attributions − (f(x) − f(x0)) as a check. `chained: false` (the default) computes what
@@ -57,7 +59,7 @@ public enum DeepLift {
     /// [x, …, x; x0₁, …, x0_R] in groups that bound memory.
     static func attributions(_ s: Explainee, references refs: Tensor, chained: Bool) throws -> Tensor {
         let R = refs.shape[0], x = s.input.floats, n = x.count
-        let group = max(1, min(R, s.chunk / 2))
+        let group = max(1, min(R, s.chunk / 2, budget / max(1, 2 * n)))
         var out = [Float]()
         out.reserveCapacity(R * n)
         var start = 0

@@ -98,6 +98,10 @@ public enum Explainer {
         case "deeplift": return try DeepLift.explain(s)
         case "deeplift_shap": return try DeepLift.shap(s)
         case "gradient_shap":
+            guard s.kind != .text || r.background == nil else {
+                throw TensorError.value("gradient_shap on text starts from the baseline's embeddings (pad tokens); "
+                                        + "background: is for feature rows and images")
+            }
             return try GradientShap.explain(s, samples: r.samples ?? GradientShap.defaultSamples,
                                             stdev: r.stdev ?? GradientShap.defaultStdev, seed: r.seed)
         case "guided_backprop": return try GuidedBackprop.guided(s)

@@ -19,29 +19,33 @@ public enum GradientShap {
             throw TensorError.value("gradient_shap's noise stdev must be a finite number ≥ 0, found \(stdev)")
         }
         let refs = try s.background ?? s.baseline.unsqueeze(0)
-        let R = refs.shape[0], x = s.input.floats, n = x.count
-        let (total, overflow) = samples.multipliedReportingOverflow(by: n)
-        guard !overflow, total <= 100_000_000 else {
-            throw TensorError.value("gradient_shap: \(samples) samples of \(n) values are too many")
-        }
+        let R = refs.shape[0], x = s.input.floats, n = x.count, b = refs.floats
         var rng = RandomGenerator(seed: seed)
-        let b = refs.floats
-        var diffs = [Float](), points = [Float]()
-        diffs.reserveCapacity(total)
-        points.reserveCapacity(total)
-        for _ in 0..<samples {
-            let r = Int(rng.below(UInt64(R)))
-            let alpha = rng.uniform()
-            for i in 0..<n {
-                let noisy = stdev > 0 ? x[i] + Float(rng.normal() * stdev) : x[i]
-                let base = b[r * n + i]
-                diffs.append(noisy - base)
-                points.append(alpha * noisy + (1 - alpha) * base)
-            }
-        }
-        let grads = try gradients(s, points, samples)
         var acc = [Float](repeating: 0, count: n)
-        for k in 0..<samples { for i in 0..<n { acc[i] += diffs[k * n + i] * grads[k * n + i] } }
+        // Samples are drawn in order and sent through the model in groups that bound memory,
+        // so the numbers do not depend on the grouping.
+        let group = max(1, min(s.chunk, DeepLift.budget / max(1, n)))
+        var done = 0
+        while done < samples {
+            try Interruption.check()
+            let k = min(group, samples - done)
+            var diffs = [Float](), points = [Float]()
+            diffs.reserveCapacity(k * n)
+            points.reserveCapacity(k * n)
+            for _ in 0..<k {
+                let r = Int(rng.below(UInt64(R)))
+                let alpha = rng.uniform()
+                for i in 0..<n {
+                    let noisy = stdev > 0 ? x[i] + Float(rng.normal() * stdev) : x[i]
+                    let base = b[r * n + i]
+                    diffs.append(noisy - base)
+                    points.append(alpha * noisy + (1 - alpha) * base)
+                }
+            }
+            let grads = try s.gradients(Tensor(shape: [k] + s.input.shape, floats: points)).grads.floats
+            for j in 0..<k { for i in 0..<n { acc[i] += diffs[j * n + i] * grads[j * n + i] } }
+            done += k
+        }
         let a = try Tensor(shape: s.input.shape, floats: acc.map { $0 / Float(samples) })
         let scores = s.perUnit(a)
         let base = try s.scores(refs).reduce(0, +) / Double(R)
@@ -53,21 +57,5 @@ public enum GradientShap {
                            checks: [Check("convergence delta", delta,
                                           "Σ attributions − (f(x) − mean f(background)); "
                                           + "shrinks toward 0 as samples grow (with stdev 0)")])
-    }
-
-    /// ∇f at every sampled point, in model calls of at most `s.chunk` points.
-    static func gradients(_ s: Explainee, _ points: [Float], _ count: Int) throws -> [Float] {
-        let n = s.input.count
-        var out = [Float]()
-        out.reserveCapacity(points.count)
-        var start = 0
-        while start < count {
-            try Interruption.check()
-            let end = min(count, start + max(1, s.chunk))
-            let part = try Tensor(shape: [end - start] + s.input.shape, floats: Array(points[start * n..<end * n]))
-            out += try s.gradients(part).grads.floats
-            start = end
-        }
-        return out
     }
 }

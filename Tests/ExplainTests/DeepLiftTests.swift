@@ -119,6 +119,8 @@ final class DeepLiftTests: XCTestCase {
         }
         XCTAssertEqual(e.method, "deeplift_shap")
         assertClose(e.scores, mean, 1e-5, "mean of DeepLIFT over the background")
+        s.chunk = 2  // one reference per model call
+        assertClose(try DeepLift.shap(s).scores, e.scores, 1e-6, "references in groups")
         XCTAssertEqual(e.check("convergence delta") ?? .nan, 0, accuracy: 1e-4)
     }
 

@@ -46,6 +46,10 @@ final class GradientShapTests: XCTestCase {
         let c = try explain(model, x.select(dim: 0, index: 0), request(bg, samples: 6, stdev: 0.2, seed: 5))
         XCTAssertEqual(a.scores, b.scores)
         XCTAssertNotEqual(a.scores, c.scores)
+        // Samples go through the model in groups; the grouping does not change a bit.
+        let s = try Explainer.subject(model, .row(x.select(dim: 0, index: 0)), request(bg))
+        s.chunk = 4
+        XCTAssertEqual(try GradientShap.explain(s, samples: 6, stdev: 0.2, seed: 4).scores, a.scores)
         XCTAssertEqual(a.settings.first { $0.0 == "stdev" }?.1, "0.2")
     }
 

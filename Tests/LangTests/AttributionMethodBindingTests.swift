@@ -74,6 +74,8 @@ final class AttributionMethodBindingTests: XCTestCase {
              "deconvolution explains feature rows and images, not text"),
             (text + "explain(net, \"the screen is great\", method: \"deeplift_shap\")",
              "deeplift_shap explains feature rows and images, not text"),
+            (text + "explain(net, \"the screen is great\", method: \"gradient_shap\", background: zeros(2, 4))",
+             "background: is for feature rows and images"),
             (rows + "\nexplain(net, x, method: \"gradient_shap\", background: zeros(4, 2))",
              "background rows must be [rows, 3]"),
             (rows + "\nexplain(net, x, method: \"gradient_shap\", stdev: -0.5)", "found -0.5"),
