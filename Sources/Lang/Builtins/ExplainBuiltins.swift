@@ -145,51 +145,54 @@ enum ExplainBuiltins {
         registerExplanationFiles(r)
     }
 
+    /// explain()'s help: its methods and their settings.
+    static let explainDetails = """
+    input: a text (token models), a feature row [F], or an image [C, H, W] / [H, W].
+    method: saliency, input_x_gradient, smoothgrad, integrated_gradients (default), occlusion / \
+    feature_ablation,
+      lime, kernel_shap, exact_shapley, permutation_shap, shap (exact up to 16 features, else \
+    KernelSHAP),
+      attention, attention_rollout, deeplift, deeplift_shap, gradient_shap (expected_gradients), \
+    guided_backprop, deconvolution;
+      at a layer: gradient_x_activation, grad_cam.
+    target: the class explained (default: the predicted one). output: "logit" (default) or \
+    "probability" (LIME's default).
+    Text is explained at the embedding layer; removed tokens become <pad>. Tables: baseline: \
+    (default zeros) or
+    background: rows/dataset (SHAP averages over them; LIME learns feature distributions from them).
+    IG: steps:, rule: gausslegendre | riemann_left | riemann_right | riemann_middle | \
+    riemann_trapezoid, batch:.
+    SmoothGrad: samples: (5), stdev: (1.0), base:. LIME: samples: (5000), features: (10), kernel_width:.
+    DeepLIFT (rescale rule, as Captum 0.9: ReLU, Tanh, Sigmoid, Softplus and max pooling get its \
+    rule, other ops their gradient) reports a convergence delta;
+      deeplift_shap averages it over background: rows [R, F] or images [R, C, H, W] (default: the \
+    baseline).
+    gradient_shap: samples: (5), stdev: (0.0, noise on the input), seed:, background: as deeplift_shap.
+    guided_backprop and deconvolution change ReLU's gradient (rows and images; not text).
+    KernelSHAP: samples: (2·M + 2048). permutation_shap: permutations:. Images: window:, \
+    stride: (occlusion), patch: (units for SHAP/LIME).
+    Seeded methods use seed: (default 0), so the same call gives the same numbers.
+    layer: a sub-layer's name ("conv", "rnn", "0", "blocks.1.attn"): integrated_gradients and \
+    gradient_x_activation attribute
+      its output (its input with layer_input: true), as Captum's Layer* methods do; grad_cam \
+    weighs a conv layer's maps
+      by their mean gradient (relu: true keeps the positive part) and stretches the map onto the \
+    image (upsample: "nearest" or "bilinear").
+    A pretrained model (load_pretrained) is explained per word, the sum of its pieces \
+    (pieces: true scores each piece);
+      [CLS] and [SEP] stay in place and removed pieces become [PAD].
+    similar_to: "another text" explains the cosine similarity of the two texts' embeddings: which \
+    words of the input make it close. pair: "second text" explains a classifier of a text pair \
+    ([SEP] between, token types 0 and 1): the words of both.
+    """
+
     static func registerExplain(_ r: Registry) {
         r.function("explain", "model: Module, input: any, " + options, returns: "Explanation",
                    """
                    Explains one prediction: which tokens, features or pixels drove the model's output for the target \
                    class.
                    """,
-                   details: """
-                   input: a text (token models), a feature row [F], or an image [C, H, W] / [H, W].
-                   method: saliency, input_x_gradient, smoothgrad, integrated_gradients (default), occlusion / \
-                   feature_ablation,
-                     lime, kernel_shap, exact_shapley, permutation_shap, shap (exact up to 16 features, else \
-                   KernelSHAP),
-                     attention, attention_rollout, deeplift, deeplift_shap, gradient_shap (expected_gradients), \
-                   guided_backprop, deconvolution;
-                     at a layer: gradient_x_activation, grad_cam.
-                   target: the class explained (default: the predicted one). output: "logit" (default) or \
-                   "probability" (LIME's default).
-                   Text is explained at the embedding layer; removed tokens become <pad>. Tables: baseline: \
-                   (default zeros) or
-                   background: rows/dataset (SHAP averages over them; LIME learns feature distributions from them).
-                   IG: steps:, rule: gausslegendre | riemann_left | riemann_right | riemann_middle | \
-                   riemann_trapezoid, batch:.
-                   SmoothGrad: samples: (5), stdev: (1.0), base:. LIME: samples: (5000), features: (10), kernel_width:.
-                   DeepLIFT (rescale rule, as Captum 0.9: ReLU, Tanh, Sigmoid, Softplus and max pooling get its \
-                   rule, other ops their gradient) reports a convergence delta;
-                     deeplift_shap averages it over background: rows [R, F] or images [R, C, H, W] (default: the \
-                   baseline).
-                   gradient_shap: samples: (5), stdev: (0.0, noise on the input), seed:, background: as deeplift_shap.
-                   guided_backprop and deconvolution change ReLU's gradient (rows and images; not text).
-                   KernelSHAP: samples: (2·M + 2048). permutation_shap: permutations:. Images: window:, \
-                   stride: (occlusion), patch: (units for SHAP/LIME).
-                   Seeded methods use seed: (default 0), so the same call gives the same numbers.
-                   layer: a sub-layer's name ("conv", "rnn", "0", "blocks.1.attn"): integrated_gradients and \
-                   gradient_x_activation attribute
-                     its output (its input with layer_input: true), as Captum's Layer* methods do; grad_cam \
-                   weighs a conv layer's maps
-                     by their mean gradient (relu: true keeps the positive part) and stretches the map onto the \
-                   image (upsample: "nearest" or "bilinear").
-                   A pretrained model (load_pretrained) is explained per word, the sum of its pieces \
-                   (pieces: true scores each piece);
-                     [CLS] and [SEP] stay in place and removed pieces become [PAD].
-                   similar_to: "another text" explains the cosine similarity of the two texts' embeddings: which \
-                   words of the input make it close. pair: "second text" explains a classifier of a text pair \
-                   ([SEP] between, token types 0 and 1): the words of both.
-                   """,
+                   details: explainDetails,
                    example: """
                    net = Sequential(Linear(3, 4), Tanh(), Linear(4, 2))
                    e = explain(net, tensor([1.0, -0.5, 2.0]), method: "integrated_gradients", target: 1)
