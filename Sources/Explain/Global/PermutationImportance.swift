@@ -51,7 +51,8 @@ public struct PermutationImportance {
     public init(model: Model, rows x: Tensor, labels: [Int], metric: ImportanceMetric, repeats: Int = 5,
                 seed: UInt64 = 0, names: [String] = [], chunk: Int = 8192) throws {
         guard repeats >= 1 else { throw TensorError.value("repeats must be at least 1, found \(repeats)") }
-        let scorer = try RowScorer(model: model, rows: x.toFloat(), target: nil, output: .logit, names: names,
+        // Scores come from all the logits; the scorer's class is never used.
+        let scorer = try RowScorer(model: model, rows: x.toFloat(), target: 0, output: .logit, names: names,
                                    chunk: chunk)
         let N = x.shape[0], F = x.shape[1]
         guard labels.count == N else {
