@@ -59,31 +59,37 @@ extension ExplanationMetrics {
         let s = e.subject
         let x = s.input.floats, b = s.baseline.floats, n = x.count
         let multiply = multipliesByInputs(e)
-        guard case (let total, false) = samples.multipliedReportingOverflow(by: n), total <= 200_000_000 else {
-            throw TensorError.value("infidelity: \(samples) samples of \(n) values are too many")
-        }
         var g = RandomGenerator(seed: seed)
-        var points = [Float](repeating: 0, count: total)
-        var predicted = [Double](repeating: 0, count: samples)
-        for k in 0..<samples {
-            var dot = 0.0
-            for i in 0..<n {
-                let noise = Float(g.normal() * sigma)
-                points[k * n + i] = x[i] - noise
-                // Captum's safe_div: a zero denominator counts as 1.
-                let d = x[i] - b[i]
-                let perturbation = multiply ? Double(noise) / Double(d != 0 ? d : 1) : Double(noise)
-                dot += perturbation * a[i]
-            }
-            predicted[k] = dot
-        }
         let fx = s.prediction
-        let moved = try s.scores(Tensor(shape: [samples] + s.input.shape, floats: points))
         var aa = 0.0, ab = 0.0, bb = 0.0, errors = 0.0
-        for k in 0..<samples {
-            let change = fx - moved[k]
-            aa += predicted[k] * predicted[k]; ab += predicted[k] * change; bb += change * change
-            errors += (predicted[k] - change) * (predicted[k] - change)
+        // Samples go through the model in chunks of about a million values (memory stays bounded;
+        // the draws are the same in any chunking).
+        let per = max(1, min(samples, (1 << 20) / max(1, n)))
+        var done = 0
+        while done < samples {
+            try Interruption.check()
+            let count = min(per, samples - done)
+            var points = [Float](repeating: 0, count: count * n)
+            var predicted = [Double](repeating: 0, count: count)
+            for k in 0..<count {
+                var dot = 0.0
+                for i in 0..<n {
+                    let noise = Float(g.normal() * sigma)
+                    points[k * n + i] = x[i] - noise
+                    // Captum's safe_div: a zero denominator counts as 1.
+                    let d = x[i] - b[i]
+                    let perturbation = multiply ? Double(noise) / Double(d != 0 ? d : 1) : Double(noise)
+                    dot += perturbation * a[i]
+                }
+                predicted[k] = dot
+            }
+            let moved = try s.scores(Tensor(shape: [count] + s.input.shape, floats: points))
+            for k in 0..<count {
+                let change = fx - moved[k]
+                aa += predicted[k] * predicted[k]; ab += predicted[k] * change; bb += change * change
+                errors += (predicted[k] - change) * (predicted[k] - change)
+            }
+            done += count
         }
         // Normalised: the β minimising Σ(β·a − b)² is Σab / Σa² (Captum's safe_div: 0 when Σa² = 0).
         let beta = normalize ? (aa != 0 ? ab / aa : 0) : 1
