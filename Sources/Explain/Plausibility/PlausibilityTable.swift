@@ -64,8 +64,8 @@ public struct PlausibilityTable {
     /// Runs every request on every text that has a VADER rationale (at most `limit` texts),
     /// plus a chance row of seeded random scores; rows ranked by `rankBy` (higher first).
     public static func measure(model: Model, texts: [String], requests: [ExplainRequest], lexicon: VaderLexicon,
-                               threshold: Double, limit: Int?, seed: UInt64, rankBy: String = "auprc",
-                               progress: ((Int) -> Void)? = nil) throws -> PlausibilityTable {
+                               threshold: Double, limit: Int?, seed: UInt64,
+                               rankBy: String = "auprc") throws -> PlausibilityTable {
         guard measures.contains(rankBy) else {
             throw TensorError.value("rank_by must be one of " + measures.joined(separator: ", ")
                                     + ", found \"\(rankBy)\"")
@@ -99,7 +99,6 @@ public struct PlausibilityTable {
             let noise = a.gold.map { _ in random.uniformDouble() }
             chance.add(try Plausibility(method: "random", units: a.gold.map { _ in "" }, scores: noise, aligned: a))
             used += 1; words += a.gold.count; rationale += a.gold.filter { $0 }.count
-            progress?(used)
         }
         guard used > 0 else {
             throw TensorError.value("none of the \(texts.count) texts has a word rated |mean| ≥ "
