@@ -33,7 +33,7 @@ extension GlobalAttribution {
                 solved = try permutationValues(game, data, rows, active, r)
                 part.settings = [("permutations", "\(r.permutations)"), ("seed", "\(r.seed)")]
             } else {
-                let k = try kernelValues(game, data, rows, active, r, fx: rows.map { fx[$0] })
+                let k = try kernelValues(game, data, rows, active, r, fx: fx)
                 solved = k.solved
                 part.settings = [("samples", "\(k.samples)"), ("seed", "\(r.seed)")]
             }
@@ -54,8 +54,10 @@ extension GlobalAttribution {
                                     + "use method: \"kernel_shap\" or \"permutation_shap\"")
         }
         let masks = (0..<(1 << M)).map { bits in (0..<M).map { bits & (1 << $0) != 0 } }
-        return try game.values(data: data, rows: rows, active: active, masks: masks).map { v in
-            (Shapley.values(coalitions: v, players: M), v[0])
+        return try sliced(rows, coalitions: masks.count) { part in
+            try game.values(data: data, rows: part, active: active, masks: masks).map { v in
+                (Shapley.values(coalitions: v, players: M), v[0])
+            }
         }
     }
 
@@ -67,19 +69,21 @@ extension GlobalAttribution {
         let empty = [Bool](repeating: false, count: M)
         guard M >= 2 else {
             let v = try game.values(data: data, rows: rows, active: active, masks: [empty])
-            return (zip(v, fx).map { v, f in (M == 1 ? [f - v[0]] : [], v[0]) }, 0)
+            return (zip(v, rows).map { v, row in (M == 1 ? [fx[row] - v[0]] : [], v[0]) }, 0)
         }
         var budget = r.samples ?? (2 * M + 2048)
         guard budget >= 2 else { throw TensorError.value("KernelSHAP needs at least 2 samples, found \(budget)") }
         if M <= 30 { budget = min(budget, (1 << M) - 2) }
         let design = try Shapley.kernelCoalitions(players: M, budget: budget, seed: r.seed)
         // The empty coalition first (each row's base value), then the design's.
-        let v = try game.values(data: data, rows: rows, active: active, masks: [empty] + design.masks)
-        let solved = zip(v, fx).map { v, f -> (phi: [Double], base: Double) in
-            let base = v[0], gap = f - base
-            let w = Shapley.kernelSolve(design.masks, design.weights, Array(v[1...]), base: base, gap: gap,
-                                        players: M)
-            return (w + [gap - w.reduce(0, +)], base)
+        let masks = [empty] + design.masks
+        let solved = try sliced(rows, coalitions: masks.count) { part in
+            try zip(game.values(data: data, rows: part, active: active, masks: masks), part).map { v, row in
+                let base = v[0], gap = fx[row] - base
+                let w = Shapley.kernelSolve(design.masks, design.weights, Array(v[1...]), base: base, gap: gap,
+                                            players: M)
+                return (w + [gap - w.reduce(0, +)], base)
+            }
         }
         return (solved, design.masks.count)
     }
@@ -99,7 +103,15 @@ extension GlobalAttribution {
             for i in order { m[i] = false; masks.append(m) }
         }
         let per = 2 * M + 1
-        return try game.values(data: data, rows: rows, active: active, masks: masks).map { v in
+        return try sliced(rows, coalitions: masks.count) { part in
+            try permutationSolve(game.values(data: data, rows: part, active: active, masks: masks), orders, M, per)
+        }
+    }
+
+    /// Each row's permutation SHAP values from its game values along the orders.
+    static func permutationSolve(_ values: [[Double]], _ orders: [[Int]], _ M: Int,
+                                 _ per: Int) -> [(phi: [Double], base: Double)] {
+        values.map { v in
             var phi = [Double](repeating: 0, count: M)
             for (p, order) in orders.enumerated() {
                 let o = p * per
@@ -108,7 +120,21 @@ extension GlobalAttribution {
                     phi[i] += v[o + M + k] - v[o + M + k + 1]
                 }
             }
-            return (phi.map { $0 / Double(2 * r.permutations) }, v[0])
+            return (phi.map { $0 / Double(2 * orders.count) }, v[0])
         }
+    }
+
+    /// Rows in slices whose game values (rows × coalitions) stay within a few million numbers.
+    static func sliced<T>(_ rows: [Int], coalitions K: Int, _ body: ([Int]) throws -> [T]) rethrows -> [T] {
+        let per = max(1, 4_000_000 / max(1, K))
+        var out: [T] = []
+        out.reserveCapacity(rows.count)
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + per)
+            out += try body(Array(rows[start..<end]))
+            start = end
+        }
+        return out
     }
 }
