@@ -151,7 +151,7 @@ final class CounterfactualTests: XCTestCase {
         var g = RandomGenerator(seed: 4)
         let a = try Linear(16, 3)
         try a.loadStateDict(["weight": Tensor.randn([3, 16], using: &g), "bias": Tensor.zeros([3])])
-        let m = Model(try Sequential([Flatten(), a]))
+        let m = Model(Sequential([Flatten(), a]))
         let x = try Tensor.rand([1, 4, 4], using: &g)
         let before = try Classifier.predict(m, x)
         let target = (before.cls + 1) % 3

@@ -4,18 +4,30 @@ import Tensors
 import Training
 
 /// What a classifier says about one input: the predicted class, its probability, and every
-/// class's probability.
+/// class's logit and probability (softmax in double precision, so that margins never saturate).
 public struct Prediction: Equatable, Sendable {
     public let cls: Int
     public let probability: Double
     public let probabilities: [Double]
+    public let logits: [Double]
 
-    init(_ probabilities: [Double]) {
-        self.probabilities = probabilities
+    init(logits: [Double]) {
+        self.logits = logits
         var best = 0
-        for (i, p) in probabilities.enumerated() where p > probabilities[best] { best = i }
+        for (i, z) in logits.enumerated() where z > logits[best] { best = i }
         cls = best
+        let top = logits.isEmpty ? 0 : logits[best]
+        let e = logits.map { Foundation.exp($0 - top) }
+        let total = e.reduce(0, +)
+        probabilities = e.map { $0 / total }
         probability = probabilities.isEmpty ? .nan : probabilities[best]
+    }
+
+    /// How far class `c`'s logit leads the best other class's (negative: another class wins).
+    public func margin(of c: Int) -> Double {
+        guard c >= 0, c < logits.count else { return .nan }
+        let other = logits.indices.filter { $0 != c }.map { logits[$0] }.max() ?? -.infinity
+        return logits[c] - other
     }
 
     /// The probability of class `c` (nan outside the classes).
@@ -46,10 +58,13 @@ enum Classifier {
 
     /// The prediction for each row of a batch.
     static func predictions(_ layer: Layer, _ batch: Tensor) throws -> [Prediction] {
-        let p = try Tensor.withoutGrad { try logits(layer, batch).softmax(dim: 1) }
-        let n = p.shape[0], c = p.shape[1]
-        let f = p.floats
-        return (0..<n).map { i in Prediction((0..<c).map { Double(f[i * c + $0]) }) }
+        predictions(try Tensor.withoutGrad { try logits(layer, batch) })
+    }
+
+    /// Predictions from logits [N, C].
+    static func predictions(_ z: Tensor) -> [Prediction] {
+        let n = z.shape[0], c = z.shape[1], f = z.floats
+        return (0..<n).map { i in Prediction(logits: (0..<c).map { Double(f[i * c + $0]) }) }
     }
 
     /// The cross-entropy of each row's class, and its gradient with respect to the inputs
@@ -84,11 +99,10 @@ extension Classifier {
         let layer = try layer(model)
         return try Explainee.differentiating(model.module) {
             let x = try batch.detach().requiringGrad()
-            let p = try logits(layer, x).softmax(dim: 1)
-            try p.select(dim: 1, index: cls).sum().backward()
+            let z = try logits(layer, x)
+            try z.softmax(dim: 1).select(dim: 1, index: cls).sum().backward()
             guard let g = x.grad else { throw TensorError.value("the model's output does not depend on its input") }
-            let n = p.shape[0], c = p.shape[1], f = p.floats
-            return ((0..<n).map { i in Prediction((0..<c).map { Double(f[i * c + $0]) }) }, g.floats)
+            return (predictions(z.detach()), g.floats)
         }
     }
 }

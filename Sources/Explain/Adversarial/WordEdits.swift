@@ -35,8 +35,8 @@ public struct WordEditResult {
 /// embedding, over the whole vocabulary), scores those in one batch, and keeps the best edit.
 /// Word models substitute vocabulary words; subword models whole words that are one piece.
 public enum WordSearch {
-    public static func run(_ model: Model, text: String, maxEdits: Int, target: Int? = nil, positions: Int = 4,
-                           candidates: Int = 8) throws -> WordEditResult {
+    public static func run(_ model: Model, text: String, maxEdits: Int, target: Int? = nil, positions: Int = 6,
+                           candidates: Int = 12) throws -> WordEditResult {
         guard (1...50).contains(maxEdits) else {
             throw TensorError.value("max_edits must be between 1 and 50, found \(maxEdits)")
         }
@@ -77,11 +77,12 @@ public enum WordSearch {
     }
 }
 
-/// What the search minimises: the probability of the original class, or one minus the target's.
+/// What the search minimises: how far the original class's logit leads the others, or how far the
+/// target's trails the best other (logit margins, which keep their resolution where probabilities saturate).
 struct Goal {
     let original: Int
     let target: Int?
-    func cost(_ p: Prediction) -> Double { target.map { 1 - p.probability(of: $0) } ?? p.probability(of: original) }
+    func cost(_ p: Prediction) -> Double { target.map { -p.margin(of: $0) } ?? p.margin(of: original) }
     func reached(_ p: Prediction) -> Bool { target.map { p.cls == $0 && original != $0 } ?? (p.cls != original) }
     /// The class whose log-probability's gradient guides substitutions, and which way it should move.
     var gradientClass: Int { target ?? original }
@@ -244,9 +245,7 @@ struct WordSentence {
                 var flat = [Int64](repeating: Int64(pad), count: part.count * L)
                 for (r, row) in part.enumerated() { for (t, v) in row.enumerated() { flat[r * L + t] = Int64(v) } }
                 let logits = try tm.logits(ids: Tensor(shape: [part.count, L], ints: flat), lengths: part.map(\.count))
-                let p = try WordSentence.twoClass(logits).softmax(dim: 1)
-                let C = p.shape[1], f = p.floats
-                for r in 0..<part.count { out.append(Prediction((0..<C).map { Double(f[r * C + $0]) })) }
+                out += Classifier.predictions(try WordSentence.twoClass(logits))
                 start = end
             }
         }

@@ -11,10 +11,10 @@ struct ClassNames {
     func name(_ c: Int) -> String { c >= 0 && c < names.count ? names[c] : "class \(c)" }
     /// "benign (p 0.982)".
     func said(_ p: Prediction) -> String { name(p.cls) + String(format: " (p %.3f)", p.probability) }
-    /// "flipped malignant → benign" or "kept malignant".
+    /// "flipped malignant → benign", or "did not flip malignant" (and what it says now, if that changed).
     func outcome(_ before: Prediction, _ after: Prediction, flipped: Bool) -> String {
-        flipped ? "flipped \(name(before.cls)) → \(name(after.cls))"
-            : "did not flip \(name(before.cls)) (now \(name(after.cls)))"
+        if flipped { return "flipped \(name(before.cls)) → \(name(after.cls))" }
+        return "did not flip \(name(before.cls))" + (after.cls == before.cls ? "" : " (now \(name(after.cls)))")
     }
     func json(_ p: Prediction) -> JSONFields {
         var j = JSONFields()
@@ -88,7 +88,7 @@ enum DiffPictures {
         let lo = min(a.min() ?? 0, b.min() ?? 0), hi = max(a.max() ?? 1, b.max() ?? 1)
         return sideBySide([image(a, rows: H, cols: W, lo: lo, hi: hi, title: "original"),
                            perturbation(d, rows: H, cols: W, eps: ex.settings.eps, title: "perturbation"),
-                           image(b, rows: H, cols: W, lo: lo, hi: hi, title: changedTitle)])
+                           image(b, rows: H, cols: W, lo: lo, hi: hi, title: changedTitle)]).map { "  " + $0 }
     }
 
     /// The same three as SVG, side by side.
@@ -187,10 +187,10 @@ public final class AdversarialObject: HostObject, ExportableResult {
 
     var settingsLine: String {
         let s = example.settings
-        let goal = s.target.map { "targeted at \(classes.name($0))" } ?? "untargeted (away from the predicted class)"
+        let goal = s.target.map { "toward \(classes.name($0))" } ?? "away from the predicted class"
         let steps = s.method == .fgsm ? "one step of ε" : "\(s.steps) steps of \(fmt(s.step))"
-            + (s.randomStart ? " from a seeded random start" : "")
-        let range = s.bounds.map { " · values kept in [\(fmt($0.lowerBound)), \(fmt($0.upperBound))]" } ?? ""
+            + (s.randomStart ? " from a random start" : "")
+        let range = s.bounds.map { " · values in [\(fmt($0.lowerBound)), \(fmt($0.upperBound))]" } ?? ""
         return "  \(method) · L∞ ε = \(fmt(s.eps)) · \(steps) · \(goal)\(range)"
     }
 
@@ -211,7 +211,11 @@ public final class AdversarialObject: HostObject, ExportableResult {
             lines.append("  ε tried: " + marks.joined(separator: ", ") + " (✓ reached the target)")
         }
         switch example.kind {
-        case .image: lines += DiffPictures.triple(example, changedTitle: changedTitle)
+        case .image:
+            lines += DiffPictures.triple(example, changedTitle: changedTitle)
+            lines.append(Palette.mode == .none
+                ? "  perturbation: ++ / -- up / down by at least ε/2, + / - by less, . unchanged (channel mean)"
+                : "  perturbation: red up, blue down (channel mean)")
         default:
             let d = changedFeatures
             lines += d.isEmpty ? ["  no feature changed"]
