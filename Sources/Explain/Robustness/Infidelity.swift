@@ -4,7 +4,7 @@ import Tensors
 /// Captum's infidelity (Yeh et al. 2019) with Gaussian perturbations: how far the
 /// attribution's prediction of an output change, Iᵀ·a, misses the real change f(x) − f(x − ε)
 /// for noise ε ~ N(0, σ²): E[(Iᵀ·a − (f(x) − f(x − ε)))²]. For methods whose attributions
-/// multiply by the input (input × gradient, Integrated Gradients, Shapley values, ablation) the
+/// multiply by the input (input × gradient, Integrated Gradients, DeepLIFT, Shapley values, ablation) the
 /// perturbation is I = ε / (x − baseline), as Captum's infidelity_perturb_func_decorator makes
 /// it; for gradients (saliency, LIME's weights) I = ε.
 public struct Infidelity {
@@ -32,7 +32,7 @@ extension ExplanationMetrics {
     static func multipliesByInputs(_ e: Explanation) -> Bool {
         switch e.method {
         case "input_x_gradient", "integrated_gradients", "occlusion", "feature_ablation", "kernel_shap",
-             "exact_shapley", "permutation_shap", "shap": return true
+             "exact_shapley", "permutation_shap", "shap", "deeplift", "deeplift_shap", "gradient_shap": return true
         case "smoothgrad": return e.request?.base == "input_x_gradient"
         default: return false
         }
