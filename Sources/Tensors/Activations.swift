@@ -6,19 +6,19 @@
 extension Tensor {
     // These four follow an active BackwardRule (attribution methods), as Captum's hooked modules do.
     public func tanh() -> Tensor {
-        activation("tanh", .smooth, { FastMath.tanh($0) }, derivative: { _, y in 1 - y * y })
+        unary("tanh", { FastMath.tanh($0) }, derivative: { _, y in 1 - y * y }, rules: .smooth)
     }
     public func sigmoid() -> Tensor {
-        activation("sigmoid", .smooth, { FastMath.sigmoid($0) }, derivative: { _, y in y * (1 - y) })
+        unary("sigmoid", { FastMath.sigmoid($0) }, derivative: { _, y in y * (1 - y) }, rules: .smooth)
     }
     public func relu() -> Tensor {
-        activation("relu", .relu, { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 })
+        unary("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }, rules: .relu)
     }
 
     /// log(1 + e^x), linear above 20 as in PyTorch (beta 1, threshold 20).
     public func softplus() -> Tensor {
-        activation("softplus", .smooth, { FastMath.softplus($0) },
-                   derivative: { x, _ in FastMath.softplusDerivative(x) })
+        unary("softplus", { FastMath.softplus($0) }, derivative: { x, _ in FastMath.softplusDerivative(x) },
+              rules: .smooth)
     }
 
     /// GELU: exact x·Φ(x) (`approximate: false`), or PyTorch's tanh form.

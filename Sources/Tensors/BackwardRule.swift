@@ -43,30 +43,17 @@ enum Nonlinearity {
 }
 
 extension Tensor {
-    /// y = f(x) elementwise with derivative f′(x, y): the ordinary op, or under an active rule
-    /// the same values with the rule's backward.
-    @inline(__always)
-    func activation(_ name: String, _ kind: Nonlinearity, _ f: (Float) -> Float,
-                    derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
-        guard let rule = BackwardRule.active else { return unary(name, f, derivative: derivative) }
-        return ruled(rule, name, kind, f, derivative: derivative)
-    }
-
-    func ruled(_ rule: BackwardRule, _ name: String, _ kind: Nonlinearity, _ f: (Float) -> Float,
-               derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+    /// The backward of a nonlinearity y = f(x) under `rule`, or nil where the rule keeps the
+    /// ordinary gradient (guided backpropagation and deconvolution change ReLU only).
+    func ruledPullback(_ rule: BackwardRule, _ kind: Nonlinearity, _ name: String, x: Tensor, y: Tensor,
+                       derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> ((Tensor) throws -> [Tensor?])? {
         switch (rule, kind) {
         case (.deepLift(let eps, let chained), _):
-            guard chained || !feedsFromRescaling else { return unary(name, f, derivative: derivative) }
-            let x = toFloat()
-            let y = x.mapFloats(f)
-            return y.recorded(name, [self]) { g in
-                [try Tensor.rescaled(g, x: x, y: y, eps: eps, derivative: derivative, op: name)]
-            }.markedRescaling()
+            guard chained || !feedsFromRescaling else { return nil }
+            return { g in [try Tensor.rescaled(g, x: x, y: y, eps: eps, derivative: derivative, op: name)] }
         case (.guidedBackprop, .relu), (.deconvolution, .relu):
-            let x = toFloat()
-            let y = x.mapFloats(f)
             let guided = rule == .guidedBackprop
-            return y.recorded(name, [self]) { g in
+            return { g in
                 var d = [Float](repeating: 0, count: g.count)
                 x.floats.withUnsafeBufferPointer { px in
                     y.floats.withUnsafeBufferPointer { py in
@@ -79,7 +66,7 @@ extension Tensor {
                 return [Tensor(unchecked: g.shape, floats: d)]
             }
         default:
-            return unary(name, f, derivative: derivative)
+            return nil
         }
     }
 
@@ -89,6 +76,12 @@ extension Tensor {
     /// Marks the op that produced this tensor as passing back by DeepLIFT's rule.
     func markedRescaling() -> Tensor {
         meta?.gradFn?.rescales = true
+        return self
+    }
+
+    /// The same, if `rule` is DeepLIFT's.
+    func marked(by rule: BackwardRule) -> Tensor {
+        if case .deepLift = rule { return markedRescaling() }
         return self
     }
 

@@ -225,12 +225,17 @@ extension Tensor {
 
     // MARK: unary maps, each with its derivative
 
-    /// A unary op whose derivative is a function of its input x and output y.
+    /// A unary op whose derivative is a function of its input x and output y. A nonlinearity
+    /// (`rules`) passes back by the active BackwardRule's rule instead, if there is one.
     @inline(__always)
-    func unary(_ name: String, _ f: (Float) -> Float,
-               derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+    func unary(_ name: String, _ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float,
+               rules kind: Nonlinearity? = nil) -> Tensor {
         let x = self.toFloat()
         let y = x.mapFloats(f)
+        if let kind, let rule = BackwardRule.active,
+           let pullback = ruledPullback(rule, kind, name, x: x, y: y, derivative: derivative) {
+            return y.recorded(name, [self], pullback).marked(by: rule)
+        }
         return y.recorded(name, [self]) { g in
             let d = x.floats.withUnsafeBufferPointer { px in
                 y.floats.withUnsafeBufferPointer { py in
