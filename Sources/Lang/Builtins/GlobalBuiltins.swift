@@ -168,7 +168,8 @@ extension GlobalBuiltins {
     }
 
     static func registerMeanAttribution(_ r: Registry) {
-        r.function("mean_attribution", "model: Module, data: any, " + summaryOptions + ", top: int = 15",
+        r.function("mean_attribution", "model: Module, data: any, " + summaryOptions + ", top: int = 15, "
+                       + "min_count: int = 2",
                    returns: "MeanAttribution",
                    """
                    Mean |attribution| over a dataset: per feature for tables (batched as shap_summary), per word type \
@@ -177,7 +178,8 @@ extension GlobalBuiltins {
                    details: """
                    Tables take shap_summary's options. Texts (a text dataset or a list of strings) are explained one \
                    by one with explain()'s options,
-                     and each word (lower-cased) gets the mean |score| of its occurrences; target: defaults to class 1.
+                     and each word (lower-cased) gets the mean |score| of its occurrences; target: defaults to class 1;
+                     words seen fewer than min_count times are left out (one occurrence is an anecdote).
                    """,
                    example: net + "mean_attribution(net, x, samples: 20).top") { c in
             let top = try c.int("top")
@@ -187,8 +189,13 @@ extension GlobalBuiltins {
                 let (req, _) = try ExplainBuiltins.request(c, vocabulary: m.model.vocabulary)
                 m.module.eval()
                 let w = try WordAttribution(model: Explainer.explainable(m.model), texts: texts, request: req)
-                return .object(MeanAttributionObject(method: w.method, names: w.words, values: w.meanAbs,
-                                                     counts: w.counts, top: top, over: "\(w.texts) texts"))
+                let minCount = try c.int("min_count")
+                let kept = w.counts.indices.filter { w.counts[$0] >= minCount }
+                let left = w.words.count - kept.count
+                let over = "\(w.texts) texts" + (left > 0 ? " (\(left) words seen < \(minCount) times left out)" : "")
+                return .object(MeanAttributionObject(method: w.method, names: kept.map { w.words[$0] },
+                                                     values: kept.map { w.meanAbs[$0] },
+                                                     counts: kept.map { w.counts[$0] }, top: top, over: over))
             }
             let s = try summary(c)
             try ExplainBuiltins.metricsLog(c)?.metrics(s.order.prefix(10).map {

@@ -154,7 +154,7 @@ public final class MeanAttributionObject: HostObject, ExportableResult {
     public var summary: String { "mean |\(method)| per \(unit) over \(over)" }
     var meaning: String {
         "  (how far each \(unit) moves a prediction on average, whichever way: |\(method)| averaged over "
-            + (counts == nil ? "rows)" : "its occurrences; n = how often it occurs)")
+            + (counts == nil ? "rows)" : "its\n   occurrences; n = how often it occurs)")
     }
     var order: [Int] { values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 } }
     var labels: [String] {
