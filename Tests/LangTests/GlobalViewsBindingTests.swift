@@ -64,15 +64,20 @@ final class GlobalViewsBindingTests: XCTestCase {
         seed(0)
         data = dataset("sentiment").subset(range(4))
         net = SentimentNet(vocab: data.vocab(), embed: 8, hidden: 8)
-        m = mean_attribution(net, data, method: "occlusion", top: 3)
+        m = mean_attribution(net, data, method: "occlusion", top: 3, min_count: 1)
+        rare = mean_attribution(net, data, method: "occlusion", top: 3)
         total = 0
         for c in m.counts { total = total + c }
         print(len(m.top), total > 4, len(m.names) == len(m.counts))
         print(str(m).split("\\n")[0])
+        once = 0
+        for c in m.counts { if c < 2 { once = once + 1 } }
+        print(len(rare.names) == len(m.names) - once, str(once) + " words seen < 2 times" in str(rare).split("\\n")[0])
         """)
-        XCTAssertEqual(out.count, 2)
+        XCTAssertEqual(out.count, 3)
         XCTAssertEqual(out[0], "3 true true")
         XCTAssertEqual(out[1], "mean |occlusion| per word over 4 texts")
+        XCTAssertEqual(out[2], "true true")
     }
 
     func testWrongArgumentsAreClearErrors() {
