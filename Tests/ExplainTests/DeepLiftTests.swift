@@ -104,6 +104,15 @@ final class DeepLiftTests: XCTestCase {
         assertClose(try DeepLift.explain(s).scores, [2, -2], 1e-6, "fallback to the gradient")
     }
 
+    /// Captum passes the ordinary gradient through modules it has no rule for (GELU here): with
+    /// a zero baseline DeepLIFT is then input × gradient.
+    func testOpsWithoutARulePassTheirGradient() throws {
+        let net = try mlp([4, 6, 2], "gelu")
+        let x = try Tensor.randn([4], using: &generator)
+        let s = try Explainee(model: Model(net), kind: .tabular, input: x, baseline: nil, target: 0, output: .logit)
+        assertClose(try DeepLift.explain(s).scores, try GradientMethods.inputXGradient(s).scores, 1e-6, "GELU")
+    }
+
     func testDeepLiftShapAveragesDeepLiftOverTheBackgroundRows() throws {
         let (model, x) = try Self.tanhMLP()
         let background = try x.slice(dim: 0, start: 1, end: 4)
