@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Pictures
 import Tensors
 @testable import Lang
 
@@ -108,5 +109,19 @@ final class AdversarialBindingTests: XCTestCase {
         """)
         XCTAssertEqual(out.first, "false")
         XCTAssertTrue(out[1].hasPrefix("no counterfactual found"), out[1])
+    }
+
+    func testImagePicturesDrawInColourToo() throws {
+        let saved = Palette.mode
+        Palette.mode = .ansi256
+        defer { Palette.mode = saved }
+        let out = try runProgram("""
+        net = Sequential(Conv2d(1, 2, 3, padding: 1), Flatten(), Linear(2 * 5 * 5, 3))
+        a = attack(net, rand(1, 5, 5), eps: 0.3)
+        print(a)
+        print(a.explain())
+        """)
+        XCTAssertTrue(out.contains { $0.contains("red up, blue down") }, out.joined(separator: "\n"))
+        XCTAssertTrue(out.contains { $0.contains("\u{1b}[") }, "escape sequences drawn")
     }
 }

@@ -93,16 +93,22 @@ enum Classifier {
 }
 
 extension Classifier {
-    /// Each row's prediction and the gradient of class `cls`'s probability with respect to the rows.
+    /// Each row's prediction and the gradient of class `cls`'s probability with respect to the rows:
+    /// p_cls·∇(z_cls − Σ_c p_c z_c), with the probabilities in double precision, so that the gradient
+    /// keeps its direction where a confident model's probability is too flat for single precision.
     static func probabilityGradients(_ model: Model, _ batch: Tensor, cls: Int) throws
-        -> (predictions: [Prediction], grads: [Float]) {
+        -> (predictions: [Prediction], grads: [Double]) {
         let layer = try layer(model)
         return try Explainee.differentiating(model.module) {
             let x = try batch.detach().requiringGrad()
             let z = try logits(layer, x)
-            try z.softmax(dim: 1).select(dim: 1, index: cls).sum().backward()
+            let pred = predictions(z.detach())
+            let C = z.shape[1]
+            let weights = pred.flatMap { p in (0..<C).map { Float(($0 == cls ? 1 : 0) - p.probabilities[$0]) } }
+            try z.mul(Tensor(shape: z.shape, floats: weights)).sum().backward()
             guard let g = x.grad else { throw TensorError.value("the model's output does not depend on its input") }
-            return (predictions(z.detach()), g.floats)
+            let per = g.count / max(1, pred.count), gf = g.floats
+            return (pred, gf.indices.map { pred[$0 / per].probabilities[cls] * Double(gf[$0]) })
         }
     }
 }

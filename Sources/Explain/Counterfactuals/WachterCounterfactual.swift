@@ -93,7 +93,8 @@ public enum Wachter {
         // λ grows tenfold until the class flips. From the first counterfactual (near the boundary, where
         // the gradient is informative) every λ up to that one, and four between the last two, search again:
         // the distance term pulls the changes that do not pay back toward the row.
-        let grid = (0..<8).map { s.lambda * pow(10, Double($0)) }
+        let first = try problem.firstLambda()
+        let grid = (0..<8).map { first * pow(10, Double($0)) }
         var found = zip(grid, try problem.solve(grid)).compactMap { l, r in r.map { ($0.row, $0.distance, l) } }
         if let (start, _, flipAt) = found.first {
             let k = grid.firstIndex(of: flipAt) ?? 0
@@ -192,7 +193,7 @@ struct CounterfactualProblem {
                     }
                 }
                 let scale = 2 * lambdas[k] * (pred[k].probability(of: target) - settings.targetProbability)
-                var step = (0..<F).map { movable[$0] ? lr * scale * Double(g[k * F + $0]) * mad[$0] : 0 }
+                var step = (0..<F).map { movable[$0] ? lr * scale * g[k * F + $0] * mad[$0] : 0 }
                 // A large λ gives huge first steps: the step is shrunk (direction kept) to at most `maxStep`
                 // MADs per feature. Fixed points are unchanged: there every step is at most lr.
                 let largest = step.reduce(0) { max($0, abs($1)) }
@@ -225,6 +226,19 @@ struct CounterfactualProblem {
             else { return row }
             row[changed[k]] = x[changed[k]]
         }
+    }
+
+    /// The λ to start from: the one given, or, where a confident model's probability is so flat at x
+    /// that steps with it would not move any feature past the L1 threshold, the smallest λ whose first
+    /// step does.
+    func firstLambda() throws -> Double {
+        let F = x.count
+        let (pred, g) = try Classifier.probabilityGradients(model, Tensor(shape: [1, F], floats: x.map(Float.init)),
+                                                             cls: target)
+        let slope = (0..<F).filter { movable[$0] }.map { abs(g[$0]) * mad[$0] }.max() ?? 0
+        let pull = 2 * abs(settings.targetProbability - pred[0].probability(of: target)) * slope
+        guard pull > 0, pull.isFinite else { return settings.lambda }
+        return max(settings.lambda, 1 / pull)
     }
 
     func distance(_ row: [Double]) -> Double { x.indices.reduce(0) { $0 + abs(row[$1] - x[$1]) / mad[$1] } }

@@ -109,9 +109,12 @@ enum DiffPictures {
         let width = max(8, min(28, order.map { TextWidth.of(names[$0]) }.max() ?? 8))
         var lines = ["  " + TextWidth.pad("feature", to: width) + "      before       after      change"
                         + (extra.map { "  " + $0.header } ?? "")]
+        // Values that print as zero print without a sign.
+        func clean(_ v: Double) -> Double { abs(v) < 5e-5 ? 0 : v }
         for i in order.prefix(limit) {
             lines.append("  " + TextWidth.pad(TextWidth.truncate(names[i], to: width), to: width)
-                + String(format: "  %10.4f  %10.4f  %+10.4f", before[i], after[i], after[i] - before[i])
+                + String(format: "  %10.4f  %10.4f  %+10.4f", clean(before[i]), clean(after[i]),
+                         after[i] - before[i])
                 + (extra.map { "  " + $0.value(i) } ?? ""))
         }
         if order.count > limit { lines.append("  … and \(order.count - limit) more") }
@@ -427,6 +430,7 @@ public final class TabularCounterfactualObject: HostObject, ExportableResult {
         if !r.immutable.isEmpty {
             lines.append("  kept fixed: " + r.immutable.map { names[$0] }.joined(separator: ", "))
         }
+        guard !r.changed.isEmpty else { return lines.joined(separator: "\n") }
         lines += DiffPictures.diffTable(names: names, before: units(r.original), after: units(r.counterfactual),
                                         order: r.changed,
                                         extra: ("in MADs", { String(format: "%+7.2f", self.signedMAD($0)) }))
