@@ -184,24 +184,30 @@ struct WordSentence {
     /// The `per` best substitutes of each slot by HotFlip's estimate (e_v − e_old)·∇ log p(class).
     func substitutions(_ tm: TextClassifier, slots chosen: [Int], vocabulary: [Int], goal: Goal,
                        per: Int) throws -> [WordOption] {
-        let sentence = ids()
-        let grad = try embeddingGradient(tm, sentence, cls: goal.gradientClass)
+        let grad = try embeddingGradient(tm, ids(), cls: goal.gradientClass)
         let table = tm.embedding.weight.value
-        let E = table.floats, D = table.shape[1]
-        var options: [WordOption] = []
+        let E = table.floats, D = table.shape[1], P = chosen.count
+        // The gradient at each chosen word's first piece, and e_old·∇ summed over its pieces.
+        var first = [Float](), old = [Double]()
         for s in chosen {
             let start = prefix.count + slots[..<s].reduce(0) { $0 + $1.count }
-            let first = Array(grad[start * D..<(start + 1) * D])
-            var old = 0.0
+            first += grad[start * D..<(start + 1) * D]
+            var dot = 0.0
             for (k, id) in slots[s].enumerated() {
-                for d in 0..<D { old += Double(E[id * D + d]) * Double(grad[(start + k) * D + d]) }
+                for d in 0..<D { dot += Double(E[id * D + d]) * Double(grad[(start + k) * D + d]) }
             }
+            old.append(dot)
+        }
+        // e_v·∇ for the whole vocabulary and every chosen word at once: [V, P].
+        let dots = try Tensor.withoutGrad {
+            try table.matmul(Tensor(shape: [P, D], floats: first).transpose(0, 1)).floats
+        }
+        var options: [WordOption] = []
+        for (p, s) in chosen.enumerated() {
             var scored: [(Double, Int)] = []
             scored.reserveCapacity(vocabulary.count)
             for v in vocabulary where !(slots[s].count == 1 && slots[s][0] == v) {
-                var dot = 0.0
-                for d in 0..<D { dot += Double(E[v * D + d]) * Double(first[d]) }
-                scored.append((goal.direction * (dot - old), v))
+                scored.append((goal.direction * (Double(dots[v * P + p]) - old[p]), v))
             }
             scored.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
             for (_, v) in scored.prefix(per) {
