@@ -19,8 +19,9 @@ final class PlausibilityBindingTests: XCTestCase {
         c = plausibility(e, annotate("The food was not good at all.", words: ["not", "good"]))
         print(a.token_f1 == b.token_f1, b.auprc == c.auprc, a.iou_f1 == c.iou_f1, a.rationale)
         print(plausibility(e, ["not", "good"], k: 8).token_recall)
+        print(annotate("The food was not good at all.", words: [4, 5]).rationale)
         """)
-        XCTAssertEqual(out, ["true true true [\"not\", \"good\"]", "1.0"])
+        XCTAssertEqual(out, ["true true true [\"not\", \"good\"]", "1.0", "[\"not\", \"good\"]"])
     }
 
     func testVaderRationaleCarriesPeoplesRatings() throws {

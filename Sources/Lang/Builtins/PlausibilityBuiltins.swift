@@ -204,7 +204,8 @@ extension PlausibilityBuiltins {
         r.function("annotate", "text: string, words: list? = nil", returns: "Rationale",
                    """
                    A human rationale for a text: at the prompt it shows the words numbered and asks which are the \
-                   reason; with words: it marks those words (every occurrence, case-insensitive) without asking.
+                   reason; with words: it marks those words (every occurrence, case-insensitive; or word numbers, \
+                   1 = the first) without asking.
                    """,
                    details: """
                    Answer with numbers ("4 5") or the words themselves ("not good"). In a script nobody can answer, \
@@ -213,9 +214,13 @@ extension PlausibilityBuiltins {
                    example: "annotate(\"The food was not good at all\", words: [\"not\", \"good\"])") { c in
             let text = try c.string("text")
             if let given = c.value("words") {
-                let words = try c.interp.iterate(given).map(\.display)
-                guard !words.isEmpty else { throw RuntimeError("annotate: words: names no word; give at least one") }
-                return .object(RationaleObject(try Rationale.annotated(text, words: words)))
+                let items = try c.interp.iterate(given)
+                guard !items.isEmpty else { throw RuntimeError("annotate: words: names no word; give at least one") }
+                // Word numbers, as the prompt shows them (1 = the first word), or the words themselves.
+                let numbers = items.compactMap { v -> Int? in if case .int(let n) = v { return n - 1 }; return nil }
+                return .object(RationaleObject(numbers.count == items.count
+                    ? try Rationale.annotated(text, positions: numbers)
+                    : try Rationale.annotated(text, words: items.map(\.display))))
             }
             guard let askLine = c.interp.askLine else {
                 throw RuntimeError("annotate: nobody is at a prompt to ask (a script or a pipe); give the words: "
