@@ -176,9 +176,11 @@ public final class AdversarialObject: HostObject, ExportableResult {
                 : String(format: "with any ε up to %.4g (%d tried)", ex.settings.eps, tried.count)
             return "\(outcome) \(how); ‖δ‖∞ \(fmt(ex.linf)), ‖δ‖₂ \(fmt(ex.l2))"
         }
-        let changed = ex.kind == .tabular ? " by changing \(changedFeatures.count) features" : ""
-        return "\(method) \(outcome)\(changed) within ε = \(fmt(ex.settings.eps)); ‖δ‖∞ \(fmt(ex.linf)), "
-            + "‖δ‖₂ \(fmt(ex.l2))"
+        let n = changedFeatures.count, features = "\(n) feature\(n == 1 ? "" : "s")"
+        let changed = ex.kind != .tabular ? "" : ex.flipped ? " by changing \(features)" : " (\(features) changed)"
+        let within = " within ε = \(fmt(ex.settings.eps))"
+        return "\(method) \(outcome)" + (ex.flipped ? changed + within : within + changed)
+            + "; ‖δ‖∞ \(fmt(ex.linf)), ‖δ‖₂ \(fmt(ex.l2))"
     }
 
     func fmt(_ v: Double) -> String { String(format: "%.4g", v) }
@@ -233,9 +235,10 @@ public final class AdversarialObject: HostObject, ExportableResult {
         switch example.kind {
         case .image: body = DiffPictures.tripleSVG(example, changedTitle: changedTitle)
         default:
-            body = DiffPictures.diffTableHTML(names: featureNames, before: example.original.floats.map(Double.init),
-                                              after: example.adversarial.floats.map(Double.init),
-                                              order: changedFeatures)
+            let order = changedFeatures, d = example.perturbation
+            body = BarChart.svg(names: order.map { featureNames[$0] }, values: order.map { d[$0] }) + "\n"
+                + DiffPictures.diffTableHTML(names: featureNames, before: example.original.floats.map(Double.init),
+                                             after: example.adversarial.floats.map(Double.init), order: order)
         }
         return DiffPictures.figure(body, caption: summary)
     }
@@ -416,8 +419,8 @@ public final class TabularCounterfactualObject: HostObject, ExportableResult {
         let r = result, n = r.changed.count
         let features = "\(n) feature\(n == 1 ? "" : "s")"
         guard r.flipped else {
-            return "no counterfactual found: the search did not reach \(classes.name(r.target)) "
-                + "(the closest point changes \(features), still \(classes.name(r.after.cls)))"
+            return "no counterfactual found: the search did not reach \(classes.name(r.target)) within the bounds "
+                + "and immutable features (still \(classes.said(r.after)))"
         }
         return classes.outcome(r.before, r.after, flipped: true) + " by changing \(features); "
             + String(format: "L1/MAD distance %.3g", r.distance)
