@@ -24,8 +24,10 @@ struct GlobalWorkload {
     let test: Dataset
     let x: Tensor
     let background: Tensor
+    /// The standardised training rows (anchors cut features at their quartiles).
+    let train: Tensor
 
-    /// Trains the MLP; with `weights`, writes the weights, test rows, labels and background
+    /// Trains the MLP; with `weights`, writes the weights, test rows, labels, background and training rows
     /// to that safetensors file for the peer.
     init(backgroundRows: Int, rows: Int?, weights: String?) throws {
         let interp = Interpreter()
@@ -43,10 +45,11 @@ struct GlobalWorkload {
         test = try te.dataset.subset(Array(0..<n))
         x = try testX.slice(dim: 0, start: 0, end: n)
         background = try trainX.slice(dim: 0, start: 0, end: backgroundRows)
+        train = trainX
         if let weights {
             let labels = test.labels.toFloat()
             try SafeTensors.write(m.module.stateDict() + [("x_test", x), ("y_test", labels),
-                                                          ("background", background)],
+                                                          ("background", background), ("x_train", trainX)],
                                   to: URL(fileURLWithPath: weights))
         }
     }
@@ -117,4 +120,26 @@ func benchGlobal(_ which: String) throws {
     if which == "shap_summary" || which == "global" { try benchShapSummary(w, samples: samples) }
     if which == "permutation_importance" || which == "global" { try benchPermutationImportance(w) }
     if which == "partial_dependence" || which == "global" { try benchPartialDependence(w) }
+    if which == "anchors" || which == "global" { try benchAnchors(w) }
+}
+
+/// Anchors (threshold 0.95, beam 1, 100 samples per draw: alibi's defaults) of the first
+/// test rows, features cut at the training rows' quartiles, as alibi's AnchorTabular with
+/// disc_perc (25, 50, 75).
+func benchAnchors(_ w: GlobalWorkload) throws {
+    let n = min(10, w.x.shape[0])
+    var precision = 0.0, coverage = 0.0, conditions = 0, draws = 0
+    let t = try seconds {
+        for i in 0..<n {
+            let a = try Anchors.tabular(model: w.model, row: try w.x.select(dim: 0, index: i), data: w.train,
+                                        names: w.test.featureNames, settings: AnchorSettings(), seed: 0)
+            precision += a.precision
+            coverage += a.coverage
+            conditions += a.conditions.count
+            draws += a.samples
+        }
+    }
+    print(String(format: "anchors seconds=%.4f  (%d rows, threshold 0.95; mean precision %.3f, coverage %.3f, "
+                 + "%.1f conditions, %d model rows)", t, n, precision / Double(n), coverage / Double(n),
+                 Double(conditions) / Double(n), draws))
 }

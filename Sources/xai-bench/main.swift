@@ -5,9 +5,9 @@
 //   xai-bench sentiment     one SentimentNet epoch over sentiment.tsv (the peer's sentiment_epoch)
 //   xai-bench user_model    the same epoch with the model written in the language, against the built-in
 //   xai-bench pretrained DIR  a MiniLM-sized BERT checkpoint: sentence embedding and IG (bench/hf_peer.py's peers)
-//   xai-bench global [--rows N --background N --samples N --weights FILE]  shap_summary, permutation_importance
-//                           and partial_dependence of the breast-cancer MLP (bench/global_peer.py's peers); each
-//                           of the three also runs alone by its name
+//   xai-bench global [--rows N --background N --samples N --weights FILE]  shap_summary, permutation_importance,
+//                           partial_dependence and anchors of the breast-cancer MLP (bench/global_peer.py's
+//                           and bench/anchors_peer.py's peers); each of the four also runs alone by its name
 // Figures only; no assertion here. Compare with ../shared/bench/peer_workloads.py in the same run.
 import Explain
 import Foundation
@@ -256,14 +256,14 @@ do {
         }
         try benchPretrained(folder)
     case "explain": try benchIGText(); try benchKernelShap(); try benchLimeText()
-    case "shap_summary", "permutation_importance", "partial_dependence", "global": try benchGlobal(which)
+    case "shap_summary", "permutation_importance", "partial_dependence", "anchors", "global": try benchGlobal(which)
     case "all":
         try benchMatmul(); try benchSteps(); try benchSentiment()
         try benchIGText(); try benchKernelShap(); try benchLimeText(); try benchGPT()
     default:
         print("unknown benchmark \(which); expected matmul, shapes, steps, sentiment, ig_text, kernel_shap, lime_text, "
               + "explain, gpt_steps, user_model, pretrained DIR, shap_summary, "
-              + "permutation_importance, partial_dependence, global or all")
+              + "permutation_importance, partial_dependence, anchors, global or all")
         exit(2)
     }
 } catch {
