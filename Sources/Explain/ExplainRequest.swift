@@ -33,6 +33,10 @@ public struct ExplainRequest {
     public var pieces = false
     /// Text through a subword tokenizer: a second text read with it ([SEP] between, token types 1).
     public var pair: String?
+    /// DeepLIFT: give the rescale rule to each of several nonlinearities in a row (ReLU then max
+    /// pooling), so that the delta is 0 for any reference; off, as Captum 0.9 computes it, the
+    /// second of two adjacent ones passes its plain gradient.
+    public var chained = false
 
     public init(method: String) { self.method = method }
 

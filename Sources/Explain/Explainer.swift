@@ -95,8 +95,8 @@ public enum Explainer {
             // Exact when the coalitions can all be evaluated, KernelSHAP otherwise.
             return Shapley.varying(s).count <= Shapley.exactLimit
                 ? try Shapley.exact(s) : try Shapley.kernel(s, samples: r.samples, seed: r.seed)
-        case "deeplift": return try DeepLift.explain(s)
-        case "deeplift_shap": return try DeepLift.shap(s)
+        case "deeplift": return try DeepLift.explain(s, chained: r.chained)
+        case "deeplift_shap": return try DeepLift.shap(s, chained: r.chained)
         case "gradient_shap":
             guard s.kind != .text || r.background == nil else {
                 throw TensorError.value("gradient_shap on text starts from the baseline's embeddings (pad tokens); "

@@ -65,6 +65,23 @@ final class AttributionMethodBindingTests: XCTestCase {
         }
     }
 
+    /// With a reference that is not zero, Captum 0.9's DeepLIFT of a ReLU followed by max pooling
+    /// is not complete (the pooling passes its plain gradient); chained: true gives both their rule,
+    /// and the attributions then add up to f(x) − f(reference).
+    func testChainedDeepLiftIsCompleteForAnyReference() throws {
+        let out = try runProgram("""
+        seed(0)
+        cnn = Sequential(Conv2d(1, 4, 3, padding: 1), ReLU(), MaxPool2d(2), Flatten(), Linear(64, 10))
+        x = rand(1, 8, 8)
+        ref = rand(1, 8, 8)
+        plain = explain(cnn, x, method: "deeplift", baseline: ref, target: 3)
+        chained = explain(cnn, x, method: "deeplift", baseline: ref, target: 3, chained: true)
+        print(abs(chained.delta) < 0.0001, abs(plain.delta) > abs(chained.delta))
+        print(chained.settings["adjacent rules"])
+        """)
+        XCTAssertEqual(out, ["true true", "chained"])
+    }
+
     func testMethodsThatDoNotFitTheInputAreClearErrors() {
         let text = "seed(0)\nnet = SentimentNet(vocab: dataset(\"sentiment\").vocab(), embed: 4, hidden: 4)\n"
         let cases: [(String, String)] = [

@@ -12,7 +12,7 @@ enum ExplainBuiltins {
         + "base: string = \"saliency\", seed: int = 0, features: int = 10, kernel_width: float? = nil, "
         + "permutations: int = 10, window: int = 2, stride: int = 1, patch: int = 1, abs: bool = true, "
         + "layer: string? = nil, layer_input: bool = false, relu: bool = false, upsample: string = \"nearest\", "
-        + "pieces: bool = false, similar_to: string? = nil, pair: string? = nil"
+        + "pieces: bool = false, similar_to: string? = nil, pair: string? = nil, chained: bool = false"
 
     static func explanation(_ v: Value?, _ what: String) throws -> Explanation {
         guard case .object(let o as ExplanationObject)? = v else {
@@ -115,6 +115,7 @@ enum ExplainBuiltins {
         r.absolute = try c.bool("abs")
         r.pieces = try c.bool("pieces")
         r.pair = try c.optionalString("pair")
+        r.chained = try c.bool("chained")
         try layerOptions(c, into: &r)
         if r.steps < 1 || r.steps > 100_000 {
             throw RuntimeError("explain: steps must be between 1 and 100000, found \(r.steps)")
@@ -167,6 +168,8 @@ enum ExplainBuiltins {
     rule, other ops their gradient) reports a convergence delta;
       deeplift_shap averages it over background: rows [R, F] or images [R, C, H, W] (default: the \
     baseline).
+      chained: true gives the rule to each of adjacent nonlinearities too (ReLU then max pooling), \
+    so the delta is 0 for any reference; Captum 0.9 does not.
     gradient_shap: samples: (5), stdev: (0.0, noise on the input), seed:, background: as deeplift_shap.
     guided_backprop and deconvolution change ReLU's gradient (rows and images; not text).
     KernelSHAP: samples: (2·M + 2048). permutation_shap: permutations:. Images: window:, \
