@@ -111,6 +111,19 @@ final class RobustnessBindingTests: XCTestCase {
             ("trust(\(e), samples: 0)", "samples must be between"),
             ("simplicity(explain(net, tensor([0.0, 0.0, 0.0]), method: \"input_x_gradient\"))", "every score"),
             ("sensitivity_max(\(e), seed: -1)", "seed must not be negative"),
+            ("sensitivity_max(\(e), samples: 9223372036854775807)", "samples must be between 1 and 100000"),
+            ("sensitivity_max(\(e), radius: 1e308)", "radius must be at most 1e12 (inputs are 32-bit floats)"),
+            ("lipschitz(\(e), radius: float(\"nan\"))", "radius must be a positive number, found nan"),
+            ("infidelity(\(e), stdev: 1e308)", "stdev must be at most 1e12"),
+            ("infidelity(\(e), samples: 2 ** 62)", "samples must be between 1 and 1000000"),
+            ("stability(\(e), noise: float(\"inf\"))", "noise must be a positive number"),
+            ("stability(\(e), k: -1)", "k must be at least 1, found -1"),
+            ("trust(\(e), k: 0)", "trust: k must be at least 1, found 0"),
+            ("trust(\(e), radius: float(\"nan\"))", "trust: radius must be a positive number, found nan"),
+            ("trust(\(e), noise: 1e308)", "trust: noise must be at most 1e12"),
+            ("fragility(\(e), eps: 1e308)", "eps must be at most 1e12"),
+            ("fragility(\(e), steps: 9223372036854775807)", "steps must be between 1 and 10000"),
+            ("fragility(\(e), candidates: 0)", "fragility: candidates must be between 1 and 1024, found 0"),
         ]
         for (code, fragment) in cases {
             let err = runError(setup + "\n" + code)

@@ -48,11 +48,13 @@ extension ExplanationMetrics {
         let r = try reexplainable(e, "fragility")
         try checkPositive(eps, "eps", "fragility",
                           " (the largest change of a value, as a fraction of the input's range)")
-        guard k >= 1 else { throw TensorError.value("fragility: k must be at least 1, found \(k)") }
+        try checkTopK(k, "fragility")
         guard steps >= 1, steps <= 10_000 else {
             throw TensorError.value("fragility: steps must be between 1 and 10000, found \(steps)")
         }
-        try checkSamples(candidates, "fragility: candidates", most: 1024)
+        guard candidates >= 1, candidates <= 1024 else {
+            throw TensorError.value("fragility: candidates must be between 1 and 1024, found \(candidates)")
+        }
         let s = e.subject
         let x = s.input.floats, n = x.count
         let bound = eps * range(s.input)

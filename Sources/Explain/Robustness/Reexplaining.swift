@@ -59,11 +59,24 @@ extension ExplanationMetrics {
         }
     }
 
-    /// A perturbation size that must be a positive finite number.
+    /// The largest perturbation size accepted: inputs are 32-bit floats, and a larger move
+    /// overflows them (or their squares) and gives NaN instead of a measurement.
+    static let largestPerturbation = 1e12
+
+    /// A perturbation size that must be a positive finite number no larger than `largestPerturbation`.
     static func checkPositive(_ v: Double, _ name: String, _ metric: String, _ meaning: String = "") throws {
         guard v > 0, v.isFinite else {
             throw TensorError.value("\(metric): \(name) must be a positive number\(meaning), found \(fmtNumber(v))")
         }
+        guard v <= largestPerturbation else {
+            throw TensorError.value("\(metric): \(name) must be at most 1e12 (inputs "
+                                    + "are 32-bit floats), found \(fmtNumber(v))")
+        }
+    }
+
+    /// A top-k size: at least 1 (larger than the number of units means all of them).
+    static func checkTopK(_ k: Int, _ metric: String) throws {
+        guard k >= 1 else { throw TensorError.value("\(metric): k must be at least 1, found \(k)") }
     }
 
     /// A copy of `x` moved by a uniform draw from the L∞ ball of `radius` (Captum's default

@@ -33,7 +33,7 @@ extension ExplanationMetrics {
         let r = try reexplainable(e, "stability")
         try checkPositive(noise, "noise", "stability", " (a fraction of the input's range)")
         try checkSamples(samples, "stability")
-        guard k >= 1 else { throw TensorError.value("stability: k must be at least 1, found \(k)") }
+        try checkTopK(k, "stability")
         let sigma = noise * range(e.subject.input)
         var g = RandomGenerator(seed: seed)
         let x = e.subject.input.floats

@@ -45,7 +45,11 @@ extension ExplanationMetrics {
 
     public static func trust(_ e: Explanation, samples: Int = 10, radius: Double = 0.02, noise: Double = 0.05,
                              k: Int = 5, seed: UInt64 = 0) throws -> TrustReport {
+        // Arguments are checked here, so that a wrong one is an error rather than a line "not available".
         try checkSamples(samples, "trust")
+        try checkPositive(radius, "radius", "trust")
+        try checkPositive(noise, "noise", "trust", " (a fraction of the input's range)")
+        try checkTopK(k, "trust")
         let lines: [TrustReport.Line] = [
             line("comprehensiveness", "higher is better: score drop without the top units (AOPC)",
                  { try faithfulness(e) }, { ($0.aopcComprehensiveness, RobustnessVerdict.faithfulness($0), "") }),
