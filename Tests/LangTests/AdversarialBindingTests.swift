@@ -93,6 +93,22 @@ final class AdversarialBindingTests: XCTestCase {
             ("counterfactual(net, x, data: randn(5, 3), bounds: [[0, 1], [1, 2, 3]])",
              "each side of bounds needs 3 values, found 2"),
             ("attack(net, x, eps: 0.1).explain(method: \"nope\")", "unknown explanation method \"nope\""),
+            ("attack(net, x, eps: 1e308)", "attack: eps must be at most 1e12 (inputs are 32-bit floats)"),
+            ("attack(net, x, eps: float(\"nan\"))", "attack: eps must be positive, found nan"),
+            ("attack(net, x, eps: 0.1, step_size: 1e308)", "step_size must be at most 1e12"),
+            ("attack(net, x, eps: 0.1, steps: 9223372036854775807)", "steps must be between 1 and 100000"),
+            ("attack(net, x, eps: 0.1, target: -1)", "target class must be in 0..<2, found -1"),
+            ("attack(net, x, eps: 0.1, names: [\"a\"])", "names must give one name for each of the 3 features"),
+            ("attack(Conv2d(1, 2, 3), rand(1, 8, 8), eps: 0.1)", "expected logits [batch, classes]"),
+            ("counterfactual(net, x, data: zeros(0, 3))", "data must be rows [rows, 3], found shape [0, 3]"),
+            ("counterfactual(net, x, data: dataset(\"sentiment\"))", "data must hold rows of 3 features"),
+            ("counterfactual(net, x, data: randn(5, 3), immutable: [-1])", "indices must be in 0..<3, found -1"),
+            ("counterfactual(net, x, data: randn(5, 3), lambda: 1e308)", "lambda must be at most 1e12"),
+            ("counterfactual(net, x, data: randn(5, 3), lr: float(\"inf\"))", "lr must be positive, found inf"),
+            ("counterfactual(net, x, data: randn(5, 3), steps: -1)", "steps must be between 1 and 100000"),
+            ("counterfactual(net, x, data: randn(5, 3), bounds: [float(\"nan\"), 1])", "lower ≤ upper"),
+            ("counterfactual(net, x, data: randn(5, 3), names: [\"a\"])", "one name for each of the 3 features"),
+            ("counterfactual(net, rand(1, 4, 4), eps: 1e308)", "eps must be at most 1e12"),
         ]
         for (code, expected) in cases {
             let message = runError(setup + "\n" + code)

@@ -36,14 +36,23 @@ public struct AttackSettings {
         method == .fgsm ? eps : stepSize ?? 2.5 * eps / Double(max(1, steps))
     }
 
+    /// The largest eps or step accepted: inputs are 32-bit floats, and a larger move overflows them.
+    public static let largest = 1e12
+
+    /// `v` as a size: positive, finite and at most `largest`.
+    public static func checkSize(_ v: Double, _ name: String) throws {
+        guard v.isFinite, v > 0 else { throw TensorError.value("\(name) must be positive, found \(v)") }
+        guard v <= largest else {
+            throw TensorError.value("\(name) must be at most 1e12 (inputs are 32-bit floats), found \(v)")
+        }
+    }
+
     func validate() throws {
-        guard eps.isFinite, eps > 0 else { throw TensorError.value("eps must be positive, found \(eps)") }
+        try Self.checkSize(eps, "eps")
         guard (1...100_000).contains(steps) else {
             throw TensorError.value("steps must be between 1 and 100000, found \(steps)")
         }
-        if let a = stepSize, !(a.isFinite && a > 0) {
-            throw TensorError.value("step_size must be positive, found \(a)")
-        }
+        if let a = stepSize { try Self.checkSize(a, "step_size") }
     }
 }
 

@@ -68,6 +68,22 @@ enum AdversarialBuiltins {
         return lo...hi
     }
 
+    /// names: one per feature of a row, when given.
+    static func featureNames(_ c: Call, count: Int) throws -> [String]? {
+        guard let v = c.value("names") else { return nil }
+        let names = try c.interp.iterate(v).map(\.display)
+        guard names.count == count else {
+            throw RuntimeError("\(c.fn): names must give one name for each of the \(count) features, found "
+                + "\(names.count)")
+        }
+        return names
+    }
+
+    /// A size argument (eps, lambda, lr): positive, finite and small enough for 32-bit inputs.
+    static func size(_ v: Double, _ name: String, _ fn: String) throws {
+        do { try AttackSettings.checkSize(v, name) } catch let e as TensorError { throw RuntimeError("\(fn): \(e)") }
+    }
+
     static func tensorOf(_ input: RawInput) -> (Tensor, InputKind)? {
         switch input {
         case .row(let x): return (x, .tabular)
@@ -119,7 +135,7 @@ enum AdversarialBuiltins {
                 throw RuntimeError("attack: \(method) needs eps: the largest change of any input value (L∞), "
                     + "e.g. eps: 0.1")
             }
-            guard eps.isFinite, eps > 0 else { throw RuntimeError("attack: eps must be positive, found \(eps)") }
+            try size(eps, "eps", c.fn)
             var s = AttackSettings(method: am, eps: eps)
             s.steps = try c.int("steps")
             s.stepSize = try c.optionalDouble("step_size")
@@ -128,7 +144,7 @@ enum AdversarialBuiltins {
             s.randomStart = try c.bool("random_start")
             s.bounds = try bounds(c, x, image: kind == .image)
             let ex = try GradientAttack.run(m.model, input: x, kind: kind, s)
-            let names = try c.value("names").map { try c.interp.iterate($0).map(\.display) } ?? []
+            let names = kind == .tabular ? try featureNames(c, count: x.count) ?? [] : []
             try ExplainBuiltins.metricsLog(c)?.metrics([
                 ("attack/\(method)_linf", ex.linf), ("attack/\(method)_l2", ex.l2),
                 ("attack/\(method)_flipped", ex.flipped ? 1 : 0), ("attack/\(method)_loss", ex.lossAfter)])
@@ -199,7 +215,7 @@ extension AdversarialBuiltins {
 
     static func imageCounterfactual(_ c: Call, _ model: Model, _ x: Tensor) throws -> Value {
         let eps = try c.double("eps")
-        guard eps.isFinite, eps > 0 else { throw RuntimeError("counterfactual: eps must be positive, found \(eps)") }
+        try size(eps, "eps", c.fn)
         let steps = try c.optionalInt("steps") ?? 20
         let found = try SmallestEpsilon.search(model, image: x, target: c.optionalInt("target"), maxEps: eps,
                                                steps: steps, bounds: bounds(c, x, image: true),
@@ -212,7 +228,7 @@ extension AdversarialBuiltins {
 
     static func tabularCounterfactual(_ c: Call, _ model: Model, _ x: Tensor) throws -> Value {
         let (rows, dataNames, dataset) = try tableData(c, features: x.count)
-        let names = try c.value("names").map { try c.interp.iterate($0).map(\.display) } ?? dataNames
+        let names = try featureNames(c, count: x.count) ?? dataNames
         var s = CounterfactualSettings()
         s.target = try c.optionalInt("target")
         s.immutable = try featureIndices(c, names: DiffPictures.names(names, count: x.count), count: x.count)
@@ -221,10 +237,8 @@ extension AdversarialBuiltins {
         s.steps = try c.optionalInt("steps") ?? 200
         s.lr = try c.double("lr")
         s.seed = try ModelArguments.seed(c, "counterfactual")
-        guard s.lambda.isFinite, s.lambda > 0 else {
-            throw RuntimeError("counterfactual: lambda must be positive, found \(s.lambda)")
-        }
-        guard s.lr.isFinite, s.lr > 0 else { throw RuntimeError("counterfactual: lr must be positive, found \(s.lr)") }
+        try size(s.lambda, "lambda", c.fn)
+        try size(s.lr, "lr", c.fn)
         guard (1...100_000).contains(s.steps) else {
             throw RuntimeError("counterfactual: steps must be between 1 and 100000, found \(s.steps)")
         }

@@ -50,7 +50,8 @@ enum AnchorBuiltins {
                 }
                 let (data, names, classes) = try rows(c)
                 a = try Anchors.tabular(model: m.model, row: row, data: data,
-                                        names: try c.optionalTexts("names") ?? names, classNames: classes,
+                                        names: try AdversarialBuiltins.featureNames(c, count: row.count) ?? names,
+                                        classNames: classes,
                                         settings: settings, seed: seed)
             }
             try ExplainBuiltins.metricsLog(c)?.metrics([("anchor/precision", a.precision),
