@@ -40,6 +40,7 @@ public enum Anchors {
         try check(settings)
         model.module.eval()
         let subject = try Explainer.subject(model, .row(row), ExplainRequest(method: "saliency"), names: names)
+        try check(settings, units: row.count)
         let target = try subject.decisions(row.unsqueeze(0))[0]
         var sampler = try TabularAnchorSampler(subject: subject, data: data, target: target, seed: seed)
         var search = AnchorSearch(sampler: sampler, settings: settings)
@@ -56,6 +57,7 @@ public enum Anchors {
         try check(settings)
         model.module.eval()
         let subject = try Explainer.subject(model, .text(text), ExplainRequest(method: "saliency"))
+        try check(settings, units: subject.tokenIds.count)
         let target = try subject.decisions(tokenRows: [subject.tokenIds], keepLength: true)[0]
         let sampler = TextAnchorSampler(subject: subject, target: target, dropWords: dropWords, seed: seed)
         var search = AnchorSearch(sampler: sampler, settings: settings)
@@ -76,6 +78,17 @@ public enum Anchors {
             throw TensorError.value("the beam width must be between 1 and 1000, found \(s.beam)")
         }
         if let m = s.maxSize, m < 1 { throw TensorError.value("max_size must be positive, found \(m)") }
+    }
+
+    /// The most values one draw may hold (samples × features or tokens), checked before allocating.
+    public static let largestDraw = 1 << 26
+
+    static func check(_ s: AnchorSettings, units: Int) throws {
+        let (n, overflow) = s.batch.multipliedReportingOverflow(by: max(1, units))
+        guard !overflow, n <= largestDraw else {
+            throw TensorError.value("samples per draw × the \(units) units of the input must be at most "
+                                    + "\(largestDraw) values, found \(s.batch) × \(units); use fewer samples")
+        }
     }
 
     static func name(_ target: Int, _ classNames: [String], _ s: Explainee) -> String {

@@ -81,6 +81,7 @@ public struct Rationale: Equatable {
     /// The text's words, marking those at the given positions (0-based).
     public static func annotated(_ text: String, positions: [Int]) throws -> Rationale {
         let words = TextWords.split(text).words
+        guard !words.isEmpty else { throw TensorError.value("the text \"\(text)\" has no words to annotate") }
         var flags = [Bool](repeating: false, count: words.count)
         for p in positions {
             guard p >= 0, p < words.count else {

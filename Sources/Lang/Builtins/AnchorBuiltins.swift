@@ -39,7 +39,12 @@ enum AnchorBuiltins {
             let seed = try ModelArguments.seed(c, "anchor")
             let a: Anchor
             if case .string(let text)? = c.value("input") {
-                let classes = try c.optionalDataset("data")?.classNames ?? []
+                let data = try c.optionalDataset("data")
+                if let d = data, d.texts == nil {
+                    throw RuntimeError("anchor: for a text, data: gives the class names and must be a dataset of "
+                                       + "texts; \(d.name) holds feature rows or images")
+                }
+                let classes = data?.classNames ?? []
                 a = try Anchors.text(model: Explainer.explainable(m.model), text: text, classNames: classes,
                                      dropWords: c.bool("drop_words"), settings: settings, seed: seed)
             } else {

@@ -115,15 +115,23 @@ enum PlausibilityBuiltins {
             return s
         } }
         var out: [ExplainRequest] = []
+        var firstProblem: Error?
         for name in names ?? textMethods {
             var r = ExplainRequest(method: try ExplainRequest.canonical(name))
             r.seed = seed
             if ["lime", "kernel_shap", "shap"].contains(r.method) { r.samples = samples }
             if names == nil, let probe {
                 // Keep the methods this model supports (attention needs attention layers).
-                guard (try? Explainer.explain(Explainer.subject(model, .text(probe), r), r)) != nil else { continue }
+                do { _ = try Explainer.explain(Explainer.subject(model, .text(probe), r), r) } catch {
+                    firstProblem = firstProblem ?? error
+                    continue
+                }
             }
             out.append(r)
+        }
+        if out.isEmpty, let problem = firstProblem {
+            throw RuntimeError("plausibility_table: no explanation method works on this model and text "
+                               + "(\(problem))")
         }
         return out
     }
@@ -153,7 +161,8 @@ enum PlausibilityBuiltins {
             let texts = try texts(c.value("texts"), c)
             let model = Explainer.explainable(m.model)
             m.module.eval()
-            let reqs = try requests(c, model: model, probe: texts.first)
+            let reqs = try requests(c, model: model,
+                                    probe: texts.first { !Rationale.words(ofText: $0).isEmpty } ?? texts.first)
             let t = try PlausibilityTable.measure(model: model, texts: texts, requests: reqs,
                                                   lexicon: VaderLexicon.load(), threshold: c.double("threshold"),
                                                   limit: c.optionalInt("limit"),
