@@ -94,6 +94,22 @@ final class GlobalViewsBindingTests: XCTestCase {
             ("partial_dependence(net, x, [0, 1, 2])", "one feature or a list of two"),
             ("partial_dependence(net, x, 0, percentiles: [0.9, 0.1])", "percentiles must be two numbers"),
             ("partial_dependence(net, x, 0, output: \"odds\")", "output must be \"probability\" or \"logit\""),
+            ("shap_summary(net, x, rows: -1)", "rows must be positive, found -1"),
+            ("shap_summary(net, zeros(0, 3))", "data has no rows"),
+            ("shap_summary(net, dataset(\"sentiment\"))", "must hold feature rows"),
+            ("shap_summary(net, x, target: -1)", "target class must be in 0..<2, found -1"),
+            ("shap_summary(net, x, rows: 2).mean_abs(top: 0)", "top must be positive, found 0"),
+            ("shap_summary(net, x, rows: 2).dependence(9223372036854775807)", "must be in 0..<3"),
+            ("mean_attribution(net, x, top: -1)", "mean_attribution: top must be positive, found -1"),
+            ("permutation_importance(net, dataset(\"iris\"), repeats: 2 ** 62)", "repeats must be between 1"),
+            ("permutation_importance(Linear(64, 3), dataset(\"digits\"), repeats: 10000)",
+             "too many shuffled copies: 64 features × 10000 repeats × 1797 rows"),
+            ("permutation_importance(net, dataset(\"sentiment\"))", "must hold feature rows"),
+            ("partial_dependence(net, x, 0, grid: 9223372036854775807)", "grid must be between 2 and 10000"),
+            ("partial_dependence(net, x, \"nope\")", "no feature named \"nope\""),
+            ("partial_dependence(net, x, 0, target: 0, ice_lines: -1)", "ice_lines must not be negative"),
+            ("partial_dependence(net, x, 0, target: 0, percentiles: [float(\"nan\"), 1])", "percentiles must be"),
+            ("partial_dependence(net, zeros(0, 3), 0)", "data has no rows"),
         ]
         for (code, expected) in cases {
             let message = runError(setup + "\n" + code)

@@ -63,8 +63,10 @@ public struct PermutationImportance {
         guard let first = base.first else { throw TensorError.value("no rows to score") }
         // Each feature's shuffled copies, laid end to end: feature j, repeat r at block j·repeats + r.
         let (total, overflow) = F.multipliedReportingOverflow(by: repeats)
-        guard !overflow, total.multipliedReportingOverflow(by: N * F).overflow == false else {
-            throw TensorError.value("too many shuffled copies: \(F) features × \(repeats) repeats")
+        let (values, overflow2) = total.multipliedReportingOverflow(by: N * F)
+        guard !overflow, !overflow2, values <= Shape.maxElements else {
+            throw TensorError.value("too many shuffled copies: \(F) features × \(repeats) repeats × \(N) rows × "
+                                    + "\(F) values must be at most \(Shape.maxElements); use fewer repeats or rows")
         }
         var scores = [Double]()
         scores.reserveCapacity(total)

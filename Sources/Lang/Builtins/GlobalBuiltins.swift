@@ -141,12 +141,19 @@ enum GlobalBuiltins {
                  example: net + "shap_summary(net, x, samples: 20).mean_abs().names") { c in
             let s = try c.receiverObject(SummaryObject.self).summaryData
             return .object(MeanAttributionObject(method: s.method, names: s.featureNames, values: s.meanAbs,
-                                                 counts: nil, top: try c.int("top"), over: "\(s.rows) rows"))
+                                                 counts: nil, top: try top(c), over: "\(s.rows) rows"))
         }
     }
 }
 
 extension GlobalBuiltins {
+    /// top: how many bars to draw, at least one.
+    static func top(_ c: Call) throws -> Int {
+        let top = try c.int("top")
+        guard top >= 1 else { throw RuntimeError("\(c.fn): top must be positive, found \(top)") }
+        return top
+    }
+
     /// Texts to explain: a text dataset's texts or a list of strings (the first `rows`), or nil for tables.
     static func texts(_ c: Call) throws -> [String]? {
         var t: [String]
@@ -182,8 +189,7 @@ extension GlobalBuiltins {
                      words seen fewer than min_count times are left out (one occurrence is an anecdote).
                    """,
                    example: net + "mean_attribution(net, x, samples: 20).top") { c in
-            let top = try c.int("top")
-            guard top >= 1 else { throw RuntimeError("mean_attribution: top must be positive, found \(top)") }
+            let top = try top(c)
             if let texts = try texts(c) {
                 let m = try c.model("model")
                 let (req, _) = try ExplainBuiltins.request(c, vocabulary: m.model.vocabulary)
