@@ -8,6 +8,17 @@ func globalFigure(_ svg: String, _ caption: String) -> String {
     "<figure class=\"xai-figure\">\n\(svg)\n<figcaption>\(SVG.esc(caption))</figcaption>\n</figure>\n"
 }
 
+/// A global view's display: its summary line, its meaning, its figure and a verdict.
+func globalDisplay(_ summary: String, _ meaning: String, _ figure: any Figure, _ verdict: String) -> String {
+    [summary, meaning, figure.terminal(width: TerminalSize.chartWidth, mode: Palette.mode), verdict]
+        .joined(separator: "\n")
+}
+
+/// A global view's HTML: its figure, captioned with its summary and verdict.
+func globalHTML(_ summary: String, _ figure: any Figure, _ verdict: String) -> String {
+    globalFigure(figure.svg(), summary + " — " + verdict.trimmingCharacters(in: .whitespaces))
+}
+
 /// Numbers in global views' sentences: up to 4 significant digits.
 func globalNumber(_ v: Double) -> String { v.isFinite ? String(format: "%.4g", v) : "–" }
 
@@ -48,13 +59,8 @@ public final class SummaryObject: HostObject, ExportableResult {
                         levels: (0..<s.features).map { FeatureValueColors.levels(s.featureValues($0)) },
                         xLabel: "\(s.method) value (impact on the \(s.outputDescription))")
     }
-    public var display: String {
-        [summary, meaning, figure.terminal(width: TerminalSize.chartWidth, mode: Palette.mode), verdict]
-            .joined(separator: "\n")
-    }
-    public var figureHTML: String {
-        globalFigure(figure.svg(), summary + " — " + verdict.trimmingCharacters(in: .whitespaces))
-    }
+    public var display: String { globalDisplay(summary, meaning, figure, verdict) }
+    public var figureHTML: String { globalHTML(summary, figure, verdict) }
     public var json: String {
         let s = summaryData
         var j = JSONFields()
@@ -230,13 +236,8 @@ public final class PermutationImportanceObject: HostObject, ExportableResult {
         WhiskerBars(names: result.featureNames, means: result.means, stds: result.stds,
                     valueLabel: "drop in \(result.metric.rawValue) when shuffled")
     }
-    public var display: String {
-        [summary, meaning, figure.terminal(width: TerminalSize.chartWidth, mode: Palette.mode), verdict]
-            .joined(separator: "\n")
-    }
-    public var figureHTML: String {
-        globalFigure(figure.svg(), summary + " — " + verdict.trimmingCharacters(in: .whitespaces))
-    }
+    public var display: String { globalDisplay(summary, meaning, figure, verdict) }
+    public var figureHTML: String { globalHTML(summary, figure, verdict) }
     public var json: String {
         let r = result
         var j = JSONFields()
@@ -312,13 +313,8 @@ public final class PartialDependenceObject: HostObject, ExportableResult {
                                      ice: iceRows.map { result.individual[$0] }, deciles: result.deciles[0],
                                      xLabel: names[0], yLabel: result.outputDescription)
     }
-    public var display: String {
-        [summary, meaning, figure.terminal(width: TerminalSize.chartWidth, mode: Palette.mode), verdict]
-            .joined(separator: "\n")
-    }
-    public var figureHTML: String {
-        globalFigure(figure.svg(), summary + " — " + verdict.trimmingCharacters(in: .whitespaces))
-    }
+    public var display: String { globalDisplay(summary, meaning, figure, verdict) }
+    public var figureHTML: String { globalHTML(summary, figure, verdict) }
     public var json: String {
         let r = result
         var j = JSONFields()
