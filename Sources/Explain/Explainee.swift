@@ -400,8 +400,14 @@ public final class Explainee {
     /// Text: scores of token-id rows. `keepLength`: every row has the input's length (removed
     /// tokens are pads); otherwise rows may be shorter (removed words, as LIME does).
     public func tokenScores(_ rows: [[Int]], keepLength: Bool) throws -> [Double] {
-        guard let tm = textModel else { throw TensorError.value("token scores need a text model") }
-        var out: [Double] = []
+        try tokenLogits(rows, keepLength: keepLength) { try self.select($0).floats.map(Double.init) }
+    }
+
+    /// Runs token-id rows through the text model in chunks and reads each chunk's logits
+    /// [rows, classes] with `read` (an empty row is read as one unknown token).
+    func tokenLogits<T>(_ rows: [[Int]], keepLength: Bool, _ read: (Tensor) throws -> [T]) throws -> [T] {
+        guard let tm = textModel else { throw TensorError.value("token rows need a text model") }
+        var out: [T] = []
         out.reserveCapacity(rows.count)
         let per = max(1, chunk / max(1, tokenIds.count))
         var start = 0
@@ -414,8 +420,7 @@ public final class Explainee {
                 var ids = [Int64](repeating: 0, count: part.count * L)
                 for (r, row) in part.enumerated() { for (t, v) in row.enumerated() { ids[r * L + t] = Int64(v) } }
                 let lengths = keepLength ? [Int](repeating: L, count: part.count) : part.map(\.count)
-                let logits = try tm.logits(ids: Tensor(shape: [part.count, L], ints: ids), lengths: lengths)
-                out += try select(logits).floats.map(Double.init)
+                out += try read(tm.logits(ids: Tensor(shape: [part.count, L], ints: ids), lengths: lengths))
                 start = end
             }
         }

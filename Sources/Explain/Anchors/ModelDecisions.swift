@@ -15,26 +15,7 @@ extension Explainee {
     /// The class the model gives each token-id row; `keepLength` false lets rows be shorter
     /// (dropped words), as LIME's text perturbations are.
     func decisions(tokenRows rows: [[Int]], keepLength: Bool) throws -> [Int] {
-        guard let tm = textModel else { throw TensorError.value("token rows need a text model") }
-        var out: [Int] = []
-        out.reserveCapacity(rows.count)
-        let per = max(1, chunk / max(1, tokenIds.count))
-        var start = 0
-        try Tensor.withoutGrad {
-            while start < rows.count {
-                try Interruption.check()
-                let end = min(rows.count, start + per)
-                let part = rows[start..<end].map { $0.isEmpty ? [Vocabulary.unk] : $0 }
-                let L = part.map(\.count).max() ?? 1
-                var ids = [Int64](repeating: 0, count: part.count * L)
-                for (r, row) in part.enumerated() { for (t, v) in row.enumerated() { ids[r * L + t] = Int64(v) } }
-                let lengths = keepLength ? [Int](repeating: L, count: part.count) : part.map(\.count)
-                let idT = try Tensor(shape: [part.count, L], ints: ids)
-                out += try Explainee.classes(tm.logits(ids: idT, lengths: lengths))
-                start = end
-            }
-        }
-        return out
+        try tokenLogits(rows, keepLength: keepLength, Explainee.classes)
     }
 
     static func classes(_ logits: Tensor) throws -> [Int] {
