@@ -23,23 +23,7 @@ enum AdversarialBuiltins {
     static let irisNet = "net = Sequential(Linear(4, 8), Tanh(), Linear(8, 3))"
 
     /// The input: a text, a feature row [F], or one image [C, H, W] (also [H, W] or [1, C, H, W]).
-    static func input(_ c: Call) throws -> RawInput {
-        switch c.value("input") {
-        case .string(let s)?: return .text(s)
-        case let v?:
-            let t = try Convert.tensor(v, what: "\(c.fn): input").toFloat()
-            switch t.rank {
-            case 1: return .row(t)
-            case 2: return .image(try t.unsqueeze(0))
-            case 3: return .image(t)
-            case 4 where t.shape[0] == 1: return .image(try t.squeeze(0))
-            default:
-                throw RuntimeError("\(c.fn): the input must be a text, a feature row [features] or one image "
-                    + "[channels, height, width], found a tensor of shape \(t.shape)")
-            }
-        case nil: throw RuntimeError("\(c.fn) needs an input: a text, a feature row or an image")
-        }
-    }
+    static func input(_ c: Call) throws -> RawInput { try ExplainBuiltins.rawInput(c.value("input"), c.fn) }
 
     /// Class names: classes: if given, else the data's (data:), else the model's own.
     static func classNames(_ c: Call, _ model: Model, data: Dataset? = nil) throws -> ClassNames {

@@ -22,21 +22,21 @@ enum ExplainBuiltins {
     }
 
     /// The input as explainers take it: text, a feature row [F], or an image [C, H, W].
-    static func rawInput(_ v: Value?) throws -> RawInput {
+    static func rawInput(_ v: Value?, _ fn: String = "explain") throws -> RawInput {
         switch v {
         case .string(let s)?: return .text(s)
         case let v?:
-            let t = try Convert.tensor(v, what: "explain: input").toFloat()
+            let t = try Convert.tensor(v, what: "\(fn): input").toFloat()
             switch t.rank {
             case 1: return .row(t)
             case 2: return .image(try t.unsqueeze(0))
             case 3: return .image(t)
             case 4 where t.shape[0] == 1: return .image(try t.squeeze(0))
             default:
-                throw RuntimeError("explain: the input must be a text, a feature row [features] or one image "
+                throw RuntimeError("\(fn): the input must be a text, a feature row [features] or one image "
                     + "[channels, height, width], found a tensor of shape \(t.shape)")
             }
-        case nil: throw RuntimeError("explain needs an input: a text, a feature row or an image")
+        case nil: throw RuntimeError("\(fn) needs an input: a text, a feature row or an image")
         }
     }
 
