@@ -248,6 +248,24 @@ public enum Shapley {
         }
     }
 
+    /// The coalitions of antithetic permutation passes: for each seeded random order of `units`,
+    /// the empty coalition, then each unit switched on in turn, then each switched off in the
+    /// same order (2·units + 1 coalitions per order).
+    static func antitheticPasses(units M: Int, permutations: Int,
+                                 seed: UInt64) -> (masks: [[Bool]], orders: [[Int]]) {
+        var g = RandomGenerator(seed: seed)
+        var masks: [[Bool]] = [], orders: [[Int]] = []
+        for _ in 0..<permutations {
+            let order = g.permutation(M)
+            orders.append(order)
+            var m = [Bool](repeating: false, count: M)
+            masks.append(m)
+            for i in order { m[i] = true; masks.append(m) }
+            for i in order { m[i] = false; masks.append(m) }
+        }
+        return (masks, orders)
+    }
+
     /// Permutation SHAP with antithetic passes (shap.PermutationExplainer): for each random
     /// order, switch units on one by one from the empty coalition, then off again in the
     /// same order from the full one; each unit's marginal contributions are averaged.
@@ -257,17 +275,7 @@ public enum Shapley {
         }
         let active = varying(s)
         let M = active.count
-        var g = RandomGenerator(seed: seed)
-        var masks: [[Bool]] = []
-        var orders: [[Int]] = []
-        for _ in 0..<permutations {
-            let order = g.permutation(M)
-            orders.append(order)
-            var m = [Bool](repeating: false, count: M)
-            masks.append(m)
-            for i in order { m[i] = true; masks.append(m) }
-            for i in order { m[i] = false; masks.append(m) }
-        }
+        let (masks, orders) = antitheticPasses(units: M, permutations: permutations, seed: seed)
         let v = try game(s, active)(masks)
         var phi = [Double](repeating: 0, count: s.unitCount)
         let per = 2 * M + 1

@@ -92,16 +92,7 @@ extension GlobalAttribution {
     static func permutationValues(_ game: CoalitionBatch, _ data: [Float], _ rows: [Int], _ active: [Int],
                                   _ r: ExplainRequest) throws -> [(phi: [Double], base: Double)] {
         let M = active.count
-        var g = RandomGenerator(seed: r.seed)
-        var masks: [[Bool]] = [], orders: [[Int]] = []
-        for _ in 0..<r.permutations {
-            let order = g.permutation(M)
-            orders.append(order)
-            var m = [Bool](repeating: false, count: M)
-            masks.append(m)
-            for i in order { m[i] = true; masks.append(m) }
-            for i in order { m[i] = false; masks.append(m) }
-        }
+        let (masks, orders) = Shapley.antitheticPasses(units: M, permutations: r.permutations, seed: r.seed)
         let per = 2 * M + 1
         return try sliced(rows, coalitions: masks.count) { part in
             try permutationSolve(game.values(data: data, rows: part, active: active, masks: masks), orders, M, per)
