@@ -140,4 +140,18 @@ final class AdversarialBindingTests: XCTestCase {
         XCTAssertTrue(out.contains { $0.contains("red up, blue down") }, out.joined(separator: "\n"))
         XCTAssertTrue(out.contains { $0.contains("\u{1b}[") }, "escape sequences drawn")
     }
+
+    func testTheExplanationShiftIndentsItsPicturesLikeItsOtherLines() throws {
+        let saved = Palette.mode
+        Palette.mode = .none
+        defer { Palette.mode = saved }
+        let out = try runProgram("""
+        net = Sequential(Conv2d(1, 2, 3, padding: 1), Flatten(), Linear(2 * 5 * 5, 3))
+        print(attack(net, rand(1, 5, 5), eps: 0.3).explain())
+        print(attack(Linear(3, 2), tensor([1.0, 2.0, -2.0]), eps: 0.1).explain())
+        """).joined(separator: "\n").split(separator: "\n")
+        for line in out where !line.contains("before and after the attack") {
+            XCTAssertTrue(line.hasPrefix("  "), "a nested line at column 0: \(line)")
+        }
+    }
 }

@@ -68,6 +68,13 @@ final class RobustnessBindingTests: XCTestCase {
         guard case .object(let f as FragilityObject)? = interp.global("f") else { return XCTFail("no result") }
         XCTAssertTrue(f.display.contains("before:"))
         XCTAssertTrue(f.display.contains("after the attack:"))
+        // Both nested pictures are indented as a whole under their headings, title line included.
+        let lines = f.display.split(separator: "\n").map(String.init)
+        guard let first = lines.firstIndex(of: "  before:"),
+              let last = lines.lastIndex(where: { $0.contains("verdict:") }) else { return XCTFail(f.display) }
+        for line in lines[(first + 1)..<last] where line != "  after the attack:" {
+            XCTAssertTrue(line.hasPrefix("    "), "not indented with its picture: \(line)")
+        }
         XCTAssertEqual(f.figureHTML.components(separatedBy: "<svg").count - 1, 2, "both pictures in one figure")
     }
 

@@ -523,7 +523,7 @@ public final class ExplanationShiftObject: HostObject, ExportableResult {
             let maps = [("before", pa), ("after", pb)].map { title, px in
                 [title] + Heatmap.terminal(px, rows: H, cols: W).filter { !$0.contains("attribution ×") }
             }
-            lines += DiffPictures.sideBySide(maps)
+            lines += DiffPictures.sideBySide(maps).map { "  " + $0 }
             if Palette.mode == .none { lines.append("  scores × 100 of each map's largest, rows top to bottom") }
         } else {
             let top = { (e: Explanation) in e.top(8).map { String(format: "%@ %+.3f", $0.0, $0.1) } }

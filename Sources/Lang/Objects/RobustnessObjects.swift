@@ -6,6 +6,11 @@ import Pictures
 /// Drawing shared by the robustness results: a bar per sample, the meaning and verdict lines,
 /// and the HTML figure around an SVG picture.
 enum RobustnessPictures {
+    /// A picture shown inside another result: every line indented alike under its heading.
+    static func nested(_ picture: String, indent: String = "    ") -> [String] {
+        picture.split(separator: "\n", omittingEmptySubsequences: false).map { indent + $0 }
+    }
+
     /// One bar per value, scaled to the largest, with its label and number.
     static func bars(_ values: [Double], label: (Int) -> String, limit: Int = 12, labelWidth: Int = 10) -> [String] {
         let top = max(1e-300, values.map { $0.isFinite ? abs($0) : 0 }.max() ?? 1)
@@ -370,9 +375,9 @@ public final class FragilityObject: ExportableResult {
     public var display: String {
         var lines = [summary] + details
         lines.append("  before:")
-        lines.append(TerminalView.render(f.original, width: TerminalSize.chartWidth))
+        lines += RobustnessPictures.nested(TerminalView.render(f.original, width: TerminalSize.chartWidth - 4))
         lines.append("  after the attack:")
-        lines.append(TerminalView.render(f.attacked, width: TerminalSize.chartWidth))
+        lines += RobustnessPictures.nested(TerminalView.render(f.attacked, width: TerminalSize.chartWidth - 4))
         lines.append(RobustnessPictures.verdict(verdict))
         return lines.joined(separator: "\n")
     }
