@@ -18,6 +18,10 @@ public enum GradientShap {
         guard stdev >= 0, stdev.isFinite else {
             throw TensorError.value("gradient_shap's noise stdev must be a finite number ≥ 0, found \(stdev)")
         }
+        // Inputs are 32-bit floats: noise beyond 1e12 overflows them and the attribution becomes NaN.
+        guard stdev <= 1e12 else {
+            throw TensorError.value("gradient_shap's noise stdev must be at most 1e12, found \(fmtNumber(stdev))")
+        }
         let refs = try s.background ?? s.baseline.unsqueeze(0)
         let R = refs.shape[0], x = s.input.floats, n = x.count, b = refs.floats
         var rng = RandomGenerator(seed: seed)

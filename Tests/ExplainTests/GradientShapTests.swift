@@ -108,6 +108,8 @@ final class GradientShapTests: XCTestCase {
         let s = try Explainer.subject(model, .row(x.select(dim: 0, index: 0)), request(nil))
         assertThrows("at least 1 sample, found 0") { try GradientShap.explain(s, samples: 0) }
         assertThrows("finite number ≥ 0, found -1") { try GradientShap.explain(s, stdev: -1) }
+        assertThrows("finite number ≥ 0, found nan") { try GradientShap.explain(s, stdev: .nan) }
+        assertThrows("stdev must be at most 1e12, found 1e+308") { try GradientShap.explain(s, stdev: 1e308) }
         assertThrows("background rows must be [rows, 30]") {
             try Explainer.subject(model, .row(x.select(dim: 0, index: 0)), self.request(Tensor.zeros([2, 3])))
         }
