@@ -49,12 +49,8 @@ extension ExplanationMetrics {
         try checkPositive(eps, "eps", "fragility",
                           " (the largest change of a value, as a fraction of the input's range)")
         try checkTopK(k, "fragility")
-        guard steps >= 1, steps <= 10_000 else {
-            throw TensorError.value("fragility: steps must be between 1 and 10000, found \(steps)")
-        }
-        guard candidates >= 1, candidates <= 1024 else {
-            throw TensorError.value("fragility: candidates must be between 1 and 1024, found \(candidates)")
-        }
+        try checkCount(steps, "steps", "fragility", most: 10_000)
+        try checkCount(candidates, "candidates", "fragility", most: 1024)
         let s = e.subject
         let x = s.input.floats, n = x.count
         let bound = eps * range(s.input)

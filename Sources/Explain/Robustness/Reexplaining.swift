@@ -54,8 +54,13 @@ extension ExplanationMetrics {
 
     /// A sample count the metrics accept, or an error naming the metric.
     static func checkSamples(_ n: Int, _ metric: String, most: Int = 100_000) throws {
+        try checkCount(n, "samples", metric, most: most)
+    }
+
+    /// A count (samples, steps, candidates) between 1 and `most`, or an error naming it.
+    static func checkCount(_ n: Int, _ name: String, _ metric: String, most: Int) throws {
         guard n >= 1, n <= most else {
-            throw TensorError.value("\(metric): samples must be between 1 and \(most), found \(n)")
+            throw TensorError.value("\(metric): \(name) must be between 1 and \(most), found \(n)")
         }
     }
 
