@@ -76,8 +76,19 @@ public final class Explainee {
         guard base.shape == input.shape else {
             throw TensorError.shape("the baseline must have the input's shape \(input.shape), found \(base.shape)")
         }
+        // A NaN or infinity would spread into every score: refuse it where it enters.
+        for (what, t) in [("input", input), ("baseline", base)] where t.dtype == .float32 {
+            if let bad = t.floats.first(where: { !$0.isFinite }) {
+                throw TensorError.value("the \(what) must hold finite numbers, found \(bad)")
+            }
+        }
         self.baseline = base
-        if let bg = background { try Explainee.check(background: bg, kind: kind, input: input) }
+        if let bg = background {
+            try Explainee.check(background: bg, kind: kind, input: input)
+            if let bad = bg.floats.first(where: { !$0.isFinite }) {
+                throw TensorError.value("background rows must hold finite numbers, found \(bad)")
+            }
+        }
         self.background = background
         // The target: given, or the predicted class.
         let (tm, ly) = (textModel, layer)
