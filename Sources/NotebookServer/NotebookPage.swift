@@ -48,6 +48,9 @@ enum NotebookPage {
     const cells = new Map();
     let ws = null, req = 0, ready = false;
     const completionWaiters = new Map();
+    // When each cell's first output line arrived, in ms after its Run (for measuring).
+    const runAt = {}; window.xaiTimes = {};
+    function firstOutput(id) { if (runAt[id] !== undefined && !(id in window.xaiTimes)) window.xaiTimes[id] = performance.now() - runAt[id]; }
     if (location.search.includes("token=")) history.replaceState(null, "", "/");
 
     function send(m) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(m)); }
@@ -60,10 +63,10 @@ enum NotebookPage {
     function handle(m) {
       switch (m.type) {
       case "state": renderAll(m); break;
-      case "cell": update(m.cell); break;
+      case "cell": if (m.cell.lines) firstOutput(m.cell.id); update(m.cell); break;
       case "status": setStatus(m.id, m.status); break;
       case "running": { const c = cells.get(m.id); if (c) { c.live = []; c.out.innerHTML = ""; drawLive(c); } setStatus(m.id, "running"); markStale(m.stale); break; }
-      case "out": appendLive(m.id, m.lines); break;
+      case "out": firstOutput(m.id); appendLive(m.id, m.lines); break;
       case "stale": markStale(m.ids); break;
       case "completion": { const w = completionWaiters.get(m.req); if (w) { completionWaiters.delete(m.req); w(m); } break; }
       case "saved": state.textContent = "saved"; break;
@@ -143,7 +146,7 @@ enum NotebookPage {
     }
     function ordered() { return [...main.querySelectorAll("section.cell")].map(e => cells.get(+e.dataset.id)).filter(Boolean); }
     function flushAll() { for (const c of cells.values()) if (c.timer || c.sent !== c.src.value) flush(c); }
-    function run(ids) { flushAll(); send({op: "run", ids}); }
+    function run(ids) { flushAll(); for (const id of ids) { runAt[id] = performance.now(); delete window.xaiTimes[id]; } send({op: "run", ids}); }
     function runFrom(id) { const all = ordered().filter(c => c.kind === "code"); const k = all.findIndex(c => c.id === id); run(all.slice(Math.max(0, k)).map(c => c.id)); }
     function keys(c, e) {
       if (e.key === "Enter" && (e.shiftKey || e.ctrlKey)) {
