@@ -12,8 +12,10 @@ public struct NotebookDocument {
     /// What a cell shows under it: the lines as the script records them (`#>`, `#~`), and the
     /// figures a run drew (HTML), with how many of the last lines draw them as text.
     public struct Output {
-        /// As the script records them.
-        public var lines: [Transcript.Line] = []
+        /// As the script records them, under the line of the cell (from 0) of the statement
+        /// that printed them, as `xai run --update` places them.
+        public var placed: [Int: [Transcript.Line]] = [:]
+        public var lines: [Transcript.Line] { placed.keys.sorted().flatMap { placed[$0] ?? [] } }
         /// As the page shows them: a figure's text drawing is left out, the figure shown instead.
         public var shown: [String] = []
         public var figures: [String] = []
@@ -81,7 +83,7 @@ public struct NotebookDocument {
                 if blank && !Parser.isIncomplete(code.joined(separator: "\n")) { break }
                 code.append(l)
                 i += 1
-                if let r = recorded[i - 1] { out.lines = r; out.shown = r.map(\.text); break }
+                if let r = recorded[i - 1] { out.placed[code.count - 1] = r; out.shown = r.map(\.text); break }
             }
             while code.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { code.removeLast(); i -= 1 }
             append(.code, code.joined(separator: "\n"), gap: gap, output: out)
@@ -90,7 +92,7 @@ public struct NotebookDocument {
         trailingGap = gap
         if !leading.isEmpty {
             if cells.isEmpty { append(.code, "", gap: 0, output: Output()) }
-            cells[0].output.lines = leading + cells[0].output.lines
+            cells[0].output.placed[-1] = leading
             cells[0].output.shown = cells[0].output.lines.map(\.text)
         }
         lines.removeAll()
@@ -125,7 +127,16 @@ public struct NotebookDocument {
         case .code where c.stopped:
             return ([NotebookDocument.stoppedNote] + lines.map { $0.isEmpty ? "#" : "#   " + $0 }, [])
         case .code:
-            return (c.text.isEmpty ? [] : lines, c.output.lines.map(\.rendered))
+            // Each statement's output under its last line (the last line when the code shrank).
+            var code = [String]()
+            for (i, line) in (c.text.isEmpty ? [] : lines).enumerated() {
+                code.append(line)
+                for key in c.output.placed.keys.sorted() where max(0, min(key, lines.count - 1)) == i {
+                    code += (c.output.placed[key] ?? []).map(\.rendered)
+                }
+            }
+            let orphan = c.text.isEmpty ? c.output.lines.map(\.rendered) : []
+            return (code, orphan)
         }
     }
 

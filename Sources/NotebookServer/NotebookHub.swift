@@ -203,7 +203,7 @@ public final class NotebookHub: @unchecked Sendable {
         send(["type": "running", "id": id, "stale": Array(stale)])
         lock.unlock()
         let session = kernel.session
-        var shownStart = 0, savedStart = 0
+        var shownStart = 0
         var stopped = false
         session.echo = { [unowned self] text in self.stream(id, text) }
         let outcome = session.run(source, file: file.lastPathComponent, atFileLine: line, onRecord: { [unowned self] r in
@@ -212,10 +212,10 @@ public final class NotebookHub: @unchecked Sendable {
             self.flushLocked()
             if let k = self.doc.index(of: id) {
                 var out = self.doc.cells[k].output
-                out.lines = Array(out.lines.prefix(savedStart)) + r.outputs
+                out.placed[r.lastLine, default: []] += r.outputs
+                // The streamed lines of this statement, its figure's text drawing left out.
                 out.shown = Array(out.shown.prefix(shownStart)) + r.outputs.dropLast(r.figureTextLines).map(\.text)
                 out.figures += r.figures
-                savedStart = out.lines.count
                 shownStart = out.shown.count
                 self.doc.cells[k].output = out
                 if !r.figures.isEmpty { self.send(["type": "cell", "cell": self.cellJSON(k)]) }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TestSupport
 import XCTest
 
@@ -77,10 +74,12 @@ final class NotebookProcess {
 }
 
 /// One raw HTTP/1.1 request on a socket (any Host and Origin header, which URLSession would
-/// not send as given); returns the status code and what was read.
-func rawRequest(port: Int, path: String, headers: [String: String]) -> (status: Int, text: String) {
+/// not send as given); returns the status code, the head and the body. With `wholeBody`, reads
+/// until the server closes the connection.
+func rawRequest(port: Int, path: String, method: String = "GET", headers: [String: String], body: Data? = nil,
+                wholeBody: Bool = false) -> (status: Int, text: String, body: Data) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return (-1, "") }
+    guard fd >= 0 else { return (-1, "", Data()) }
     defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
@@ -89,28 +88,50 @@ func rawRequest(port: Int, path: String, headers: [String: String]) -> (status: 
     let ok = withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard ok == 0 else { return (-1, "") }
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    guard ok == 0 else { return (-1, "", Data()) }
+    var timeout = timeval(tv_sec: wholeBody ? 120 : 5, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var request = "GET \(path) HTTP/1.1\r\n"
+    var request = "\(method) \(path) HTTP/1.1\r\n"
     for (k, v) in headers { request += "\(k): \(v)\r\n" }
+    if let body { request += "Content-Length: \(body.count)\r\n" }
     request += "\r\n"
-    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    var bytes = Data(request.utf8)
+    if let body { bytes += body }
+    bytes.withUnsafeBytes { raw in
+        var sent = 0
+        while sent < raw.count {
+            let n = send(fd, raw.baseAddress! + sent, raw.count - sent, 0)
+            if n <= 0 { break }
+            sent += n
+        }
+    }
     var buffer = [UInt8](repeating: 0, count: 65536)
-    var text = ""
-    while !text.contains("\r\n\r\n") {
+    var received = Data()
+    let separator = Data("\r\n\r\n".utf8)
+    while true {
+        if let end = received.range(of: separator) {
+            guard wholeBody else { break }
+            // The body's length (chromedriver keeps the connection open).
+            let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
+            if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+               let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)),
+               received.count - end.upperBound >= length { break }
+        }
         let n = recv(fd, &buffer, buffer.count, 0)
         if n <= 0 { break }
-        text += String(decoding: buffer[0..<n], as: UTF8.self)
+        received += buffer[0..<n]
     }
-    let status = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? -1
-    return (status, text)
+    let split = received.range(of: separator)
+    let head = String(decoding: split.map { received[..<$0.lowerBound] } ?? received, as: UTF8.self)
+    let rest = split.map { Data(received[$0.upperBound...]) } ?? Data()
+    let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? -1
+    return (status, head, rest)
 }
 
 /// A W3C WebDriver client (chromedriver) over its HTTP JSON protocol.
 final class WebDriver {
     let driver = Process()
-    let base: String
+    let port: Int
     var session = ""
 
     /// chromedriver from PATH, or nil when it is not installed.
@@ -123,8 +144,7 @@ final class WebDriver {
     }
 
     init(path: String) throws {
-        let port = 20000 + Int.random(in: 0..<20000)
-        base = "http://127.0.0.1:\(port)"
+        port = 20000 + Int.random(in: 0..<20000)
         driver.executableURL = URL(fileURLWithPath: path)
         driver.arguments = ["--port=\(port)"]
         driver.standardOutput = FileHandle.nullDevice
@@ -152,21 +172,12 @@ final class WebDriver {
 
     @discardableResult
     func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> [String: Any] {
-        var request = URLRequest(url: URL(string: base + path)!)
-        request.httpMethod = method
-        request.timeoutInterval = 60
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        URLSession.shared.dataTask(with: request) { data, _, error in
-            box.data = data; box.error = error; done.signal()
-        }.resume()
-        done.wait()
-        if let error = box.error { throw error }
-        return (try JSONSerialization.jsonObject(with: box.data ?? Data())) as? [String: Any] ?? [:]
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        var headers = ["Host": "127.0.0.1:\(port)", "Connection": "close"]
+        if data != nil { headers["Content-Type"] = "application/json" }
+        let answer = rawRequest(port: port, path: path, method: method, headers: headers, body: data, wholeBody: true)
+        guard answer.status > 0 else { throw NSError(domain: "chromedriver did not answer \(method) \(path)", code: 1) }
+        return (try JSONSerialization.jsonObject(with: answer.body)) as? [String: Any] ?? [:]
     }
 
     func open(_ url: String) throws { try call("POST", "/session/\(session)/url", ["url": url]) }
@@ -203,9 +214,4 @@ final class WebDriver {
         try call("POST", "/session/\(session)/goog/cdp/execute", ["cmd": "Emulation.setEmulatedMedia",
             "params": ["features": [["name": "prefers-color-scheme", "value": scheme]]]])
     }
-}
-
-private final class ResultBox: @unchecked Sendable {
-    var data: Data?
-    var error: Error?
 }
