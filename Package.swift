@@ -75,7 +75,8 @@ let package = Package(
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax", "TestSupport"]),
         .testTarget(name: "LangTests", dependencies: ["Lang", "TestSupport"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl", "TestSupport"]),
-        .testTarget(name: "NotebookServerTests", dependencies: ["NotebookServer", "Repl", "TestSupport"]),
+        .testTarget(name: "NotebookServerTests", dependencies: ["NotebookServer", "Repl", "TestSupport",
+                                                               .product(name: "FlyingFox", package: "FlyingFox")]),
     ],
     swiftLanguageModes: [.v5]
 )

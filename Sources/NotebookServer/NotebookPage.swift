@@ -19,8 +19,9 @@ enum NotebookPage {
     section.cell{position:relative;margin:.4rem 0;padding:.2rem .4rem;border-left:3px solid transparent;\
     border-radius:4px}
     section.cell:focus-within{border-left-color:var(--accent)}
-    section.cell .bar{display:flex;gap:.25rem;align-items:center;opacity:.25;font-size:.75rem;height:1.6rem}
-    section.cell:hover .bar,section.cell:focus-within .bar{opacity:1}
+    section.cell .bar{display:flex;gap:.25rem;align-items:center;font-size:.75rem;height:1.6rem}
+    section.cell .bar button{opacity:.25}
+    section.cell:hover .bar button,section.cell:focus-within .bar button{opacity:1}
     section.cell .st{margin-right:auto;color:var(--muted);font:12px ui-monospace,monospace}
     textarea.src{box-sizing:border-box;width:100%;resize:none;overflow:hidden;margin:0;padding:.6rem .8rem;\
     font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--fg);background:var(--code);\

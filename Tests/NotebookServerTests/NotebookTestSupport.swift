@@ -4,6 +4,8 @@ import XCTest
 
 /// The `xai` executable built next to the test bundle, built here when it is missing.
 func xaiBinary() throws -> URL {
+    // XAI_BINARY chooses another build (the release one, for timings).
+    if let given = ProcessInfo.processInfo.environment["XAI_BINARY"] { return URL(fileURLWithPath: given) }
     let bundle = Bundle(for: NotebookProcess.self).bundleURL
     let candidates = [bundle.appendingPathComponent("xai"), bundle.deletingLastPathComponent().appendingPathComponent("xai")]
     if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) { return found }
