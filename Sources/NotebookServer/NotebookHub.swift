@@ -206,7 +206,8 @@ public final class NotebookHub: @unchecked Sendable {
         var shownStart = 0
         var stopped = false
         session.echo = { [unowned self] text in self.stream(id, text) }
-        let outcome = session.run(source, file: file.lastPathComponent, atFileLine: line, onRecord: { [unowned self] r in
+        let name = file.lastPathComponent
+        let outcome = session.run(source, file: name, atFileLine: line, onRecord: { [unowned self] r in
             stopped = stopped || session.interp.stoppedByCtrlC || session.interp.wasInterrupted
             self.lock.lock()
             self.flushLocked()

@@ -43,7 +43,8 @@ enum NotebookPage {
 
     static let script = #"""
     "use strict";
-    const $ = (t, c, h) => { const e = document.createElement(t); if (c) e.className = c; if (h) e.textContent = h; return e; };
+    const $ = (t, c, h) => { const e = document.createElement(t); if (c) e.className = c; if (h) e.textContent = h;
+      return e; };
     const main = document.querySelector("main"), state = document.getElementById("state");
     const conn = document.getElementById("conn");
     const cells = new Map();
@@ -51,29 +52,38 @@ enum NotebookPage {
     const completionWaiters = new Map();
     // When each cell's first output line arrived, in ms after its Run (for measuring).
     const runAt = {}; window.xaiTimes = {};
-    function firstOutput(id) { if (runAt[id] !== undefined && !(id in window.xaiTimes)) window.xaiTimes[id] = performance.now() - runAt[id]; }
+    function firstOutput(id) {
+      if (runAt[id] !== undefined && !(id in window.xaiTimes)) window.xaiTimes[id] = performance.now() - runAt[id];
+      }
     if (location.search.includes("token=")) history.replaceState(null, "", "/");
 
     function send(m) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(m)); }
     function connect() {
       ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
-      ws.onopen = () => { conn.textContent = "connected"; document.body.classList.remove("conn-lost"); send({op: "hello"}); };
+      ws.onopen = () => { conn.textContent = "connected"; document.body.classList.remove("conn-lost");
+        send({op: "hello"}); };
       ws.onmessage = e => handle(JSON.parse(e.data));
-      ws.onclose = () => { conn.textContent = "reconnecting…"; document.body.classList.add("conn-lost"); setTimeout(connect, 700); };
+      ws.onclose = () => { conn.textContent = "reconnecting…"; document.body.classList.add("conn-lost");
+        setTimeout(connect, 700); };
     }
     function handle(m) {
       switch (m.type) {
       case "state": renderAll(m); break;
       case "cell": if (m.cell.lines) firstOutput(m.cell.id); update(m.cell); break;
       case "status": setStatus(m.id, m.status); break;
-      case "running": { const c = cells.get(m.id); if (c) { c.live = []; c.out.innerHTML = ""; drawLive(c); } setStatus(m.id, "running"); markStale(m.stale); break; }
+      case "running": { const c = cells.get(m.id); if (c) { c.live = []; c.out.innerHTML = ""; drawLive(c);
+        } setStatus(m.id, "running"); markStale(m.stale); break; }
       case "out": firstOutput(m.id); appendLive(m.id, m.lines); break;
       case "stale": markStale(m.ids); break;
-      case "completion": { const w = completionWaiters.get(m.req); if (w) { completionWaiters.delete(m.req); w(m); } break; }
+      case "completion": { const w = completionWaiters.get(m.req); if (w) { completionWaiters.delete(m.req); w(m);
+        } break; }
       case "saved": state.textContent = "saved"; break;
       case "saveError": state.textContent = "not saved: " + m.message; break;
       case "conflict":
-        if (confirm("The file changed on disk since this notebook read it. Overwrite it with the notebook?\n(Cancel reads the file again, dropping the notebook's changes.)")) send({op: "save", force: true});
+        if (confirm("The file changed on disk since this notebook read it. Overwrite it with the notebook?\n"
+                    + "(Cancel reads the file again, dropping the notebook's changes.)")) {
+          send({op: "save", force: true});
+        }
         else send({op: "reload"});
         break;
       }
@@ -82,7 +92,8 @@ enum NotebookPage {
       document.title = m.file + " · xai notebook";
       document.getElementById("name").textContent = m.file;
       const keep = new Map(cells); cells.clear(); main.textContent = "";
-      for (const d of m.cells) { const old = keep.get(d.id); const c = old && old.kind === d.kind ? old : make(d); cells.set(d.id, c); main.appendChild(c.el); update(d); }
+      for (const d of m.cells) { const old = keep.get(d.id); const c = old && old.kind === d.kind ? old : make(d);
+        cells.set(d.id, c); main.appendChild(c.el); update(d); }
       markStale(m.stale);
       state.textContent = m.conflict ? "file changed on disk" : m.dirty ? "unsaved" : "saved";
       if (m.focus) { const c = cells.get(m.focus); if (c) { if (c.kind === "prose") editProse(c); c.src.focus(); } }
@@ -93,7 +104,8 @@ enum NotebookPage {
       const c = {id: d.id, kind: d.kind, el, st, live: null, timer: null, status: ""};
       el.dataset.id = d.id;
       bar.appendChild(st);
-      const button = (label, title, f) => { const b = $("button", "", label); b.title = title; b.dataset.action = title; b.onclick = f; bar.appendChild(b); };
+      const button = (label, title, f) => { const b = $("button", "", label); b.title = title; b.dataset.action = title;
+        b.onclick = f; bar.appendChild(b); };
       if (d.kind === "code") button("▶", "run", () => run([c.id]));
       if (d.kind === "code") button("▶▶", "run from here", () => runFrom(c.id));
       button("↑", "move up", () => send({op: "move", id: c.id, by: -1}));
@@ -103,11 +115,13 @@ enum NotebookPage {
       button("✕", "delete", () => send({op: "delete", id: c.id}));
       el.appendChild(bar);
       c.src = $("textarea", "src"); c.src.spellcheck = false; c.src.rows = 1;
-      c.src.addEventListener("input", () => { grow(c.src); clearTimeout(c.timer); c.timer = setTimeout(() => flush(c), 300); });
+      c.src.addEventListener("input", () => { grow(c.src); clearTimeout(c.timer);
+        c.timer = setTimeout(() => flush(c), 300); });
       c.src.addEventListener("keydown", e => keys(c, e));
       if (d.kind === "prose") {
         c.prose = $("div", "prose"); c.prose.onclick = e => { if (!e.target.closest("a")) editProse(c); };
-        c.src.hidden = true; c.src.addEventListener("blur", () => { flush(c); c.src.hidden = true; c.prose.hidden = false; });
+        c.src.hidden = true; c.src.addEventListener("blur", () => { flush(c); c.src.hidden = true;
+          c.prose.hidden = false; });
         el.appendChild(c.prose);
       }
       el.appendChild(c.src);
@@ -118,10 +132,12 @@ enum NotebookPage {
     }
     function editProse(c) { c.prose.hidden = true; c.src.hidden = false; grow(c.src); c.src.focus(); }
     function grow(t) { t.style.height = "auto"; t.style.height = (t.scrollHeight + 2) + "px"; }
-    function flush(c) { clearTimeout(c.timer); c.timer = null; if (c.sent !== c.src.value) { c.sent = c.src.value; send({op: "edit", id: c.id, text: c.src.value}); } }
+    function flush(c) { clearTimeout(c.timer); c.timer = null; if (c.sent !== c.src.value) { c.sent = c.src.value;
+      send({op: "edit", id: c.id, text: c.src.value}); } }
     function update(d) {
       const c = cells.get(d.id); if (!c) return;
-      if (document.activeElement !== c.src || c.sent === undefined) { c.src.value = d.text; c.sent = d.text; grow(c.src); }
+      if (document.activeElement !== c.src || c.sent === undefined) { c.src.value = d.text; c.sent = d.text;
+        grow(c.src); }
       if (c.kind === "prose") c.prose.innerHTML = d.html;
       else { c.out.innerHTML = d.html; c.live = null; c.livePre.hidden = true; c.lines = d.lines; }
       setStatus(d.id, d.status);
@@ -129,9 +145,11 @@ enum NotebookPage {
     function setStatus(id, s) {
       const c = cells.get(id); if (!c) return;
       c.el.classList.remove("queued", "running", "error", "stopped", "ok"); if (s) c.el.classList.add(s);
-      c.status = s; c.st.textContent = s === "ok" ? "✓" : s === "error" ? "error" : s === "stopped" ? "stopped" : s === "queued" ? "queued" : s === "running" ? "running…" : "";
+      c.status = s;
+        c.st.textContent = s === "ok" ? "✓" : s === "running" ? "running…" : s;
     }
-    function markStale(ids) { const set = new Set(ids || []); for (const c of cells.values()) c.el.classList.toggle("stale", set.has(c.id)); }
+    function markStale(ids) { const set = new Set(ids || []);
+      for (const c of cells.values()) c.el.classList.toggle("stale", set.has(c.id)); }
     function appendLive(id, lines) {
       const c = cells.get(id); if (!c) return;
       if (!c.live) c.live = [];
@@ -143,22 +161,29 @@ enum NotebookPage {
     function drawLive(c) {
       const l = c.live; if (!l) return;
       c.livePre.hidden = l.length === 0;
-      c.livePre.textContent = l.length <= 60 ? l.join("\n") : l.slice(0, 8).join("\n") + "\n⋮ " + (l.length - 48) + " more lines\n" + l.slice(-40).join("\n");
+      c.livePre.textContent = l.length <= 60 ? l.join("\n")
+        : l.slice(0, 8).join("\n") + "\n⋮ " + (l.length - 48) + " more lines\n" + l.slice(-40).join("\n");
     }
-    function ordered() { return [...main.querySelectorAll("section.cell")].map(e => cells.get(+e.dataset.id)).filter(Boolean); }
+    function ordered() {
+      return [...main.querySelectorAll("section.cell")].map(e => cells.get(+e.dataset.id)).filter(Boolean);
+      }
     function flushAll() { for (const c of cells.values()) if (c.timer || c.sent !== c.src.value) flush(c); }
-    function run(ids) { flushAll(); for (const id of ids) { runAt[id] = performance.now(); delete window.xaiTimes[id]; } send({op: "run", ids}); }
-    function runFrom(id) { const all = ordered().filter(c => c.kind === "code"); const k = all.findIndex(c => c.id === id); run(all.slice(Math.max(0, k)).map(c => c.id)); }
+    function run(ids) { flushAll(); for (const id of ids) { runAt[id] = performance.now(); delete window.xaiTimes[id];
+      } send({op: "run", ids}); }
+    function runFrom(id) { const all = ordered().filter(c => c.kind === "code");
+      const k = all.findIndex(c => c.id === id); run(all.slice(Math.max(0, k)).map(c => c.id)); }
     function keys(c, e) {
       if (e.key === "Enter" && (e.shiftKey || e.ctrlKey)) {
         e.preventDefault();
         if (c.kind === "code") run([c.id]); else c.src.blur();
-        if (e.shiftKey) { const all = ordered(); const next = all[all.indexOf(c) + 1]; if (next) { if (next.kind === "prose") editProse(next); else next.src.focus(); } }
+        if (e.shiftKey) { const all = ordered(); const next = all[all.indexOf(c) + 1];
+          if (next) { if (next.kind === "prose") editProse(next); else next.src.focus(); } }
       } else if (e.key === "Tab" && c.kind === "code" && !e.shiftKey) {
         e.preventDefault(); complete(c);
       } else if (e.key === "Escape") { c.choices.hidden = true; }
     }
-    function insertAt(t, text) { const p = t.selectionStart; t.setRangeText(text, p, t.selectionEnd, "end"); t.dispatchEvent(new Event("input")); }
+    function insertAt(t, text) { const p = t.selectionStart; t.setRangeText(text, p, t.selectionEnd, "end");
+      t.dispatchEvent(new Event("input")); }
     function complete(c) {
       const t = c.src, before = t.value.slice(0, t.selectionStart), line = before.slice(before.lastIndexOf("\n") + 1);
       const id = ++req;
@@ -177,9 +202,12 @@ enum NotebookPage {
     }
     document.getElementById("runall").onclick = () => run(ordered().filter(c => c.kind === "code").map(c => c.id));
     document.getElementById("stop").onclick = () => send({op: "stop"});
-    document.getElementById("save").onclick = () => { flushAll(); state.textContent = "saving…"; send({op: "save"}); };
-    document.getElementById("add").onclick = () => { const all = ordered(); send({op: "insert", after: all.length ? all[all.length - 1].id : null, kind: "code"}); };
-    document.addEventListener("keydown", e => { if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); document.getElementById("save").click(); } });
+    document.getElementById("save").onclick = () => {
+      flushAll(); state.textContent = "saving…"; send({op: "save"}); };
+    document.getElementById("add").onclick = () => { const all = ordered();
+      send({op: "insert", after: all.length ? all[all.length - 1].id : null, kind: "code"}); };
+    document.addEventListener("keydown", e => { if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault();
+      document.getElementById("save").click(); } });
     connect();
     """#
 

@@ -65,7 +65,8 @@ public final class NotebookServer: @unchecked Sendable {
         case "/file":
             let path = request.query.first { $0.name == "path" }?.value ?? ""
             guard let url = files.resolve(path) else {
-                return HTTPResponse(statusCode: .forbidden, body: Data("forbidden: outside the notebook's folders\n".utf8))
+                return HTTPResponse(statusCode: .forbidden,
+                                    body: Data("forbidden: outside the notebook's folders\n".utf8))
             }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 return HTTPResponse(statusCode: .notFound)

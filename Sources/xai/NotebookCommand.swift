@@ -19,10 +19,10 @@ struct NotebookCommand: ParsableCommand {
     @Argument(help: "The .xai script (created on the first save when it does not exist).")
     var file: String
 
-    @Option(name: .long, help: "The port to listen on (default: a free one).")
+    @Option(name: .long, help: "The port to listen on; 0 chooses a free one.")
     var port: UInt16 = 0
 
-    @Option(name: .long, help: "The address to listen on (default: 127.0.0.1, this machine only).")
+    @Option(name: .long, help: "The address to listen on; 127.0.0.1 is this machine only.")
     var host = "127.0.0.1"
 
     @Option(name: .customLong("allow-path"), help: "Another folder the notebook may read and write (repeatable).")

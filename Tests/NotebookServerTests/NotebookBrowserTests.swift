@@ -253,10 +253,22 @@ final class NotebookBrowserTests: XCTestCase {
             """, timeout: 600))
         print("notebook: sentiment.xai ran in \(String(format: "%.1f", Date().timeIntervalSince(began))) s")
         XCTAssertEqual(try browser.js("return document.querySelectorAll('section.cell.error').length") as? Int, 0)
-        try browser.js("document.querySelectorAll('svg')[1].scrollIntoView()")
+        try browser.js("window.scrollTo(0, 0)")
+        try browser.screenshot(to: "/tmp/nb-shots/sentiment-light-top.png")
+        try browser.js("document.querySelector('svg').closest('section').scrollIntoView()")
         try browser.screenshot(to: "/tmp/nb-shots/sentiment-light.png")
         try browser.colorScheme("dark")
         try browser.screenshot(to: "/tmp/nb-shots/sentiment-dark.png")
+        // Saved after the run: the shipped script's transcript again.
+        try browser.js("document.getElementById('save').click()")
+        XCTAssertTrue(try browser.wait("return document.getElementById('state').textContent === 'saved'"))
+        let check = Process()
+        check.executableURL = try xaiBinary()
+        check.arguments = ["check", file.path]
+        check.standardOutput = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        XCTAssertEqual(check.terminationStatus, 0, "xai check failed on the notebook saved after Run all")
         file = root.appendingPathComponent("scripts/x")
     }
 }

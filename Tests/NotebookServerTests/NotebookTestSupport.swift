@@ -158,7 +158,8 @@ final class WebDriver {
             usleep(50_000)
         }
         let caps: [String: Any] = ["capabilities": ["alwaysMatch": ["goog:chromeOptions": [
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,1400"]]]]]
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1100,1400"]]]]]
         let answer = try call("POST", "/session", caps)
         guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
             throw NSError(domain: "chromedriver gave no session: \(answer)", code: 1)
