@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // RFC 4180 CSV/TSV reading (quoted fields, embedded separators and newlines, CRLF).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // HTTP and WebSocket server of `xai notebook` (no SwiftNIO: a light build).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // xai's compute kernels in C: per-function CPU targets (AVX-512, AVX2+FMA, NEON) and
@@ -49,8 +51,12 @@ let package = Package(
         .target(name: "Lang", dependencies: ["Syntax", "Tensors", "Layers", "Training", "Explain", "Pictures",
                                             "Pretrained"], swiftSettings: checked),
         .target(name: "Repl", dependencies: ["Lang", "Syntax", "Tensors", "Training", "Explain", "Pictures", "CEditLine"]),
+        // `xai notebook`: a live notebook in the browser over one session, saved as a .xai script.
+        .target(name: "NotebookServer", dependencies: ["Repl", "Lang", "Tensors", "Pictures",
+                                                       .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(name: "xai", dependencies: [
-            "Repl", "Lang", "Pictures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Repl", "Lang", "Pictures", "NotebookServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzzing entry points for libFuzzer (scripts/fuzz.sh); a plain build replays inputs.
         .executableTarget(name: "xai-fuzz", dependencies: ["Lang", "Repl", "Tensors", "Training"]),
@@ -69,6 +75,8 @@ let package = Package(
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax", "TestSupport"]),
         .testTarget(name: "LangTests", dependencies: ["Lang", "TestSupport"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl", "TestSupport"]),
+        .testTarget(name: "NotebookServerTests", dependencies: ["NotebookServer", "Repl", "TestSupport",
+                                                               .product(name: "FlyingFox", package: "FlyingFox")]),
     ],
     swiftLanguageModes: [.v5]
 )

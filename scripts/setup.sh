@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what xai needs, only when it is missing: libedit for the prompt; with `test`, also
-# the test tools: tmux (the terminal test) and, on x86-64, an ARM64 cross compiler with its
-# emulator (the kernels' bits are compared on ARM64). Idempotent and quiet when there is
-# nothing to do.
+# the test tools: tmux (the terminal test), chromium-driver (headless Chromium for the
+# notebook's browser test) and, on x86-64, an ARM64 cross compiler with its emulator (the
+# kernels' bits are compared on ARM64). Idempotent and quiet when there is nothing to do.
 set -euo pipefail
 wanted=(libedit-dev)
 if [ "${1:-}" = "test" ]; then
-    wanted+=(tmux)
+    wanted+=(tmux chromium-driver)
     [ "$(uname -m)" = "x86_64" ] && wanted+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 fi
 needed=()

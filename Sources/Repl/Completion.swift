@@ -89,9 +89,13 @@ public enum Completion {
 // MARK: candidates from the session
 
 extension ReplLoop {
+    func completions(for line: String) -> [String] { session.completions(for: line) }
+}
+
+extension Session {
     /// Candidates for the word at the end of `line`: variables and builtins, methods and
     /// properties after `.`, labels inside a call, file names inside a string, `:commands`.
-    func completions(for line: String) -> [String] {
+    public func completions(for line: String) -> [String] {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         // Words stop at ':', so command candidates are given without it.
         if trimmed.hasPrefix(":") && !trimmed.contains(" ") {
@@ -100,12 +104,11 @@ extension ReplLoop {
         let (receiver, partial, inString) = Completion.word(in: line)
         if inString, let choices = Completion.stringChoices(in: line) { return choices }
         if inString || trimmed.hasPrefix(":save ") || trimmed.hasPrefix(":load ") { return fileNames(partial) }
-        let interp = session.interp
         if let receiver { return memberNames(of: receiver) }
         var names = interp.globalNames + Array(interp.registry.functions.keys) + Array(Keywords.all)
         // Labels of the innermost open call: `fit(model, ep` → epochs:
-        if let callee = ReplLoop.openCall(in: line),
-           let b = interp.registry.lookup(callee) ?? ReplLoop.method(named: callee, interp) {
+        if let callee = Session.openCall(in: line),
+           let b = interp.registry.lookup(callee) ?? Session.method(named: callee, interp) {
             names += b.params.map { $0.name + ": " }
         }
         return names
@@ -113,7 +116,6 @@ extension ReplLoop {
 
     /// Methods and properties of the value `receiver` names (`t`, `model.net`).
     func memberNames(of receiver: String) -> [String] {
-        let interp = session.interp
         // Evaluate only plain names (no calls) so completion never runs user code.
         guard receiver.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return [] }
         var v: Value?
@@ -172,7 +174,7 @@ extension ReplLoop {
     func fileNames(_ partial: String) -> [String] {
         let expanded = (partial as NSString).expandingTildeInPath
         let dir = expanded.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
-        guard let base = try? session.interp.resolve(dir.isEmpty ? "." : dir) else { return [] }
+        guard let base = try? interp.resolve(dir.isEmpty ? "." : dir) else { return [] }
         guard let items = try? FileManager.default.contentsOfDirectory(atPath: base.path) else { return [] }
         let prefix = partial.hasSuffix("/") ? partial
             : String(partial.dropLast((partial as NSString).lastPathComponent.count))

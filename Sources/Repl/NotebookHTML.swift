@@ -6,10 +6,10 @@ import Syntax
 /// A notebook as one self-contained HTML page: prose with inline Markdown, highlighted code,
 /// outputs (long ones folded) and SVG figures; no scripts and no external resources.
 extension Notebook {
-    static func esc(_ s: String) -> String { SVG.esc(s) }
+    package static func esc(_ s: String) -> String { SVG.esc(s) }
 
     /// Inline Markdown of prose: `code`, **bold**, *emphasis*, [text](url); everything escaped.
-    static func inline(_ s: String) -> String {
+    package static func inline(_ s: String) -> String {
         var out = ""
         var i = s.startIndex
         func take(until end: String, from start: String.Index) -> (String, String.Index)? {
@@ -110,7 +110,7 @@ extension Notebook {
         return out
     }
 
-    static let style = """
+    package static let style = """
     :root{color-scheme:light dark;--fg:#1f2328;--bg:#ffffff;--muted:#59636e;--code:#f6f8fa;--border:#d1d9e0;\
     --c:#6e7781;--s:#0a3069;--k:#cf222e;--n:#0550ae}
     @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9198a1;--code:#151b23;\
@@ -135,21 +135,29 @@ extension Notebook {
     pre{white-space:pre-wrap}pre.code{background:none}}
     """
 
+    /// One cell as the exported page and the live notebook (`xai notebook`) both show it: prose
+    /// as HTML; code highlighted (when `code`), then its output and its figures.
+    package static func cellHTML(_ cell: Cell) -> String { cellHTML(cell, code: true) }
+
+    package static func cellHTML(_ cell: Cell, code showCode: Bool) -> String {
+        var body: [String] = []
+        switch cell {
+        case .prose(let lines): body.append(Notebook.proseHTML(lines))
+        case .code(let lines, let outputs, let figures):
+            if showCode && !lines.isEmpty {
+                let code = lines.map(Notebook.highlight).joined(separator: "\n")
+                body.append("<pre class=\"code\"><code>" + code + "</code></pre>")
+            }
+            if !outputs.isEmpty { body.append(Notebook.outputHTML(outputs)) }
+            body += figures.map { $0.trimmingCharacters(in: .newlines) }
+        }
+        return body.joined(separator: "\n")
+    }
+
     /// One self-contained HTML file: no scripts, no external resources; well-formed XML.
     public func html() -> String {
         var body: [String] = ["<h1>\(Notebook.inline(title))</h1>"]
-        for cell in cells {
-            switch cell {
-            case .prose(let lines): body.append(Notebook.proseHTML(lines))
-            case .code(let lines, let outputs, let figures):
-                if !lines.isEmpty {
-                    let code = lines.map(Notebook.highlight).joined(separator: "\n")
-                    body.append("<pre class=\"code\"><code>" + code + "</code></pre>")
-                }
-                if !outputs.isEmpty { body.append(Notebook.outputHTML(outputs)) }
-                body += figures.map { $0.trimmingCharacters(in: .newlines) }
-            }
-        }
+        body += cells.map(Notebook.cellHTML)
         return """
         <!DOCTYPE html>
         <html lang="en">

@@ -22,6 +22,8 @@ public final class Session {
     /// Every line run so far: entries are parsed at their line in the session, so an error in
     /// a function defined three entries ago still shows its own line.
     private var sessionLines: [String] = []
+    /// Lines run at their file line (notebook cells), by line number, for error carets.
+    private var placedLines: [Int: String] = [:]
     /// Where the saved session (`transcript()`) adds lines that are not session lines: after
     /// session line `after[i]`, `total[i]` such lines in all so far (outputs as `#>` lines, and
     /// a note before each interrupted entry). Errors are numbered by the saved file's lines,
@@ -89,16 +91,26 @@ public final class Session {
     /// statement's output is reported to `onStatement` with the 0-based index of its last line,
     /// and with its figures to `onRecord`.
     @discardableResult
-    public func run(_ source: String, file: String = "<input>", record: Bool = true,
+    /// `atFileLine` (1-based) runs the source at that line of a file instead (a notebook's cell,
+    /// numbered as the saved script numbers it), and is not recorded.
+    public func run(_ source: String, file: String = "<input>", record: Bool = true, atFileLine: Int? = nil,
                     onStatement: ((_ lastLine: Int, _ outputs: [Transcript.Line]) -> Void)? = nil,
                     onRecord: ((StatementRecord) -> Void)? = nil) -> Outcome {
         var all: [Transcript.Line] = []
         var records: [StatementRecord] = []
         var failed = false
-        let firstLine = sessionLines.count + 1
-        sessionLines += source.components(separatedBy: "\n")
-        let lines = sessionLines
-        let sessionLine: (Int) -> String? = { n in n >= 1 && n <= lines.count ? lines[n - 1] : nil }
+        let record = record && atFileLine == nil
+        let firstLine = atFileLine ?? sessionLines.count + 1
+        let sessionLine: (Int) -> String?
+        if let atFileLine {
+            for (i, l) in source.components(separatedBy: "\n").enumerated() { placedLines[atFileLine + i] = l }
+            let placed = placedLines
+            sessionLine = { placed[$0] }
+        } else {
+            sessionLines += source.components(separatedBy: "\n")
+            let lines = sessionLines
+            sessionLine = { n in n >= 1 && n <= lines.count ? lines[n - 1] : nil }
+        }
         // Recorded entries number errors by the saved session's lines; a script run (record:
         // false) runs its code at its own file lines already.
         let numbered: (Int) -> Int = record ? { [unowned self] in self.savedFileLine($0) } : { $0 }

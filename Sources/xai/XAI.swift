@@ -14,7 +14,7 @@ struct XAI: ParsableCommand {
             + "in a terminal, plain lines from a pipe. Type :help at the prompt for its commands.",
         version: Version.string,
         subcommands: [Prompt.self, Run.self, Check.self, ExportNotebook.self, ExplainBatchCommand.self,
-                      KernelPaths.self],
+                      KernelPaths.self, NotebookCommand.self],
         defaultSubcommand: Prompt.self)
 }
 
