@@ -106,6 +106,11 @@ public final class Explainee {
         } else {
             self.target = try logits.argmax(dim: 1).ints.first.map(Int.init)
         }
+        // Every unit loop runs over the names: a table row needs exactly one per feature.
+        if kind == .tabular, !unitNames.isEmpty, unitNames.count != input.count {
+            throw TensorError.value("names must give one name for each of the \(input.count) features, "
+                                    + "found \(unitNames.count)")
+        }
         self.unitNames = unitNames.isEmpty
             ? Explainee.defaultUnitNames(kind, input: input, tokenIds: tokenIds, patch: self.patch) : unitNames
     }

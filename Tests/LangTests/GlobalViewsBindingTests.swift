@@ -85,6 +85,7 @@ final class GlobalViewsBindingTests: XCTestCase {
             ("shap_summary(net, x).dependence(\"x9\")", "no feature named \"x9\""),
             ("shap_summary(Sequential(Linear(3, 3)), x)", "the model has 3 classes: say which one to look at"),
             ("shap_summary(net, x, rows: 0)", "rows must be positive"),
+            ("shap_summary(net, x, names: [\"a\"])", "names must give one name for each of the 3 features, found 1"),
             ("shap_summary(net, zeros(3))", "must be a dataset or rows [rows, features]"),
             ("shap_summary(net, x, method: \"grad_cam\")", "scores the layer's own units"),
             ("permutation_importance(net, x)", "must be a labelled dataset"),

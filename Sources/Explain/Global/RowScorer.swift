@@ -36,7 +36,7 @@ public struct RowScorer {
             t = 1
         }
         subject = try Explainee(model: model, kind: .tabular, input: first, baseline: nil, target: t,
-                                output: output, unitNames: names.count == rows.shape[1] ? names : [])
+                                output: output, unitNames: names)
         subject.chunk = max(1, chunk)
         self.model = model
         self.features = rows.shape[1]
